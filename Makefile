@@ -1,0 +1,63 @@
+# The README's commands. `make run` and `make test` work on a fresh Debian/Ubuntu machine with Python 3.11+.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+HOST ?= 127.0.0.1
+PORT ?= 8000
+PYTEST_ARGS ?=
+
+.PHONY: install install-test system-packages run demo test lint typecheck checks messages clean
+
+$(VENV)/bin/activate:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: pyproject.toml | $(VENV)/bin/activate
+	$(PY) -m pip install --quiet --disable-pip-version-check -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
+	$(PY) -m pip install --quiet --disable-pip-version-check -e ".[test]"
+	touch $@
+
+## install: the virtual environment with Carepath and what it needs to run
+install: $(VENV)/.installed system-packages
+
+## system-packages: GNU gettext (to compile translations), when missing
+system-packages:
+	@command -v msgfmt >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq gettext; }
+
+## run: set up, load the demo community and serve on http://127.0.0.1:8000
+run: install
+	$(PY) -m carepath.cli compilemessages --ignore=.venv -v0
+	$(PY) -m carepath.cli migrate --no-input -v0
+	$(PY) -m carepath.cli load-demo north-shore --with-users
+	DEBUG=true $(PY) -m carepath.cli runserver $(HOST):$(PORT)
+
+## test-tools: what the tests need: the test packages and Debian's Chromium for browser tests
+test-tools: $(VENV)/.installed-test system-packages
+	@command -v chromium >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium; }
+
+## test: lint, type checks, Django checks and the whole suite
+test: test-tools lint typecheck checks
+	$(PY) -m pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
+
+lint: $(VENV)/.installed-test
+	$(VENV)/bin/ruff check carepath tests bench demo
+	$(VENV)/bin/ruff format --check carepath tests bench demo
+
+typecheck: $(VENV)/.installed-test
+	$(VENV)/bin/mypy
+
+checks: $(VENV)/.installed-test system-packages
+	$(PY) -m carepath.cli compilemessages --ignore=.venv -v0
+	$(PY) -m carepath.cli makemigrations --check --dry-run -v1
+	$(PY) -m carepath.cli check --fail-level WARNING
+
+## messages: collect interface strings into locale/fr/LC_MESSAGES/django.po
+messages: $(VENV)/.installed
+	$(PY) -m carepath.cli makemessages -l fr --ignore=.venv --ignore=bench --ignore=tests --no-obsolete
+
+clean:
+	rm -rf $(VENV) data .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,1 @@
+"""Carepath: integrated care for young children and their families."""

@@ -1,0 +1,56 @@
+"""Who may do what, declared once (django-rules predicates) and checked in every view and API endpoint."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import rules
+
+from .models import Membership
+
+
+def _role(user: Any, community: Any) -> str | None:
+    if not getattr(user, "is_authenticated", False) or not user.is_active or community is None:
+        return None
+    cache = user.__dict__.setdefault("_carepath_roles", {})
+    if community.pk not in cache:
+        cache[community.pk] = (
+            Membership.objects.filter(user=user, community=community).values_list("role", flat=True).first()
+        )
+    return cache[community.pk]
+
+
+@rules.predicate
+def is_site_admin(user: Any) -> bool:
+    return bool(getattr(user, "is_authenticated", False) and user.is_active and user.is_superuser)
+
+
+@rules.predicate
+def is_reviewer(user: Any) -> bool:
+    return bool(getattr(user, "is_authenticated", False) and user.is_reviewer)
+
+
+@rules.predicate
+def is_facilitator(user: Any, community: Any) -> bool:
+    return _role(user, community) == Membership.Role.FACILITATOR
+
+
+@rules.predicate
+def is_member(user: Any, community: Any) -> bool:
+    return _role(user, community) is not None
+
+
+rules.add_perm("communities.view_community", rules.always_allow)
+rules.add_perm("communities.view_unpublished", is_site_admin | is_member)
+rules.add_perm("communities.change_inventory", is_site_admin | is_facilitator)
+rules.add_perm("communities.import_hsds", is_site_admin | is_facilitator)
+rules.add_perm("communities.change_community", is_site_admin | is_facilitator)
+rules.add_perm("communities.add_community", is_site_admin)
+
+
+def can_see_unpublished(user: Any, community: Any) -> bool:
+    return bool(user.has_perm("communities.view_unpublished", community))
+
+
+def can_change_inventory(user: Any, community: Any) -> bool:
+    return bool(user.has_perm("communities.change_inventory", community))

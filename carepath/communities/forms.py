@@ -1,0 +1,90 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.core.validators import FileExtensionValidator
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from carepath.directory.vocabulary import load as load_vocabulary
+
+from .models import InventoryEntry
+
+FILTER_BRANCHES = ("service-type", "concern", "delivery", "sector", "tier", "cost")
+
+
+def branch_choices(branch: str) -> list[tuple[str, str]]:
+    language = get_language() or "en"
+    return [(term.code, term.label(language)) for term in load_vocabulary().in_branch(branch)]
+
+
+class InventoryFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False, max_length=200)
+    age_months = forms.IntegerField(
+        label=_("Child's age in months"),
+        required=False,
+        min_value=0,
+        max_value=216,
+        help_text=_("For example 18 for a toddler of a year and a half."),
+    )
+    language = forms.ChoiceField(label=_("Language"), required=False)
+    term = forms.MultipleChoiceField(required=False)
+
+    def __init__(self, *args: Any, languages: list[tuple[str, str]] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["language"].choices = [("", _("Any language")), *(languages or [])]
+        self.fields["term"].choices = [c for branch in FILTER_BRANCHES for c in branch_choices(branch)]
+        self.branches = [
+            {
+                "code": branch,
+                "label": load_vocabulary().terms[branch].label(get_language() or "en"),
+                "choices": branch_choices(branch),
+            }
+            for branch in FILTER_BRANCHES
+        ]
+
+    def selected_terms(self) -> list[str]:
+        return list(self.cleaned_data.get("term") or []) if self.is_valid() else []
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("HSDS file"),
+        help_text=_(
+            "A JSON file (one service, a list or a service_list page) or a .zip data package of CSV files."
+        ),
+        validators=[FileExtensionValidator(["json", "zip"])],
+    )
+    language = forms.ChoiceField(
+        label=_("Language of the file's text"),
+        choices=[("en", _("English")), ("fr", _("French"))],
+        initial="en",
+    )
+
+    def __init__(self, *args: Any, max_bytes: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.max_bytes = max_bytes
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        if upload.size > self.max_bytes:
+            raise forms.ValidationError(
+                _("The file is %(size)s bytes; the limit is %(limit)s bytes."),
+                params={"size": upload.size, "limit": self.max_bytes},
+            )
+        return upload
+
+
+class EntryForm(forms.ModelForm):
+    class Meta:
+        model = InventoryEntry
+        fields = ["published", "referral_notes_en", "referral_notes_fr", "local_contact"]
+        labels = {
+            "referral_notes_en": _("How to refer here (English)"),
+            "referral_notes_fr": _("How to refer here (French)"),
+        }
+        widgets = {
+            "referral_notes_en": forms.Textarea(attrs={"rows": 3}),
+            "referral_notes_fr": forms.Textarea(attrs={"rows": 3}),
+        }

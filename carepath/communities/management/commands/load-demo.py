@@ -1,0 +1,68 @@
+import json
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import transaction
+
+from carepath.accounts import services as account_services
+from carepath.communities import services
+from carepath.directory.services import import_hsds
+
+DEMO_DIR = settings.BASE_DIR / "demo"
+DEMO_PASSWORD = "carepath-demo"  # noqa: S105 - published in the README, demo accounts only
+DEMO_USERS = [
+    # user name, email, role in the demo community ("" for none), site administrator?
+    ("admin", "admin@carepath.localhost", "", True),
+    ("facilitator", "facilitator@carepath.localhost", "facilitator", False),
+    ("member", "member@carepath.localhost", "member", False),
+]
+
+
+class Command(BaseCommand):
+    help = "Load a demo community (community.json and its HSDS files in English and French) from demo/."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("slug", nargs="?", default="north-shore")
+        parser.add_argument(
+            "--with-users",
+            action="store_true",
+            help="also create the demo accounts admin, facilitator and member (password: carepath-demo)",
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        folder: Path = DEMO_DIR / options["slug"]
+        if not (folder / "community.json").exists():
+            raise CommandError(f"No demo community at {folder}.", returncode=1)
+        described = json.loads((folder / "community.json").read_text(encoding="utf-8"))
+        with transaction.atomic():
+            community = services.save_community_description(description=described)
+            for language in ("en", "fr"):
+                result = import_hsds(
+                    path=folder / f"hsds.{language}.json",
+                    community_slug=community.slug,
+                    language=language,
+                    display_name=f"hsds.{language}.json",
+                )
+                for problem in result.errors:
+                    self.stderr.write(str(problem))
+                if not result.ok:
+                    raise CommandError(f"The demo file hsds.{language}.json has errors.", returncode=1)
+                self.stdout.write(
+                    f"{community.slug} ({language}): {len(result.service_ids)} services, "
+                    f"{result.total('created')} records created, {result.total('updated')} updated, "
+                    f"{result.total('unchanged')} unchanged."
+                )
+            if options["with_users"]:
+                for username, email, role, admin in DEMO_USERS:
+                    account_services.ensure_demo_user(
+                        username=username,
+                        email=email,
+                        password=DEMO_PASSWORD,
+                        community=community,
+                        role=role,
+                        site_admin=admin,
+                    )
+                self.stdout.write("Demo accounts: admin, facilitator, member (password: carepath-demo).")
+        self.stdout.write(self.style.SUCCESS(f"Demo community {community.slug} is ready."))

@@ -1,0 +1,103 @@
+"""Communities and their service inventory: the services a community table has mapped, with local notes."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+slug_validator = RegexValidator(
+    r"^[a-z0-9]+(?:-[a-z0-9]+)*$", _("Use lowercase letters, digits and single hyphens, e.g. north-shore.")
+)
+
+
+class Community(models.Model):
+    slug = models.SlugField(_("short name"), max_length=60, unique=True, validators=[slug_validator])
+    name = models.CharField(_("name"), max_length=200)
+    region = models.CharField(_("region"), max_length=200, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("community")
+        verbose_name_plural = _("communities")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("communities:detail", kwargs={"slug": self.slug})
+
+
+class Place(models.Model):
+    """A named town or settlement that families can pick as where they live."""
+
+    class Kind(models.TextChoices):
+        TOWN = "town", _("Town")
+        RURAL = "rural", _("Rural area")
+        FIRST_NATION = "first-nation", _("First Nation")
+        REMOTE = "remote", _("Remote community")
+
+    community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="places")
+    key = models.SlugField(_("key"), max_length=60)
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.TOWN)
+    latitude = models.FloatField(_("latitude"), validators=[MinValueValidator(-90), MaxValueValidator(90)])
+    longitude = models.FloatField(
+        _("longitude"), validators=[MinValueValidator(-180), MaxValueValidator(180)]
+    )
+
+    class Meta:
+        verbose_name = _("place")
+        verbose_name_plural = _("places")
+        ordering = ["community", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["community", "key"], name="place_key_unique_in_community")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class InventoryEntryQuerySet(models.QuerySet["InventoryEntry"]):
+    def published(self) -> InventoryEntryQuerySet:
+        return self.filter(published=True)
+
+    def visible_to(self, user: object, community: Community) -> InventoryEntryQuerySet:
+        from carepath.accounts.permissions import can_see_unpublished
+
+        entries = self.filter(community=community)
+        return entries if can_see_unpublished(user, community) else entries.published()
+
+
+class InventoryEntry(models.Model):
+    """A service the community table has mapped into its inventory, with how to reach it locally."""
+
+    community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="entries")
+    service = models.ForeignKey(
+        "directory.Service", on_delete=models.CASCADE, related_name="inventory_entries"
+    )
+    published = models.BooleanField(
+        _("published"), default=True, help_text=_("Published services are listed for everyone to see.")
+    )
+    referral_notes = models.TextField(_("how to refer here"), blank=True)
+    local_contact = models.CharField(_("local contact"), max_length=300, blank=True)
+    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    added_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = InventoryEntryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("inventory entry")
+        verbose_name_plural = _("inventory entries")
+        constraints = [
+            models.UniqueConstraint(fields=["community", "service"], name="service_once_per_inventory")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.community}: {self.service}"

@@ -1,0 +1,73 @@
+"""Reads of communities and their inventories."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+
+from carepath.directory.models import Attribute, Language, Service
+from carepath.directory.vocabulary import load as load_vocabulary
+
+from .models import Community, InventoryEntry
+
+
+def communities_with_counts() -> QuerySet[Community]:
+    return Community.objects.annotate(
+        published_services=Count("entries", filter=Q(entries__published=True))
+    ).order_by("name_en")
+
+
+def inventory(
+    entries: QuerySet[InventoryEntry],
+    *,
+    q: str = "",
+    terms: list[str] | None = None,
+    age_months: int | None = None,
+    language: str = "",
+    status: str = "",
+) -> QuerySet[InventoryEntry]:
+    """Entries whose services match the filters; terms of one branch are alternatives (any of)."""
+    services = Service.objects.all()
+    if q:
+        services = services.search(q)
+    if age_months is not None:
+        services = services.for_age(age_months)
+    if language:
+        services = services.filter(languages__code__iexact=language)
+    if status:
+        services = services.filter(status=status)
+    vocab = load_vocabulary()
+    by_branch: dict[str, list[str]] = {}
+    for code in terms or []:
+        term = vocab.terms.get(code)
+        if term is not None:
+            by_branch.setdefault(term.branch, []).append(term.id)
+    for ids in by_branch.values():
+        services = services.filter(
+            id__in=Attribute.objects.filter(taxonomy_term_id__in=ids).values("link_id")
+        )
+    return (
+        entries.filter(service__in=services.values("id"))
+        .select_related("service", "service__organization")
+        .prefetch_related(
+            Prefetch("service__languages", queryset=Language.objects.order_by("code")),
+        )
+        .order_by("service__name_en", "service_id")
+    )
+
+
+def service_terms(service_ids: list[Any]) -> dict[str, list[tuple[str, str | None]]]:
+    """The carepath terms on each service: service id -> [(code, value)], in one query."""
+    result: dict[str, list[tuple[str, str | None]]] = {}
+    by_id = load_vocabulary().by_id()
+    rows = Attribute.objects.filter(link_id__in=service_ids, taxonomy_term_id__in=list(by_id)).values_list(
+        "link_id", "taxonomy_term_id", "value"
+    )
+    for link_id, term_id, value in rows:
+        term = by_id.get(str(term_id))
+        if term is not None:
+            result.setdefault(str(link_id), []).append((term.code, value))
+    for codes in result.values():
+        codes.sort()
+    return result

@@ -1,0 +1,126 @@
+"""Writes to communities and their inventories; each is atomic and audit-logged."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.db import transaction
+
+from carepath import audit
+from carepath.directory.models import Service
+
+from .models import Community, InventoryEntry, Place
+
+
+@transaction.atomic
+def get_or_create_community(*, slug: str, name: str, actor: Any = None, region: str = "") -> Community:
+    community = Community.objects.filter(slug=slug).first()
+    if community is None:
+        community = Community(slug=slug, name_en=name, name_fr=name, region_en=region, region_fr=region)
+        community.full_clean()
+        community.save()
+        audit.record(
+            actor=actor, action="communities.create", target=community, community=community, slug=slug
+        )
+    return community
+
+
+@transaction.atomic
+def add_to_inventory(*, community: Community, service_ids: Iterable[Any], actor: Any = None) -> int:
+    """Add services to the inventory (published); those already in it are left as they are."""
+    wanted = {str(pk) for pk in service_ids}
+    present = {
+        str(pk) for pk in community.entries.filter(service_id__in=wanted).values_list("service_id", flat=True)
+    }
+    missing = [pk for pk in wanted if pk not in present]
+    InventoryEntry.objects.bulk_create(
+        [InventoryEntry(community=community, service_id=pk, added_by=_user(actor)) for pk in missing],
+        batch_size=1000,
+    )
+    if missing:
+        audit.record(
+            actor=actor,
+            action="inventory.add",
+            community=community,
+            target_type="community",
+            target_id=str(community.pk),
+            services=len(missing),
+        )
+    return len(missing)
+
+
+@transaction.atomic
+def remove_from_inventory(*, entry: InventoryEntry, actor: Any) -> None:
+    audit.record(
+        actor=actor,
+        action="inventory.remove",
+        target=entry,
+        community=entry.community,
+        service=str(entry.service_id),
+    )
+    entry.delete()
+
+
+@transaction.atomic
+def update_entry(*, entry: InventoryEntry, actor: Any, **values: Any) -> InventoryEntry:
+    changed = [name for name, value in values.items() if getattr(entry, name) != value]
+    for name in changed:
+        setattr(entry, name, values[name])
+    if changed:
+        entry.save(update_fields=[*changed, "updated_at"])
+        audit.record(
+            actor=actor, action="inventory.update", target=entry, community=entry.community, fields=changed
+        )
+    return entry
+
+
+@transaction.atomic
+def set_places(*, community: Community, places: list[dict[str, Any]], actor: Any = None) -> None:
+    """Replace the community's places with the given ones (key, name {en, fr}, kind, latitude, longitude)."""
+    keep = []
+    for item in places:
+        place, _ = Place.objects.update_or_create(
+            community=community,
+            key=item["key"],
+            defaults={
+                "name_en": item["name"]["en"],
+                "name_fr": item["name"]["fr"],
+                "kind": item.get("kind", "town"),
+                "latitude": item["latitude"],
+                "longitude": item["longitude"],
+            },
+        )
+        keep.append(place.pk)
+    community.places.exclude(pk__in=keep).delete()
+    audit.record(
+        actor=actor, action="communities.set_places", target=community, community=community, places=len(keep)
+    )
+
+
+def _user(actor: Any) -> Any:
+    return actor if getattr(actor, "is_authenticated", False) else None
+
+
+def services_of(community: Community) -> Any:
+    return Service.objects.filter(inventory_entries__community=community)
+
+
+@transaction.atomic
+def save_community_description(*, description: dict[str, Any], actor: Any = None) -> Community:
+    """Create or update a community from its description (slug, name/region/description {en, fr}, places)."""
+
+    def text(key: str, language: str) -> str:
+        value = description.get(key) or {}
+        return str(value.get(language) or value.get("en") or "") if isinstance(value, dict) else str(value)
+
+    community = get_or_create_community(slug=description["slug"], name=text("name", "en"), actor=actor)
+    values = {
+        f"{key}_{lang}": text(key, lang) for key in ("name", "region", "description") for lang in ("en", "fr")
+    }
+    for name, value in values.items():
+        setattr(community, name, value)
+    community.full_clean()
+    community.save()
+    set_places(community=community, places=description.get("places", []), actor=actor)
+    return community

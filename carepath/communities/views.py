@@ -1,0 +1,285 @@
+"""Community pages: the list, a community's inventory, one service, editing, importing and exporting."""
+
+from __future__ import annotations
+
+import tempfile
+from functools import wraps
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from carepath.accounts.permissions import can_change_inventory, can_see_unpublished
+from carepath.directory import services as directory_services
+from carepath.directory.exports import export_bytes
+from carepath.directory.forms import ServiceForm
+from carepath.directory.models import (
+    Language,
+    Phone,
+    Schedule,
+    Service,
+    ServiceAtLocation,
+)
+from carepath.directory.services import language_name
+
+from . import services
+from .forms import EntryForm, ImportForm, InventoryFilterForm
+from .models import Community, InventoryEntry
+from .queries import communities_with_counts, inventory, service_terms
+
+PAGE_SIZE = 20
+
+
+def community_permission(perm: str) -> Any:
+    """Load the community named in the URL and check ``perm`` on it (login first for visitors)."""
+
+    def decorator(view: Any) -> Any:
+        @wraps(view)
+        def wrapper(request: HttpRequest, slug: str, *args: Any, **kwargs: Any) -> HttpResponse:
+            community = get_object_or_404(Community, slug=slug)
+            if not request.user.has_perm(perm, community):
+                if not request.user.is_authenticated:
+                    return redirect_to_login(request.get_full_path())
+                raise PermissionDenied
+            return view(request, community, *args, **kwargs)
+
+        return wrapper
+
+    return decorator
+
+
+def community_list(request: HttpRequest) -> HttpResponse:
+    return render(request, "communities/list.html", {"communities": communities_with_counts()})
+
+
+@community_permission("communities.view_community")
+def community_detail(request: HttpRequest, community: Community) -> HttpResponse:
+    entries = InventoryEntry.objects.visible_to(request.user, community)
+    languages = sorted(
+        {
+            code.lower()
+            for code in Language.objects.filter(service__inventory_entries__in=entries).values_list(
+                "code", flat=True
+            )
+            if code
+        }
+    )
+    lang = get_language() or "en"
+    form = InventoryFilterForm(
+        request.GET or None, languages=[(c, language_name(c, lang)) for c in languages]
+    )
+    filters: dict[str, Any] = {}
+    if form.is_valid():
+        filters = {
+            "q": form.cleaned_data["q"],
+            "terms": form.selected_terms(),
+            "age_months": form.cleaned_data["age_months"],
+            "language": form.cleaned_data["language"],
+        }
+    page = Paginator(inventory(entries, **filters), PAGE_SIZE).get_page(request.GET.get("page"))
+    terms = service_terms([entry.service_id for entry in page])
+    for entry in page:
+        entry.terms = terms.get(str(entry.service_id), [])  # type: ignore[attr-defined]
+    context = {
+        "community": community,
+        "form": form,
+        "page": page,
+        "filtered": any(filters.values()) if filters else False,
+        "can_edit": can_change_inventory(request.user, community),
+        "can_see_unpublished": can_see_unpublished(request.user, community),
+        "places": community.places.all(),
+    }
+    template = (
+        "communities/_results.html"
+        if request.htmx and request.htmx.target == "results"
+        else "communities/detail.html"
+    )
+    return render(request, template, context)
+
+
+def _entry(request: HttpRequest, community: Community, service_id: Any) -> InventoryEntry:
+    entries = InventoryEntry.objects.visible_to(request.user, community)
+    entry = entries.select_related("service", "service__organization").filter(service_id=service_id).first()
+    if entry is None:
+        raise Http404(_("This service is not in the community's inventory."))
+    return entry
+
+
+@community_permission("communities.view_community")
+def service_detail(request: HttpRequest, community: Community, service_id: Any) -> HttpResponse:
+    entry = _entry(request, community, service_id)
+    service = (
+        Service.objects.filter(pk=entry.service_id)
+        .select_related("organization")
+        .prefetch_related(
+            Prefetch(
+                "service_at_locations",
+                queryset=ServiceAtLocation.objects.select_related("location").prefetch_related(
+                    "location__addresses", "location__accessibility"
+                ),
+            ),
+            Prefetch("phones", queryset=Phone.objects.order_by("number")),
+            Prefetch("schedules", queryset=Schedule.objects.order_by("id")),
+            Prefetch("languages", queryset=Language.objects.order_by("code")),
+            "cost_options",
+            "required_documents",
+            "service_areas",
+            "contacts",
+        )
+        .get()
+    )
+    terms = service_terms([service.id]).get(str(service.id), [])
+    lang = get_language() or "en"
+    return render(
+        request,
+        "communities/service_detail.html",
+        {
+            "community": community,
+            "entry": entry,
+            "service": service,
+            "terms": terms,
+            "term_codes": [code for code, _ in terms],
+            "wait_days": next((value for code, value in terms if code == "wait-days"), None),
+            "populations": [(code, value) for code, value in terms if code.startswith("population/")],
+            "language_names": [language_name(lang_.code or "", lang) for lang_ in service.languages.all()],
+            "can_edit": can_change_inventory(request.user, community),
+        },
+    )
+
+
+def _edit(request: HttpRequest, community: Community, entry: InventoryEntry | None) -> HttpResponse:
+    service = entry.service if entry is not None else Service(status=Service.Status.ACTIVE)
+    current_terms = service_terms([service.pk]).get(str(service.pk), []) if entry is not None else []
+    current_languages = (
+        [lang.code for lang in service.languages.all() if lang.code] if entry is not None else []
+    )
+    form = ServiceForm(
+        request.POST or None,
+        instance=service,
+        terms=current_terms,
+        languages=current_languages,
+        prefix="service",
+    )
+    entry_form = EntryForm(
+        request.POST or None, instance=entry or InventoryEntry(community=community), prefix="entry"
+    )
+    if request.method == "POST" and form.is_valid() and entry_form.is_valid():
+        saved = directory_services.save_service(
+            service=form.save(commit=False),
+            actor=request.user,
+            terms=form.chosen_terms(),
+            languages=form.cleaned_data["languages"],
+            changed_fields=form.changed_data,
+        )
+        if entry is None:
+            services.add_to_inventory(community=community, service_ids=[saved.pk], actor=request.user)
+            entry = community.entries.get(service=saved)
+        services.update_entry(
+            entry=entry,
+            actor=request.user,
+            **{name: entry_form.cleaned_data[name] for name in EntryForm.Meta.fields},
+        )
+        messages.success(request, _("The service was saved."))
+        return redirect("communities:service", slug=community.slug, service_id=saved.pk)
+    return render(
+        request,
+        "communities/service_form.html",
+        {
+            "community": community,
+            "form": form,
+            "entry_form": entry_form,
+            "entry": entry,
+        },
+    )
+
+
+@community_permission("communities.change_inventory")
+@require_http_methods(["GET", "POST"])
+def service_edit(request: HttpRequest, community: Community, service_id: Any) -> HttpResponse:
+    return _edit(request, community, _entry(request, community, service_id))
+
+
+@community_permission("communities.change_inventory")
+@require_http_methods(["GET", "POST"])
+def service_add(request: HttpRequest, community: Community) -> HttpResponse:
+    return _edit(request, community, None)
+
+
+@community_permission("communities.change_inventory")
+@require_http_methods(["GET", "POST"])
+def service_remove(request: HttpRequest, community: Community, service_id: Any) -> HttpResponse:
+    entry = _entry(request, community, service_id)
+    if request.method == "POST":
+        name = entry.service.name
+        services.remove_from_inventory(entry=entry, actor=request.user)
+        messages.success(request, _("%(name)s was removed from the inventory.") % {"name": name})
+        return redirect("communities:detail", slug=community.slug)
+    return render(request, "communities/service_remove.html", {"community": community, "entry": entry})
+
+
+@community_permission("communities.import_hsds")
+@require_http_methods(["GET", "POST"])
+def import_upload(request: HttpRequest, community: Community) -> HttpResponse:
+    form = ImportForm(
+        request.POST or None, request.FILES or None, max_bytes=settings.CAREPATH_MAX_IMPORT_BYTES
+    )
+    result = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        suffix = Path(upload.name).suffix.lower()
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / f"upload{suffix}"
+            with path.open("wb") as handle:
+                for chunk in upload.chunks():
+                    handle.write(chunk)
+            result = directory_services.import_hsds(
+                path=path,
+                community_slug=community.slug,
+                language=form.cleaned_data["language"],
+                actor=request.user,
+                display_name=Path(upload.name).name,
+            )
+        status = 200 if result.ok else 422
+        return render(
+            request,
+            "communities/import.html",
+            {
+                "community": community,
+                "form": ImportForm(max_bytes=form.max_bytes),
+                "result": result,
+                "filename": Path(upload.name).name,
+            },
+            status=status,
+        )
+    return render(
+        request,
+        "communities/import.html",
+        {"community": community, "form": form, "result": result},
+        status=400 if form.errors else 200,
+    )
+
+
+@community_permission("communities.view_community")
+def export(request: HttpRequest, community: Community, fmt: str) -> HttpResponse:
+    language = request.GET.get("language") or get_language() or "en"
+    language = language if language in ("en", "fr") else "en"
+    content = export_bytes(
+        community=community,
+        fmt=fmt,
+        language=language,
+        published_only=not can_see_unpublished(request.user, community),
+    )
+    extension, content_type = ("json", "application/json") if fmt == "json" else ("zip", "application/zip")
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{community.slug}-hsds-{language}.{extension}"'
+    return response

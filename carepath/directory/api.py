@@ -1,0 +1,541 @@
+"""The HSDS 3.0 read API over the published community inventories (``/api/hsds/``).
+
+Shapes follow the official OpenAPI of HSDS 3.0: paginated lists (``total_items``, ``total_pages``,
+``page_number``, ``size``, ``first_page``, ``last_page``, ``empty``, ``contents``) and fully nested single
+records. Text is given in the language asked for (``Accept-Language`` or ``?lang=en|fr``), English by default.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import get_language
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
+from rest_framework import serializers
+from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from .hsds import writer
+from .hsds.spec import tables
+from .models import Location, Organization, Program, Service, ServiceAtLocation, Taxonomy, TaxonomyTerm
+from .queries import hsds_tables, records
+
+HSDS_VERSION = "3.0"
+DEFAULT_PER_PAGE = 50
+MAX_PER_PAGE = 500
+
+PAGE_FIELDS = {
+    "total_items": serializers.IntegerField(),
+    "total_pages": serializers.IntegerField(),
+    "page_number": serializers.IntegerField(),
+    "size": serializers.IntegerField(),
+    "first_page": serializers.BooleanField(),
+    "last_page": serializers.BooleanField(),
+    "empty": serializers.BooleanField(),
+    "contents": serializers.ListField(child=serializers.DictField()),
+}
+
+
+def page_schema(name: str) -> Any:
+    return inline_serializer(name=name, fields=PAGE_FIELDS)
+
+
+def _param(name: str, kind: Any, description: str) -> OpenApiParameter:
+    return OpenApiParameter(name, kind, OpenApiParameter.QUERY, required=False, description=description)
+
+
+COMMON = [
+    _param("search", OpenApiTypes.STR, "Full-text search on names and descriptions."),
+    _param("page", OpenApiTypes.INT, "Page number, from 1."),
+    _param(
+        "per_page", OpenApiTypes.INT, f"Results per page, 1 to {MAX_PER_PAGE} (default {DEFAULT_PER_PAGE})."
+    ),
+    _param("lang", OpenApiTypes.STR, "Language of the text: en or fr (default: Accept-Language, then en)."),
+    _param("community", OpenApiTypes.STR, "Only the published inventory of this community (its slug)."),
+]
+SERVICE_FILTERS = [
+    _param("taxonomy_term_id", OpenApiTypes.UUID, "Services with this taxonomy term."),
+    _param("taxonomy_id", OpenApiTypes.UUID, "Services with any term of this taxonomy."),
+    _param("organization_id", OpenApiTypes.UUID, "Services of this organization."),
+    _param("modified_after", OpenApiTypes.DATETIME, "Services modified at or after this moment (ISO 8601)."),
+    _param("full", OpenApiTypes.BOOL, "Fully nested records instead of one-to-one fields only."),
+]
+NOT_FOUND = OpenApiResponse(description="No published record has this id.")
+BAD_REQUEST = OpenApiResponse(description="A query parameter is wrong; `errors` names it.")
+
+
+class Params:
+    """Query parameters, checked; every bad one is reported at once."""
+
+    def __init__(self, request: Request) -> None:
+        self.query = request.query_params
+        self.errors: dict[str, list[str]] = {}
+        lang = self.query.get("lang")
+        if lang is not None and lang not in ("en", "fr"):
+            self.errors["lang"] = ["Must be en or fr."]
+        active = get_language() or "en"
+        self.language = lang if lang in ("en", "fr") else (active[:2] if active[:2] in ("en", "fr") else "en")
+
+    def integer(self, name: str, default: int, low: int, high: int) -> int:
+        raw = self.query.get(name)
+        if raw is None or raw == "":
+            return default
+        try:
+            value = int(raw)
+        except ValueError:
+            self.errors[name] = [f"Must be a whole number from {low} to {high}."]
+            return default
+        if not low <= value <= high:
+            self.errors[name] = [f"Must be a whole number from {low} to {high}."]
+            return default
+        return value
+
+    def boolean(self, name: str) -> bool:
+        raw = (self.query.get(name) or "").lower()
+        if raw in ("", "false", "0", "no"):
+            return False
+        if raw in ("true", "1", "yes"):
+            return True
+        self.errors[name] = ["Must be true or false."]
+        return False
+
+    def uuid(self, name: str) -> str | None:
+        import uuid
+
+        raw = self.query.get(name)
+        if raw is None or raw == "":
+            return None
+        try:
+            return str(uuid.UUID(raw))
+        except ValueError:
+            self.errors[name] = ["Must be a UUID."]
+            return None
+
+    def moment(self, name: str) -> Any:
+        raw = self.query.get(name)
+        if raw is None or raw == "":
+            return None
+        try:
+            value = parse_datetime(raw.replace(" ", "+"))
+        except ValueError:
+            value = None
+        if value is None:
+            self.errors[name] = ["Must be a date and time in ISO 8601, e.g. 2026-01-31T12:00:00Z."]
+        elif value.tzinfo is None:
+            from django.utils import timezone
+
+            value = timezone.make_aware(value, timezone.utc)
+        return value
+
+    def text(self, name: str, limit: int = 200) -> str:
+        raw = (self.query.get(name) or "").strip()
+        if len(raw) > limit or "\x00" in raw:
+            self.errors[name] = [f"Must be text of at most {limit} characters."]
+            return ""
+        return raw
+
+    def check(self) -> None:
+        if self.errors:
+            raise ValidationError(self.errors)
+
+
+def check_id(value: Any) -> str:
+    """Ids in paths are UUIDs; anything else is simply not found."""
+    import uuid
+
+    try:
+        return str(uuid.UUID(str(value)))
+    except ValueError:
+        raise NotFound("No record has this id.") from None
+
+
+def public_services(params: Params) -> QuerySet[Service]:
+    entries = Q(inventory_entries__published=True)
+    community = params.text("community", 60)
+    if community:
+        entries &= Q(inventory_entries__community__slug=community)
+    return Service.objects.filter(id__in=Service.objects.filter(entries).values("id"))
+
+
+def paginate(params: Params, queryset: QuerySet[Any]) -> tuple[list[Any], dict[str, Any]]:
+    page = params.integer("page", 1, 1, 1_000_000)
+    per_page = params.integer("per_page", DEFAULT_PER_PAGE, 1, MAX_PER_PAGE)
+    params.check()
+    total = queryset.count()
+    pages = max(1, math.ceil(total / per_page))
+    ids = list(queryset.values_list("id", flat=True)[(page - 1) * per_page : page * per_page])
+    return ids, {
+        "total_items": total,
+        "total_pages": pages,
+        "page_number": page,
+        "size": len(ids),
+        "first_page": page == 1,
+        "last_page": page >= pages,
+        "empty": total == 0,
+    }
+
+
+def _by_id(rows: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    return {row["id"]: row for row in rows}
+
+
+def _one_to_one(table: str, record: dict[str, Any]) -> dict[str, Any]:
+    fields = tables(HSDS_VERSION)[table].fields
+    return {name: writer.plain(record[name]) for name in fields if record.get(name) is not None}
+
+
+def service_list_items(ids: list[Any], language: str, *, minimal: bool = False) -> list[dict[str, Any]]:
+    services = _by_id(records(Service, language, id=ids))
+    if minimal:
+        return [
+            {
+                key: services[str(i)].get(key)
+                for key in ("id", "name", "status", "last_modified")
+                if services[str(i)].get(key) is not None
+            }
+            for i in ids
+        ]
+    organizations = _by_id(
+        records(Organization, language, id={s.get("organization_id") for s in services.values()})
+    )
+    programs = _by_id(records(Program, language, id={s.get("program_id") for s in services.values()}))
+    items = []
+    for service_id in ids:
+        service = services[str(service_id)]
+        item = _one_to_one("service", service)
+        organization = organizations.get(service.get("organization_id") or "")
+        if organization:
+            item["organization"] = _one_to_one("organization", organization)
+        program = programs.get(service.get("program_id") or "")
+        if program:
+            item["program"] = _one_to_one("program", program)
+        items.append(item)
+    return items
+
+
+class RootView(APIView):
+    @extend_schema(
+        operation_id="hsds_root",
+        summary="HSDS version and profile of this API",
+        responses=inline_serializer(
+            "HSDSRoot",
+            {
+                "version": serializers.CharField(),
+                "profile": serializers.URLField(),
+                "openapi_url": serializers.URLField(),
+            },
+        ),
+        tags=["HSDS"],
+    )
+    def get(self, request: Request) -> Response:
+        return Response(
+            {
+                "version": HSDS_VERSION,
+                "profile": request.build_absolute_uri("/api/docs/"),
+                "openapi_url": request.build_absolute_uri("/api/schema/"),
+            }
+        )
+
+
+class ServiceListView(APIView):
+    @extend_schema(
+        operation_id="hsds_services_list",
+        summary="Published services",
+        parameters=[
+            *COMMON,
+            *SERVICE_FILTERS,
+            _param("minimal", OpenApiTypes.BOOL, "Only id, name, status and last_modified."),
+        ],
+        responses={200: page_schema("HSDSServicePage"), 400: BAD_REQUEST},
+        tags=["HSDS"],
+    )
+    def get(self, request: Request) -> Response:
+        params = Params(request)
+        services = filter_services(public_services(params), params)
+        full, minimal = params.boolean("full"), params.boolean("minimal")
+        ids, page = paginate(params, services.order_by("name_en", "id"))
+        if full:
+            data = hsds_tables(ids, params.language)
+            contents = writer.nested_services(data, version=HSDS_VERSION, service_ids=[str(i) for i in ids])
+        else:
+            contents = service_list_items(ids, params.language, minimal=minimal)
+        return Response({**page, "contents": contents})
+
+
+def filter_services(services: QuerySet[Service], params: Params) -> QuerySet[Service]:
+    search = params.text("search")
+    term = params.uuid("taxonomy_term_id")
+    taxonomy = params.uuid("taxonomy_id")
+    organization = params.uuid("organization_id")
+    moment = params.moment("modified_after")
+    params.check()
+    if search:
+        services = services.search(search)
+    if term:
+        services = services.with_term(term)
+    if taxonomy:
+        services = services.filter(
+            id__in=TaxonomyTerm.objects.filter(taxonomy_detail_id=taxonomy).values("attributes__link_id")
+        )
+    if organization:
+        services = services.filter(organization_id=organization)
+    if moment is not None:
+        services = services.modified_after(moment)
+    return services
+
+
+class ServiceDetailView(APIView):
+    @extend_schema(
+        operation_id="hsds_services_retrieve",
+        summary="One published service, fully nested",
+        parameters=[COMMON[3]],
+        responses={200: OpenApiTypes.OBJECT, 404: NOT_FOUND},
+        tags=["HSDS"],
+    )
+    def get(self, request: Request, id: Any) -> Response:
+        id = check_id(id)
+        params = Params(request)
+        params.check()
+        if not public_services(params).filter(id=id).exists():
+            raise NotFound("No published service has this id.")
+        data = hsds_tables([id], params.language)
+        return Response(writer.nested_services(data, version=HSDS_VERSION, service_ids=[str(id)])[0])
+
+
+def public_organizations(params: Params) -> QuerySet[Organization]:
+    return Organization.objects.filter(id__in=public_services(params).values("organization_id"))
+
+
+class OrganizationListView(APIView):
+    @extend_schema(
+        operation_id="hsds_organizations_list",
+        summary="Organizations with published services",
+        parameters=[*COMMON, _param("full", OpenApiTypes.BOOL, "Fully nested organizations.")],
+        responses={200: page_schema("HSDSOrganizationPage"), 400: BAD_REQUEST},
+        tags=["HSDS"],
+    )
+    def get(self, request: Request) -> Response:
+        params = Params(request)
+        organizations = public_organizations(params)
+        search = params.text("search")
+        full = params.boolean("full")
+        params.check()
+        if search:
+            organizations = organizations.filter(Q(name_en__icontains=search) | Q(name_fr__icontains=search))
+        ids, page = paginate(params, organizations.order_by("name_en", "id"))
+        if full:
+            contents = [organization_full(params, oid, full_service=False) for oid in ids]
+        else:
+            rows = _by_id(records(Organization, params.language, id=ids))
+            contents = [_one_to_one("organization", rows[str(oid)]) for oid in ids]
+        return Response({**page, "contents": contents})
+
+
+def organization_full(params: Params, organization_id: Any, *, full_service: bool) -> dict[str, Any]:
+    service_ids = list(
+        public_services(params)
+        .filter(organization_id=organization_id)
+        .order_by("name_en", "id")
+        .values_list("id", flat=True)
+    )
+    data = hsds_tables(service_ids, params.language)
+    if not data.get("organization"):
+        data = {**data, "organization": records(Organization, params.language, id=[organization_id])}
+    nested = writer.nest(data, "organization", str(organization_id), version=HSDS_VERSION)
+    if full_service:
+        nested["services"] = writer.nested_services(
+            data, version=HSDS_VERSION, service_ids=[str(s) for s in service_ids]
+        )
+    else:
+        nested["services"] = service_list_items(service_ids, params.language)
+    return nested
+
+
+class OrganizationDetailView(APIView):
+    @extend_schema(
+        operation_id="hsds_organizations_retrieve",
+        summary="One organization, nested, with its services",
+        parameters=[COMMON[3], _param("full_service", OpenApiTypes.BOOL, "Services fully nested.")],
+        responses={200: OpenApiTypes.OBJECT, 404: NOT_FOUND},
+        tags=["HSDS"],
+    )
+    def get(self, request: Request, id: Any) -> Response:
+        id = check_id(id)
+        params = Params(request)
+        full_service = params.boolean("full_service")
+        params.check()
+        if not public_organizations(params).filter(id=id).exists():
+            raise NotFound("No organization with published services has this id.")
+        return Response(organization_full(params, id, full_service=full_service))
+
+
+def sal_items(ids: list[Any], language: str, *, full: bool) -> list[dict[str, Any]]:
+    sals = _by_id(records(ServiceAtLocation, language, id=ids))
+    service_ids = [s["service_id"] for s in sals.values() if s.get("service_id")]
+    if full:
+        data = hsds_tables(service_ids, language)
+        out = []
+        for sal_id in ids:
+            item = writer.nest(data, "service_at_location", str(sal_id), version=HSDS_VERSION)
+            service_id = sals[str(sal_id)].get("service_id")
+            if service_id and any(s["id"] == service_id for s in data.get("service", [])):
+                item["service"] = writer.nest(data, "service", service_id, version=HSDS_VERSION)
+            out.append(item)
+        return out
+    locations = _by_id(records(Location, language, id={s.get("location_id") for s in sals.values()}))
+    services = {item["id"]: item for item in service_list_items(service_ids, language)}
+    out = []
+    for sal_id in ids:
+        sal = sals[str(sal_id)]
+        item = _one_to_one("service_at_location", sal)
+        if sal.get("location_id") in locations:
+            item["location"] = _one_to_one("location", locations[sal["location_id"]])
+        if sal.get("service_id") in services:
+            item["service"] = services[sal["service_id"]]
+        out.append(item)
+    return out
+
+
+class ServiceAtLocationListView(APIView):
+    @extend_schema(
+        operation_id="hsds_service_at_locations_list",
+        summary="Where published services are offered",
+        parameters=[*COMMON, *SERVICE_FILTERS],
+        responses={200: page_schema("HSDSServiceAtLocationPage"), 400: BAD_REQUEST},
+        tags=["HSDS"],
+    )
+    def get(self, request: Request) -> Response:
+        params = Params(request)
+        services = filter_services(public_services(params), params)
+        full = params.boolean("full")
+        params.check()
+        sals = ServiceAtLocation.objects.filter(service_id__in=services.values("id"))
+        ids, page = paginate(params, sals.order_by("service__name_en", "id"))
+        return Response({**page, "contents": sal_items(ids, params.language, full=full)})
+
+
+class ServiceAtLocationDetailView(APIView):
+    @extend_schema(
+        operation_id="hsds_service_at_locations_retrieve",
+        summary="One service at a location",
+        parameters=[COMMON[3]],
+        responses={200: OpenApiTypes.OBJECT, 404: NOT_FOUND},
+        tags=["HSDS"],
+    )
+    def get(self, request: Request, id: Any) -> Response:
+        id = check_id(id)
+        params = Params(request)
+        params.check()
+        if not ServiceAtLocation.objects.filter(
+            id=id, service_id__in=public_services(params).values("id")
+        ).exists():
+            raise NotFound("No published service is offered with this id.")
+        return Response(sal_items([id], params.language, full=True)[0])
+
+
+class TaxonomyListView(APIView):
+    @extend_schema(
+        operation_id="hsds_taxonomies_list",
+        summary="Taxonomies",
+        parameters=COMMON[:4],
+        responses={200: page_schema("HSDSTaxonomyPage"), 400: BAD_REQUEST},
+        tags=["HSDS"],
+    )
+    def get(self, request: Request) -> Response:
+        params = Params(request)
+        search = params.text("search")
+        params.check()
+        taxonomies = Taxonomy.objects.all()
+        if search:
+            taxonomies = taxonomies.filter(
+                Q(name_en__icontains=search)
+                | Q(description_en__icontains=search)
+                | Q(description_fr__icontains=search)
+            )
+        ids, page = paginate(params, taxonomies.order_by("name_en", "id"))
+        rows = _by_id(records(Taxonomy, params.language, id=ids))
+        return Response({**page, "contents": [_one_to_one("taxonomy", rows[str(i)]) for i in ids]})
+
+
+class TaxonomyDetailView(APIView):
+    @extend_schema(
+        operation_id="hsds_taxonomies_retrieve",
+        summary="One taxonomy",
+        parameters=[COMMON[3]],
+        responses={200: OpenApiTypes.OBJECT, 404: NOT_FOUND},
+        tags=["HSDS"],
+    )
+    def get(self, request: Request, id: Any) -> Response:
+        id = check_id(id)
+        params = Params(request)
+        params.check()
+        rows = records(Taxonomy, params.language, id=[id])
+        if not rows:
+            raise NotFound("No taxonomy has this id.")
+        return Response(_one_to_one("taxonomy", rows[0]))
+
+
+class TaxonomyTermListView(APIView):
+    @extend_schema(
+        operation_id="hsds_taxonomy_terms_list",
+        summary="Taxonomy terms (the carepath vocabulary among them)",
+        parameters=[
+            *COMMON[:4],
+            _param("taxonomy_id", OpenApiTypes.UUID, "Terms of this taxonomy."),
+            _param("parent_id", OpenApiTypes.UUID, "Terms under this term."),
+            _param("top_only", OpenApiTypes.BOOL, "Only terms without a parent."),
+        ],
+        responses={200: page_schema("HSDSTaxonomyTermPage"), 400: BAD_REQUEST},
+        tags=["HSDS"],
+    )
+    def get(self, request: Request) -> Response:
+        params = Params(request)
+        search = params.text("search")
+        taxonomy, parent, top_only = (
+            params.uuid("taxonomy_id"),
+            params.uuid("parent_id"),
+            params.boolean("top_only"),
+        )
+        params.check()
+        terms = TaxonomyTerm.objects.all()
+        if search:
+            terms = terms.filter(
+                Q(name_en__icontains=search) | Q(name_fr__icontains=search) | Q(code__icontains=search)
+            )
+        if taxonomy:
+            terms = terms.filter(taxonomy_detail_id=taxonomy)
+        if parent:
+            terms = terms.filter(parent_id=parent)
+        if top_only:
+            terms = terms.filter(parent__isnull=True)
+        ids, page = paginate(params, terms.order_by("code", "id"))
+        rows = _by_id(records(TaxonomyTerm, params.language, id=ids))
+        return Response({**page, "contents": [_one_to_one("taxonomy_term", rows[str(i)]) for i in ids]})
+
+
+class TaxonomyTermDetailView(APIView):
+    @extend_schema(
+        operation_id="hsds_taxonomy_terms_retrieve",
+        summary="One taxonomy term",
+        parameters=[COMMON[3]],
+        responses={200: OpenApiTypes.OBJECT, 404: NOT_FOUND},
+        tags=["HSDS"],
+    )
+    def get(self, request: Request, id: Any) -> Response:
+        id = check_id(id)
+        params = Params(request)
+        params.check()
+        rows = records(TaxonomyTerm, params.language, id=[id])
+        if not rows:
+            raise NotFound("No taxonomy term has this id.")
+        term = _one_to_one("taxonomy_term", rows[0])
+        taxonomy = records(Taxonomy, params.language, id=[rows[0].get("taxonomy_id")])
+        if taxonomy:
+            term["taxonomy_detail"] = _one_to_one("taxonomy", taxonomy[0])
+        return Response(term)

@@ -1,0 +1,150 @@
+"""Editing a service through forms: its text in both languages, its facts and its carepath terms."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from .models import Organization, Service
+from .vocabulary import POPULATION_VALUES, WAIT_DAYS
+from .vocabulary import load as load_vocabulary
+
+TRANSLATED_FIELDS = (
+    "name",
+    "description",
+    "application_process",
+    "eligibility_description",
+    "fees_description",
+    "interpretation_services",
+    "alert",
+)
+TERM_BRANCHES = ("service-type", "concern", "delivery", "tier", "sector", "referral", "cost")
+LONG = {"description", "application_process", "eligibility_description", "fees_description"}
+
+
+class ServiceForm(forms.ModelForm):
+    organization = forms.ModelChoiceField(
+        queryset=Organization.objects.order_by("name_en"), label=_("Organization"), required=True
+    )
+    languages = forms.CharField(
+        label=_("Languages spoken"),
+        required=False,
+        max_length=200,
+        help_text=_("ISO 639 codes separated by commas, most used first, e.g. en, fr, oj."),
+    )
+    wait_days = forms.IntegerField(
+        label=_("Typical wait in days"), required=False, min_value=0, max_value=3650
+    )
+
+    class Meta:
+        model = Service
+        fields = [
+            "organization",
+            "status",
+            *[f"{name}_{lang}" for name in TRANSLATED_FIELDS for lang in ("en", "fr")],
+            "url",
+            "email",
+            "minimum_age",
+            "maximum_age",
+        ]
+        widgets = {
+            **{f"{name}_{lang}": forms.Textarea(attrs={"rows": 3}) for name in LONG for lang in ("en", "fr")},
+            **{
+                f"{name}_{lang}": forms.TextInput()
+                for name in TRANSLATED_FIELDS
+                if name not in LONG
+                for lang in ("en", "fr")
+            },
+            "url": forms.URLInput(),
+            "email": forms.EmailInput(),
+        }
+        labels = {
+            "minimum_age": _("Minimum age (years)"),
+            "maximum_age": _("Maximum age (years)"),
+            "url": _("Web address"),
+            "email": _("Email"),
+            "status": _("Status"),
+        }
+
+    def __init__(
+        self,
+        *args: Any,
+        terms: list[tuple[str, str | None]] | None = None,
+        languages: list[str] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["name_en"].required = True
+        language = get_language() or "en"
+        vocab = load_vocabulary()
+        chosen = dict(terms or [])
+        self.term_fields: list[str] = []
+        for branch in TERM_BRANCHES:
+            name = f"terms_{branch}"
+            self.fields[name] = forms.MultipleChoiceField(
+                label=vocab.terms[branch].label(language),
+                required=False,
+                widget=forms.CheckboxSelectMultiple,
+                choices=[(t.code, t.label(language)) for t in vocab.in_branch(branch)],
+                initial=[code for code in chosen if code.startswith(f"{branch}/")],
+            )
+            self.term_fields.append(name)
+        self.population_fields: list[str] = []
+        for term in vocab.in_branch("population"):
+            name = f"population_{term.key}"
+            self.fields[name] = forms.ChoiceField(
+                label=term.label(language),
+                required=False,
+                choices=[
+                    ("", _("Not specific")),
+                    ("focus", _("Culturally specific, open to all")),
+                    ("only", _("Only for this population")),
+                ],
+                initial=chosen.get(term.code) or "",
+            )
+            self.population_fields.append(name)
+        if WAIT_DAYS in chosen and (chosen[WAIT_DAYS] or "").isdigit():
+            self.fields["wait_days"].initial = int(chosen[WAIT_DAYS] or 0)
+        self.fields["languages"].initial = ", ".join(languages or [])
+        for field in self.fields.values():
+            if field.help_text == "" and isinstance(field.widget, forms.Textarea):
+                field.widget.attrs.setdefault("rows", 3)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        low, high = data.get("minimum_age"), data.get("maximum_age")
+        if low is not None and high is not None and low > high:
+            self.add_error("maximum_age", _("The maximum age must not be less than the minimum age."))
+        for name in ("minimum_age", "maximum_age"):
+            value = data.get(name)
+            if value is not None and not 0 <= value <= 130:
+                self.add_error(name, _("Give an age in years between 0 and 130."))
+        return data
+
+    def clean_languages(self) -> list[str]:
+        codes = [
+            code.strip().lower() for code in self.cleaned_data.get("languages", "").split(",") if code.strip()
+        ]
+        bad = [code for code in codes if not (code.isalpha() and len(code) in (2, 3))]
+        if bad:
+            raise forms.ValidationError(
+                _("These are not ISO 639 language codes: %(codes)s."), params={"codes": ", ".join(bad)}
+            )
+        return list(dict.fromkeys(codes))
+
+    def chosen_terms(self) -> list[tuple[str, str | None]]:
+        """The carepath terms the form asks for, with their values."""
+        chosen: list[tuple[str, str | None]] = []
+        for name in self.term_fields:
+            chosen += [(code, None) for code in self.cleaned_data.get(name, [])]
+        vocab = load_vocabulary()
+        for term in vocab.in_branch("population"):
+            value = self.cleaned_data.get(f"population_{term.key}")
+            if value in POPULATION_VALUES:
+                chosen.append((term.code, value))
+        if self.cleaned_data.get("wait_days") is not None:
+            chosen.append((WAIT_DAYS, str(self.cleaned_data["wait_days"])))
+        return chosen

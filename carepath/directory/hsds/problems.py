@@ -1,0 +1,154 @@
+"""Problems found in an HSDS file: what is wrong, where, and how bad.
+
+Messages are templates with named parameters. They are marked with ``gettext_noop`` so that Django's
+``makemessages`` collects them and the web and command line can show them in French, while this module
+stays free of Django.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+
+ERROR = "error"
+WARNING = "warning"
+
+
+def gettext_noop(message: str) -> str:
+    return message
+
+
+MESSAGES = {
+    "file_missing": gettext_noop("The file or folder does not exist."),
+    "file_unreadable": gettext_noop("The file cannot be read: %(reason)s"),
+    "file_not_utf8": gettext_noop("The file is not UTF-8 text."),
+    "file_too_large": gettext_noop("The file is larger than the %(limit)s bytes allowed."),
+    "file_type": gettext_noop(
+        "This is not an HSDS file: give a .json file, a .zip data package or a folder with datapackage.json."
+    ),
+    "json_syntax": gettext_noop("The JSON is broken at line %(line)s, column %(column)s: %(reason)s."),
+    "json_shape": gettext_noop(
+        "The JSON must be one service, a list of services or a service_list page with 'contents'."
+    ),
+    "not_object": gettext_noop("Each record must be a JSON object; found %(found)s."),
+    "not_list": gettext_noop("This must be a list of objects; found %(found)s."),
+    "no_records": gettext_noop("The file holds no services or other HSDS records."),
+    "datapackage_missing": gettext_noop("No datapackage.json was found in the data package."),
+    "datapackage_broken": gettext_noop(
+        "datapackage.json cannot be read (%(reason)s); CSV files were matched by their standard HSDS names."
+    ),
+    "resource_path": gettext_noop("The resource path %(path)s is not a file inside the data package."),
+    "resource_unknown": gettext_noop("The resource %(name)s is not an HSDS table; it was skipped."),
+    "csv_broken": gettext_noop("The CSV file cannot be read: %(reason)s"),
+    "csv_no_id": gettext_noop("The CSV file has no 'id' column."),
+    "unknown_field": gettext_noop("%(field)s is not an HSDS field of %(table)s; it was ignored."),
+    "required": gettext_noop("%(field)s is required."),
+    "not_text": gettext_noop("%(field)s must be text; found %(found)s."),
+    "not_number": gettext_noop("%(field)s must be a number; found %(value)s."),
+    "not_integer": gettext_noop("%(field)s must be a whole number; found %(value)s."),
+    "not_boolean": gettext_noop("%(field)s must be true or false; found %(value)s."),
+    "bad_uuid": gettext_noop("%(field)s must be a UUID; found %(value)s."),
+    "bad_email": gettext_noop("%(field)s must be an email address; found %(value)s."),
+    "bad_uri": gettext_noop("%(field)s must be a web address (URI) with a scheme; found %(value)s."),
+    "bad_date": gettext_noop("%(field)s must be a date written YYYY-MM-DD; found %(value)s."),
+    "bad_time": gettext_noop("%(field)s must be a time written HH:MM or HH:MM:SS; found %(value)s."),
+    "bad_datetime": gettext_noop("%(field)s must be a date and time in ISO 8601; found %(value)s."),
+    "bad_enum": gettext_noop("%(field)s must be one of %(choices)s; found %(value)s."),
+    "bad_age": gettext_noop("%(field)s must be between 0 and 130 years; found %(value)s."),
+    "ages_reversed": gettext_noop("minimum_age %(minimum)s is greater than maximum_age %(maximum)s."),
+    "duplicate_conflict": gettext_noop(
+        "The %(table)s %(id)s appears more than once with different values of %(field)s."
+    ),
+    "nested_mismatch": gettext_noop(
+        "%(field)s is %(value)s but the record is nested in %(parent)s %(parent_id)s."
+    ),
+    "dangling_reference": gettext_noop(
+        "%(field)s refers to %(target)s %(value)s, which is neither in this file nor in the directory; "
+        "the reference was kept as given."
+    ),
+    "placeholder_extent": gettext_noop(
+        "extent is not a GeoJSON Polygon or MultiPolygon (found %(value)s); it was kept as given and the "
+        "area is not used to check where families live."
+    ),
+    "bad_geojson": gettext_noop("extent is not valid GeoJSON: %(reason)s."),
+    "placeholder_entity": gettext_noop(
+        "%(field)s should name an HSDS table such as service; found %(value)s. It was kept as given."
+    ),
+    "vocabulary_code": gettext_noop(
+        "%(value)s is not a code of the carepath vocabulary. Valid codes in %(branch)s: %(choices)s."
+    ),
+    "vocabulary_branch": gettext_noop(
+        "%(value)s is not a code of the carepath vocabulary. Codes start with one of: %(choices)s."
+    ),
+    "vocabulary_value": gettext_noop(
+        "The value of a %(branch)s attribute must be one of %(choices)s; found %(value)s."
+    ),
+    "vocabulary_days": gettext_noop(
+        "The value of a wait-days attribute must be a whole number of days; found %(value)s."
+    ),
+    "latitude": gettext_noop("latitude must be between -90 and 90; found %(value)s."),
+    "longitude": gettext_noop("longitude must be between -180 and 180; found %(value)s."),
+}
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem: severity, where it is (file, record, field) and what is wrong."""
+
+    code: str
+    severity: str = ERROR
+    file: str = ""
+    where: str = ""  # "row 4", "services[2].phones[0]", "line 3, column 9"
+    table: str = ""
+    record_id: str = ""
+    field: str = ""
+    params: dict[str, object] = dataclasses.field(default_factory=dict)
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity == ERROR
+
+    def message(self, translate: object = None) -> str:
+        template = MESSAGES[self.code]
+        if callable(translate):
+            template = translate(template)
+        params = {"field": self.field, "table": self.table, **self.params}
+        return template % {key: _show(value) for key, value in params.items()}
+
+    def place(self) -> str:
+        """File, position and record, e.g. ``services.csv, row 4, service 1a2b...``."""
+        parts = [part for part in (self.file, self.where) if part]
+        if self.record_id and self.record_id not in self.where:
+            parts.append(f"{self.table} {self.record_id}".strip())
+        return ", ".join(parts)
+
+    def location(self) -> str:
+        return ", ".join(part for part in (self.place(), self.field) if part)
+
+    def __str__(self) -> str:
+        return f"{self.severity}: {self.location()}: {self.message()}"
+
+
+def _show(value: object) -> str:
+    if isinstance(value, str):
+        return value if len(value) <= 80 else value[:77] + "..."
+    if isinstance(value, list | tuple):
+        return ", ".join(str(item) for item in value)
+    return str(value)
+
+
+def describe(value: object) -> str:
+    """A short name for the JSON type of ``value``, for messages."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, str):
+        return "text"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "an object"
+    return type(value).__name__

@@ -1,0 +1,423 @@
+"""Read HSDS 3 files into flat tables of records, collecting every problem instead of stopping at the first.
+
+Accepted: a JSON file holding one full service, a list of services or a paginated ``service_list`` page;
+a tabular data package (a folder or a .zip) whose ``datapackage.json`` names the CSV files.
+Nested JSON is flattened into the HSDS tables, each child pointing back at its parent as in the tabular
+form, so the rest of the pipeline sees one shape.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import zipfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from .problems import ERROR, WARNING, Problem, describe
+from .spec import BACK_REFERENCE, Table, tables
+
+Record = dict[str, Any]
+Progress = Callable[[int], None]
+
+# Keys nested records may carry that are not HSDS fields but are harmless to drop silently.
+_IGNORED_KEYS = frozenset({"$schema"})
+
+
+@dataclass
+class Dataset:
+    """The records of one file, table by table, keyed by id, with where each came from."""
+
+    records: dict[str, dict[str, Record]] = field(default_factory=dict)
+    sources: dict[tuple[str, str], tuple[str, str]] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+    top_ids: list[str] = field(default_factory=list)  # the services named at the top of the file
+
+    def table(self, name: str) -> dict[str, Record]:
+        return self.records.setdefault(name, {})
+
+    def count(self) -> int:
+        return sum(len(rows) for rows in self.records.values())
+
+    def source(self, table: str, record_id: str) -> tuple[str, str]:
+        return self.sources.get((table, record_id), ("", ""))
+
+    def problem(
+        self,
+        code: str,
+        *,
+        table: str = "",
+        record_id: str = "",
+        fld: str = "",
+        severity: str = ERROR,
+        file: str | None = None,
+        where: str | None = None,
+        **params: object,
+    ) -> None:
+        src_file, src_where = self.source(table, record_id) if record_id else ("", "")
+        self.problems.append(
+            Problem(
+                code,
+                severity,
+                file if file is not None else src_file,
+                where if where is not None else src_where,
+                table,
+                record_id,
+                fld,
+                params,
+            )
+        )
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.is_error]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if not p.is_error]
+
+
+def read(path: Path, *, display_name: str | None = None, progress: Progress | None = None) -> Dataset:
+    """Read a JSON file, a .zip data package or a data package folder."""
+    name = display_name or path.name
+    data = Dataset()
+    if not path.exists():
+        data.problem("file_missing", file=name, where="")
+        return data
+    if path.is_dir():
+        _read_package(_FolderPackage(path), data, progress)
+    elif zipfile.is_zipfile(path):
+        try:
+            with zipfile.ZipFile(path) as archive:
+                _read_package(_ZipPackage(archive), data, progress)
+        except (zipfile.BadZipFile, OSError) as exc:
+            data.problem("file_unreadable", file=name, where="", reason=str(exc))
+    elif path.suffix.lower() in (".json", ".geojson") or _looks_like_json(path):
+        read_json_bytes(path.read_bytes(), name, data, progress)
+    else:
+        data.problem("file_type", file=name, where="")
+    if not data.problems and not data.count():
+        data.problem("no_records", file=name, where="")
+    return data
+
+
+def _looks_like_json(path: Path) -> bool:
+    with path.open("rb") as handle:
+        head = handle.read(64).lstrip()
+    return head[:1] in (b"{", b"[")
+
+
+# --- JSON -----------------------------------------------------------------------------------------------
+
+
+def read_json_bytes(
+    raw: bytes, name: str, data: Dataset | None = None, progress: Progress | None = None
+) -> Dataset:
+    data = data if data is not None else Dataset()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        data.problem("file_not_utf8", file=name, where="")
+        return data
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError as exc:
+        data.problem("json_syntax", file=name, where="", line=exc.lineno, column=exc.colno, reason=exc.msg)
+        return data
+    if isinstance(document, dict) and isinstance(document.get("contents"), list):
+        services, prefix = document["contents"], "contents"
+    elif isinstance(document, list):
+        services, prefix = document, ""
+    elif isinstance(document, dict) and "id" in document:
+        services, prefix = [document], None
+    else:
+        data.problem("json_shape", file=name, where="")
+        return data
+    flattener = _Flattener(data, name)
+    for index, item in enumerate(services):
+        where = "service" if prefix is None else f"{prefix}[{index}]" if prefix else f"[{index}]"
+        record_id = flattener.take("service", item, where, None, None)
+        if record_id:
+            data.top_ids.append(record_id)
+        if progress:
+            progress(1)
+    return data
+
+
+class _Flattener:
+    def __init__(self, data: Dataset, file: str) -> None:
+        self.data = data
+        self.file = file
+        self.spec = tables("3.1")
+
+    def take(
+        self, table_name: str, item: object, where: str, parent: str | None, parent_id: str | None
+    ) -> str | None:
+        table = self.spec[table_name]
+        if not isinstance(item, dict):
+            self.data.problem(
+                "not_object", file=self.file, where=where, table=table_name, found=describe(item)
+            )
+            return None
+        record: Record = {}
+        for key, value in item.items():
+            if key in table.fields:
+                record[key] = value
+            elif key not in table.nested and key not in _IGNORED_KEYS:
+                self.data.problem(
+                    "unknown_field", severity=WARNING, file=self.file, where=where, table=table_name, fld=key
+                )
+        record_id = record.get("id")
+        if not isinstance(record_id, str) or not record_id:
+            self.data.problem("required", file=self.file, where=where, table=table_name, fld="id")
+            record_id = None
+        elif parent is not None and parent_id is not None:
+            self._link_to_parent(table_name, record, record_id, where, parent, parent_id)
+        if record_id:
+            _merge(self.data, table, record_id, record, self.file, where)
+        for key, nested in table.nested.items():
+            if key not in item or item[key] is None:
+                continue
+            value = item[key]
+            child_where = f"{where}.{key}"
+            if nested.many:
+                if not isinstance(value, list):
+                    self.data.problem(
+                        "not_list", file=self.file, where=child_where, table=table_name, found=describe(value)
+                    )
+                    continue
+                for index, child in enumerate(value):
+                    self.take(nested.table, child, f"{child_where}[{index}]", table_name, record_id)
+            else:
+                child_id = self.take(nested.table, value, child_where, None, None)
+                link = _ONE_TO_ONE_LINK.get((table_name, key))
+                if child_id and record_id and link:
+                    own = self.data.table(table_name)[record_id]
+                    if own.get(link) in (None, ""):
+                        own[link] = child_id
+        return record_id
+
+    def _link_to_parent(
+        self, table: str, record: Record, record_id: str, where: str, parent: str, parent_id: str
+    ) -> None:
+        if table == "attribute":
+            record.setdefault("link_id", parent_id)
+            if not record.get("link_entity") or record.get("link_entity") == "link_entity":
+                record["link_entity"] = parent
+            return
+        if table == "metadata":
+            record.setdefault("resource_id", parent_id)
+            record.setdefault("resource_type", parent)
+            return
+        back = BACK_REFERENCE.get(parent)
+        if back and back in self.spec[table].fields:
+            given = record.get(back)
+            if given in (None, ""):
+                record[back] = parent_id
+            elif given != parent_id:
+                self.data.problem(
+                    "nested_mismatch",
+                    file=self.file,
+                    where=where,
+                    table=table,
+                    record_id=record_id,
+                    fld=back,
+                    value=given,
+                    parent=parent,
+                    parent_id=parent_id,
+                )
+
+
+# A nested single object and the field of its parent that points at it.
+_ONE_TO_ONE_LINK = {
+    ("service", "organization"): "organization_id",
+    ("service", "program"): "program_id",
+    ("service_at_location", "location"): "location_id",
+    ("attribute", "taxonomy_term"): "taxonomy_term_id",
+    ("taxonomy_term", "taxonomy_detail"): "taxonomy_id",
+    ("service_capacity", "unit"): "unit_id",
+}
+
+
+def _merge(data: Dataset, table: Table, record_id: str, record: Record, file: str, where: str) -> None:
+    """Add a record; the same record met again (HSDS repeats shared objects) must agree with itself."""
+    rows = data.table(table.name)
+    existing = rows.get(record_id)
+    if existing is None:
+        rows[record_id] = record
+        data.sources[(table.name, record_id)] = (file, where)
+        return
+    for key, value in record.items():
+        if value in (None, ""):
+            continue
+        old = existing.get(key)
+        if old in (None, ""):
+            existing[key] = value
+        elif old != value:
+            data.problem(
+                "duplicate_conflict",
+                file=file,
+                where=where,
+                table=table.name,
+                record_id=record_id,
+                fld=key,
+                id=record_id,
+            )
+
+
+# --- Tabular data packages ------------------------------------------------------------------------------
+
+
+class _Package:
+    name: str
+
+    def exists(self, path: str) -> bool:
+        raise NotImplementedError
+
+    def open_text(self, path: str) -> io.TextIOBase:
+        raise NotImplementedError
+
+
+class _FolderPackage(_Package):
+    def __init__(self, root: Path) -> None:
+        self.root = root.resolve()
+        self.name = root.name
+
+    def _resolve(self, path: str) -> Path | None:
+        candidate = (self.root / path).resolve()
+        if self.root not in candidate.parents or not candidate.is_file():
+            return None
+        return candidate
+
+    def exists(self, path: str) -> bool:
+        return self._resolve(path) is not None
+
+    def open_text(self, path: str) -> io.TextIOBase:
+        resolved = self._resolve(path)
+        assert resolved is not None
+        return open(resolved, encoding="utf-8-sig", newline="")
+
+
+class _ZipPackage(_Package):
+    def __init__(self, archive: zipfile.ZipFile) -> None:
+        self.archive = archive
+        self.name = Path(archive.filename or "package.zip").name
+        names = [n for n in archive.namelist() if not n.endswith("/")]
+        # A package zipped with its folder: datapackage.json one level down.
+        roots = sorted(
+            {str(PurePosixPath(n).parent) for n in names if PurePosixPath(n).name == "datapackage.json"},
+            key=len,
+        )
+        self.prefix = "" if not roots or roots[0] == "." else roots[0] + "/"
+        self.names = set(names)
+
+    def exists(self, path: str) -> bool:
+        return _safe_relative(path) and self.prefix + path in self.names
+
+    def open_text(self, path: str) -> io.TextIOBase:
+        return io.TextIOWrapper(self.archive.open(self.prefix + path), encoding="utf-8-sig", newline="")
+
+
+def _safe_relative(path: str) -> bool:
+    pure = PurePosixPath(path)
+    return not pure.is_absolute() and ".." not in pure.parts and "\\" not in path
+
+
+def _read_package(package: _Package, data: Dataset, progress: Progress | None) -> None:
+    spec = tables("3.1")
+    resources = _resources(package, data)
+    if resources is None:
+        # No usable descriptor: match the CSV files by their standard HSDS names, as the data package of the
+        # official examples needs (its datapackage.json is a link to the specification's descriptor).
+        resources = [{"name": t.name, "path": t.path} for t in spec.values() if package.exists(t.path)]
+        if not resources:
+            data.problem("datapackage_missing", file=package.name, where="")
+            return
+    by_path = {table.path: table for table in spec.values()}
+    for index, resource in enumerate(resources):
+        if not isinstance(resource, dict):
+            data.problem(
+                "not_object", file="datapackage.json", where=f"resources[{index}]", found=describe(resource)
+            )
+            continue
+        path = resource.get("path")
+        name = resource.get("name")
+        table = spec.get(str(name)) or by_path.get(str(path))
+        if table is None:
+            data.problem(
+                "resource_unknown",
+                severity=WARNING,
+                file="datapackage.json",
+                where=f"resources[{index}]",
+                name=str(name or path),
+            )
+            continue
+        if not isinstance(path, str) or not _safe_relative(path) or not package.exists(path):
+            data.problem(
+                "resource_path", file="datapackage.json", where=f"resources[{index}]", path=str(path)
+            )
+            continue
+        try:
+            with package.open_text(path) as handle:
+                for _ in _read_csv(table, path, handle, data):
+                    if progress:
+                        progress(1)
+        except (UnicodeDecodeError, csv.Error, OSError) as exc:
+            data.problem("csv_broken", file=path, where="", reason=str(exc))
+
+
+def _resources(package: _Package, data: Dataset) -> list[Any] | None:
+    if not package.exists("datapackage.json"):
+        return None
+    try:
+        with package.open_text("datapackage.json") as handle:
+            descriptor = json.load(handle)
+        resources = descriptor["resources"]
+        if not isinstance(resources, list):
+            raise TypeError("'resources' must be a list")
+    except (json.JSONDecodeError, KeyError, TypeError, UnicodeDecodeError) as exc:
+        data.problem(
+            "datapackage_broken", severity=WARNING, file="datapackage.json", where="", reason=str(exc)
+        )
+        return None
+    return resources
+
+
+def _read_csv(table: Table, file: str, handle: io.TextIOBase, data: Dataset) -> Iterator[str]:
+    reader = csv.reader(handle)
+    header = next(reader, None)
+    if header is None:
+        return
+    header = [column.strip() for column in header]
+    if "id" not in header:
+        data.problem("csv_no_id", file=file, where="row 1", table=table.name)
+        return
+    for column in header:
+        if column not in table.fields:
+            data.problem(
+                "unknown_field", severity=WARNING, file=file, where="row 1", table=table.name, fld=column
+            )
+    columns = [(i, column) for i, column in enumerate(header) if column in table.fields]
+    rows = data.table(table.name)
+    for number, values in enumerate(reader, start=2):
+        if not any(values):
+            continue
+        record = {
+            column: (values[i] if i < len(values) and values[i] != "" else None) for i, column in columns
+        }
+        where = f"row {number}"
+        record_id = record.get("id")
+        if not record_id:
+            data.problem("required", file=file, where=where, table=table.name, fld="id")
+            continue
+        if record_id in rows:
+            _merge(data, table, record_id, record, file, where)
+        else:
+            rows[record_id] = record
+            data.sources[(table.name, record_id)] = (file, where)
+        if table.name == "service":
+            data.top_ids.append(record_id)
+        yield record_id

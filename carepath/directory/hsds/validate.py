@@ -1,0 +1,341 @@
+"""Check and normalise the records of a :class:`Dataset`: types, formats, enums, links and the vocabulary.
+
+Every problem is collected. Values are converted in place (CSV text to numbers, ``""`` to nothing) so the
+writer gets clean records. Placeholder values found in the official examples (an ``extent`` of ``"extent"``,
+a ``link_entity`` of ``"link_entity"``) are kept with a warning.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import math
+import re
+import uuid
+from collections.abc import Callable, Iterable
+from datetime import date, datetime, time
+from typing import Any
+
+from ..vocabulary import POPULATION_VALUES, TAXONOMY_ID, TAXONOMY_NAME, WAIT_DAYS, Vocabulary
+from .problems import WARNING, describe
+from .reader import Dataset
+from .spec import Field, Table, tables
+
+# Given a table and ids, the ids that already exist in the directory.
+Existing = Callable[[str, set[str]], set[str]]
+
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_URI = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:\S+$")
+_TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d+)?)?(Z|[+-]\d\d:?\d\d)?$")
+_UUID = re.compile(r"^[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}$")
+_TRUE = {"true", "1", "yes"}
+_FALSE = {"false", "0", "no"}
+
+
+def validate(
+    data: Dataset, *, existing: Existing | None = None, vocabulary: Vocabulary | None = None
+) -> Dataset:
+    spec = tables("3.1")
+    for table_name, rows in data.records.items():
+        table = spec[table_name]
+        for record_id, record in rows.items():
+            _check_record(data, table, record_id, record)
+    if vocabulary is not None:
+        _map_vocabulary(data, vocabulary)
+    _check_references(data, existing or (lambda table, ids: set()))
+    return data
+
+
+def _check_record(data: Dataset, table: Table, record_id: str, record: dict[str, Any]) -> None:
+    def problem(code: str, fld: str, severity: str = "error", **params: Any) -> None:
+        data.problem(code, table=table.name, record_id=record_id, fld=fld, severity=severity, **params)
+
+    for name, spec in table.fields.items():
+        value = record.get(name)
+        if isinstance(value, str) and spec.type != "string":
+            value = value.strip()
+        if value is None or value == "":
+            if name in record:
+                record[name] = None  # given empty: clears the field; a field not given is left as it is
+            if spec.required:
+                problem("required", name)
+            continue
+        converted = _convert(spec, value, functools.partial(_field_problem, problem, name))
+        if converted is _INVALID:
+            continue
+        record[name] = converted
+    if table.name == "service":
+        _check_ages(record, problem)
+    elif table.name == "location":
+        for name, limit in (("latitude", 90), ("longitude", 180)):
+            value = record.get(name)
+            if isinstance(value, float) and abs(value) > limit:
+                problem(name, name, value=value)
+    elif table.name == "service_area":
+        _check_extent(record, problem)
+    elif table.name in ("attribute", "metadata"):
+        entity_field = "link_entity" if table.name == "attribute" else "resource_type"
+        entity = record.get(entity_field)
+        if entity is not None and entity not in tables("3.1"):
+            problem("placeholder_entity", entity_field, severity=WARNING, value=entity)
+
+
+_INVALID = object()
+
+
+def _field_problem(problem: Callable[..., None], name: str, code: str, **params: object) -> None:
+    problem(code, name, **params)
+
+
+def _convert(spec: Field, value: Any, problem: Callable[..., None]) -> Any:
+    if spec.type in ("number", "integer"):
+        number = _number(value)
+        if number is None:
+            problem("not_number" if spec.type == "number" else "not_integer", value=value)
+            return _INVALID
+        if spec.type == "integer" and not float(number).is_integer():
+            problem("not_integer", value=value)
+            return _INVALID
+        return number
+    if spec.type == "boolean":
+        if isinstance(value, bool):
+            return value
+        text = str(value).strip().lower()
+        if text in _TRUE or text in _FALSE:
+            return text in _TRUE
+        problem("not_boolean", value=value)
+        return _INVALID
+    if not isinstance(value, str):
+        problem("not_text", found=describe(value))
+        return _INVALID
+    checker = _FORMATS.get(spec.format or "")
+    if checker is not None and not checker(value.strip()):
+        problem(_FORMAT_CODES[spec.format or ""], value=value)
+        return _INVALID
+    if spec.enum is not None and value not in spec.enum:
+        problem("bad_enum", value=value, choices=list(spec.enum))
+        return _INVALID
+    if spec.format == "uuid":
+        return str(uuid.UUID(value.strip()))
+    return value
+
+
+def _number(value: Any) -> int | float | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        return value if math.isfinite(value) else None
+    try:
+        number = float(str(value).strip())
+    except ValueError:
+        return None
+    if not math.isfinite(number):
+        return None
+    return (
+        int(number)
+        if number.is_integer() and "." not in str(value) and "e" not in str(value).lower()
+        else number
+    )
+
+
+def _is_date(value: str) -> bool:
+    try:
+        date.fromisoformat(value)
+    except ValueError:
+        return False
+    return len(value) == 10
+
+
+def _is_datetime(value: str) -> bool:
+    try:
+        datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return False
+    return True
+
+
+def _is_time(value: str) -> bool:
+    if not _TIME.match(value):
+        return False
+    try:
+        time.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return False
+    return True
+
+
+_FORMATS: dict[str, Callable[[str], bool]] = {
+    "uuid": lambda v: bool(_UUID.match(v)),
+    "email": lambda v: bool(_EMAIL.match(v)),
+    "uri": lambda v: bool(_URI.match(v)),
+    "date": _is_date,
+    "date-time": _is_datetime,
+    "time": _is_time,
+}
+_FORMAT_CODES = {
+    "uuid": "bad_uuid",
+    "email": "bad_email",
+    "uri": "bad_uri",
+    "date": "bad_date",
+    "date-time": "bad_datetime",
+    "time": "bad_time",
+}
+
+
+def _check_ages(record: dict[str, Any], problem: Callable[..., None]) -> None:
+    for name in ("minimum_age", "maximum_age"):
+        value = record.get(name)
+        if isinstance(value, int | float) and not 0 <= value <= 130:
+            problem("bad_age", name, value=value)
+            record.pop(name)
+    low, high = record.get("minimum_age"), record.get("maximum_age")
+    if isinstance(low, int | float) and isinstance(high, int | float) and low > high:
+        problem("ages_reversed", "minimum_age", minimum=low, maximum=high)
+
+
+def _check_extent(record: dict[str, Any], problem: Callable[..., None]) -> None:
+    extent, kind = record.get("extent"), (record.get("extent_type") or "").lower()
+    if extent is None or kind != "geojson":
+        return
+    try:
+        shape = json.loads(extent)
+    except ValueError:
+        problem("placeholder_extent", "extent", severity=WARNING, value=extent)
+        return
+    if not isinstance(shape, dict) or shape.get("type") not in ("Polygon", "MultiPolygon"):
+        problem("placeholder_extent", "extent", severity=WARNING, value=extent)
+        return
+    reason = geojson_problem(shape)
+    if reason:
+        problem("bad_geojson", "extent", reason=reason)
+
+
+def geojson_problem(shape: dict[str, Any]) -> str | None:
+    """Why a GeoJSON Polygon or MultiPolygon is not usable, or None when it is."""
+    polygons = shape.get("coordinates")
+    if not isinstance(polygons, list) or not polygons:
+        return "coordinates must be a non-empty list"
+    if shape["type"] == "Polygon":
+        polygons = [polygons]
+    for polygon in polygons:
+        if not isinstance(polygon, list) or not polygon:
+            return "each polygon must be a list of rings"
+        for ring in polygon:
+            if not isinstance(ring, list) or len(ring) < 4:
+                return "each ring needs at least four positions"
+            for position in ring:
+                if (
+                    not isinstance(position, list)
+                    or len(position) < 2
+                    or not all(isinstance(c, int | float) and not isinstance(c, bool) for c in position[:2])
+                    or not (-180 <= position[0] <= 180 and -90 <= position[1] <= 90)
+                ):
+                    return f"{position!r} is not a longitude, latitude position"
+            if ring[0][:2] != ring[-1][:2]:
+                return "each ring must end where it starts"
+    return None
+
+
+# --- The carepath vocabulary ---------------------------------------------------------------------------
+
+
+def _is_carepath(term: dict[str, Any], data: Dataset) -> bool:
+    if term.get("taxonomy_id") == TAXONOMY_ID or str(term.get("taxonomy", "")).lower() == TAXONOMY_NAME:
+        return True
+    taxonomy = data.records.get("taxonomy", {}).get(term.get("taxonomy_id", ""), {})
+    return str(taxonomy.get("name", "")).lower() == TAXONOMY_NAME
+
+
+def _map_vocabulary(data: Dataset, vocabulary: Vocabulary) -> None:
+    """Give carepath terms their canonical ids (matched by code) and check carepath attribute values."""
+    terms = data.records.get("taxonomy_term", {})
+    canonical = vocabulary.by_id()
+    renamed: dict[str, str] = {}
+    for record_id, record in list(terms.items()):
+        if not _is_carepath(record, data):
+            continue
+        code = str(record.get("code") or "")
+        known = vocabulary.terms.get(code)
+        if known is None:
+            branch = code.split("/", 1)[0]
+            if branch in vocabulary.branches:
+                data.problem(
+                    "vocabulary_code",
+                    table="taxonomy_term",
+                    record_id=record_id,
+                    fld="code",
+                    value=code,
+                    branch=branch,
+                    choices=vocabulary.codes(branch),
+                )
+            else:
+                data.problem(
+                    "vocabulary_branch",
+                    table="taxonomy_term",
+                    record_id=record_id,
+                    fld="code",
+                    value=code,
+                    choices=vocabulary.branches,
+                )
+            continue
+        # The directory already holds the vocabulary: the file's copy of the term is only a pointer to it.
+        del terms[record_id]
+        renamed[record_id] = known.id
+    for record_id, attribute in data.records.get("attribute", {}).items():
+        term_ref = attribute.get("taxonomy_term_id")
+        if term_ref in renamed:
+            attribute["taxonomy_term_id"] = term_ref = renamed[term_ref]
+        term = canonical.get(term_ref or "")
+        if term is None:
+            continue
+        value = attribute.get("value")
+        if term.branch == "population" and value not in POPULATION_VALUES:
+            data.problem(
+                "vocabulary_value",
+                table="attribute",
+                record_id=record_id,
+                fld="value",
+                branch=term.code,
+                value=value,
+                choices=list(POPULATION_VALUES),
+            )
+        elif term.code == WAIT_DAYS and not (isinstance(value, str) and value.strip().isdigit()):
+            data.problem("vocabulary_days", table="attribute", record_id=record_id, fld="value", value=value)
+
+
+# --- Links between records ------------------------------------------------------------------------------
+
+
+def _check_references(data: Dataset, existing: Existing) -> None:
+    spec = tables("3.1")
+    wanted: dict[str, set[str]] = {}
+    pending: list[tuple[str, str, str, str, str]] = []  # table, record id, field, target table, value
+    for table_name, rows in data.records.items():
+        references = spec[table_name].references
+        for record_id, record in rows.items():
+            for fld, target in references.items():
+                value = record.get(fld)
+                if isinstance(value, str) and value not in data.records.get(target, {}):
+                    pending.append((table_name, record_id, fld, target, value))
+                    wanted.setdefault(target, set()).add(value)
+            if table_name == "attribute":
+                entity, link = record.get("link_entity"), record.get("link_id")
+                if entity in spec and isinstance(link, str) and link not in data.records.get(entity, {}):
+                    pending.append((table_name, record_id, "link_id", entity, link))
+                    wanted.setdefault(entity, set()).add(link)
+    found = {target: existing(target, ids) for target, ids in wanted.items()}
+    for table_name, record_id, fld, target, value in pending:
+        if value not in found[target]:
+            data.problem(
+                "dangling_reference",
+                severity=WARNING,
+                table=table_name,
+                record_id=record_id,
+                fld=fld,
+                value=value,
+                target=target,
+            )
+
+
+def problems_sorted(problems: Iterable[Any]) -> list[Any]:
+    return sorted(problems, key=lambda p: (not p.is_error, p.file, p.where, p.field))

@@ -1,0 +1,315 @@
+"""Writes to the directory: importing HSDS files (all or nothing, upsert by id) and editing services."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from django.db import models, transaction
+from django.utils import timezone
+
+from carepath import audit
+
+from . import vocabulary
+from .hsds import reader, validate
+from .hsds.problems import Problem
+from .hsds.spec import WRITE_ORDER, tables
+from .models import HSDS_MODELS, Attribute, HSDSModel, Language, Service
+from .translation import TRANSLATED
+
+BATCH = 2000
+Progress = Callable[[str, int, int], None]  # stage, done, total
+
+
+@dataclass
+class ImportResult:
+    problems: list[Problem]
+    counts: dict[str, dict[str, int]] = field(default_factory=dict)  # table -> created / updated / unchanged
+    service_ids: list[str] = field(default_factory=list)
+    added_to_inventory: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not any(p.is_error for p in self.problems)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.is_error]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if not p.is_error]
+
+    def total(self, kind: str) -> int:
+        return sum(count.get(kind, 0) for count in self.counts.values())
+
+    @property
+    def total_created(self) -> int:
+        return self.total("created")
+
+    @property
+    def total_updated(self) -> int:
+        return self.total("updated")
+
+    @property
+    def total_unchanged(self) -> int:
+        return self.total("unchanged")
+
+    def problem_rows(self) -> list[dict[str, Any]]:
+        """Problems for a page, their messages in the active language."""
+        from django.utils.translation import gettext
+
+        return [
+            {
+                "severity": p.severity,
+                "is_error": p.is_error,
+                "where": p.place(),
+                "field": p.field,
+                "text": p.message(gettext),
+            }
+            for p in self.problems
+        ]
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.total("created") or self.total("updated") or self.added_to_inventory)
+
+
+def existing_ids(table: str, ids: set[str]) -> set[str]:
+    model = HSDS_MODELS[table]
+    found: set[str] = set()
+    chunk = list(ids)
+    for start in range(0, len(chunk), BATCH):
+        found.update(
+            str(pk)
+            for pk in model.objects.filter(pk__in=chunk[start : start + BATCH]).values_list("pk", flat=True)
+        )
+    return found
+
+
+def read_and_check(
+    path: Path, *, display_name: str | None = None, progress: Progress | None = None
+) -> reader.Dataset:
+    """Read and validate a file against the directory, without writing anything."""
+    counter = _Counter(progress, "read")
+    data = reader.read(path, display_name=display_name, progress=counter if progress else None)
+    if not data.errors:
+        validate.validate(data, existing=existing_ids, vocabulary=vocabulary.load())
+    return data
+
+
+def import_hsds(
+    *,
+    path: Path,
+    community_slug: str,
+    language: str = "en",
+    actor: Any = None,
+    display_name: str | None = None,
+    progress: Progress | None = None,
+    community_name: str | None = None,
+) -> ImportResult:
+    """Import an HSDS file into the directory and the community's inventory; nothing is written on error."""
+    from carepath.communities import services as community_services
+
+    data = read_and_check(path, display_name=display_name, progress=progress)
+    result = ImportResult(problems=validate.problems_sorted(data.problems))
+    if not result.ok:
+        return result
+    with transaction.atomic():
+        community = community_services.get_or_create_community(
+            slug=community_slug, name=community_name or community_slug, actor=actor
+        )
+        for table in WRITE_ORDER:
+            rows = data.records.get(table)
+            if rows:
+                result.counts[table] = _upsert(table, rows, language, progress)
+        result.service_ids = list(dict.fromkeys(data.top_ids or data.records.get("service", {})))
+        result.added_to_inventory = community_services.add_to_inventory(
+            community=community, service_ids=result.service_ids, actor=actor
+        )
+        audit.record(
+            actor=actor,
+            action="directory.import_hsds",
+            community=community,
+            target_type="hsds_file",
+            target_id=(display_name or path.name)[:80],
+            language=language,
+            counts=result.counts,
+            added_to_inventory=result.added_to_inventory,
+            warnings=len(result.warnings),
+        )
+    return result
+
+
+class _Counter:
+    def __init__(self, progress: Progress | None, stage: str) -> None:
+        self.progress, self.stage, self.done = progress, stage, 0
+
+    def __call__(self, step: int) -> None:
+        self.done += step
+        if self.progress and self.done % 500 == 0:
+            self.progress(self.stage, self.done, 0)
+
+
+# --- Upsert --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Columns:
+    """How the HSDS fields of a table map onto a model's attributes for one language."""
+
+    model: type[HSDSModel]
+    attnames: dict[str, str]  # HSDS field -> model attribute (translated fields get the language's column)
+    fields: dict[str, models.Field[Any, Any]]  # model attribute -> field, to convert values
+
+
+def _columns(table: str, language: str) -> _Columns:
+    model = HSDS_MODELS[table]
+    translated = set(TRANSLATED.get(model, ()))
+    hsds_fields = tables("3.1")[table].fields
+    attnames: dict[str, str] = {}
+    fields: dict[str, models.Field[Any, Any]] = {}
+    for model_field in model._meta.concrete_fields:
+        if model_field.column not in hsds_fields or model_field.column == "id":
+            continue
+        column = model_field.column
+        if model_field.name in translated:
+            model_field = model._meta.get_field(f"{model_field.name}_{language}")  # type: ignore[assignment]
+        attnames[column] = model_field.attname
+        fields[model_field.attname] = model_field
+    return _Columns(model, attnames, fields)
+
+
+def _values(columns: _Columns, record: dict[str, Any], old: dict[str, Any] | None) -> dict[str, Any]:
+    """The record's values by model attribute; fields the file does not give keep their stored value."""
+    values: dict[str, Any] = dict(old) if old is not None else dict.fromkeys(columns.attnames.values())
+    for hsds_name, attname in columns.attnames.items():
+        if hsds_name in record:
+            value = record[hsds_name]
+            values[attname] = None if value is None else columns.fields[attname].to_python(value)
+    return values
+
+
+def _upsert(
+    table: str, rows: dict[str, dict[str, Any]], language: str, progress: Progress | None
+) -> dict[str, int]:
+    columns = _columns(table, language)
+    model = columns.model
+    stamped = table == "service"
+    counts = {"created": 0, "updated": 0, "unchanged": 0}
+    ids = list(rows)
+    for start in range(0, len(ids), BATCH):
+        chunk = ids[start : start + BATCH]
+        existing = {
+            str(row.pop("id")): row
+            for row in model.objects.filter(pk__in=chunk).values("id", *columns.attnames.values())
+        }
+        new: list[HSDSModel] = []
+        changed: list[HSDSModel] = []
+        for record_id in chunk:
+            old = existing.get(record_id)
+            values = _values(columns, rows[record_id], old)
+            if stamped and "last_modified" not in rows[record_id] and values != old:
+                values["last_modified"] = timezone.now()  # the file says nothing of when: now
+            instance = model(id=uuid.UUID(record_id), **values)
+            if old is None:
+                new.append(instance)
+            elif old != values:
+                changed.append(instance)
+            else:
+                counts["unchanged"] += 1
+        if new:
+            model.objects.bulk_create(new, batch_size=500)
+        if changed:
+            model.objects.bulk_update(changed, fields=list(columns.attnames.values()), batch_size=500)
+        counts["created"] += len(new)
+        counts["updated"] += len(changed)
+        if progress:
+            progress(f"write {table}", min(start + BATCH, len(ids)), len(ids))
+    return counts
+
+
+# --- Editing one service ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def save_service(
+    *,
+    service: Service,
+    actor: Any,
+    terms: list[tuple[str, str | None]],
+    languages: list[str],
+    changed_fields: Iterable[str] = (),
+) -> Service:
+    """Save a service edited through a form, with its carepath terms and languages; stamps last_modified."""
+    creating = service._state.adding
+    service.last_modified = timezone.now()
+    service.save()
+    set_terms(service=service, terms=terms)
+    set_languages(service=service, codes=languages)
+    audit.record(
+        actor=actor,
+        action="directory.create_service" if creating else "directory.update_service",
+        target=service,
+        fields=sorted(changed_fields),
+        terms=[code for code, _ in terms],
+        languages=languages,
+    )
+    return service
+
+
+def set_terms(*, service: Service, terms: list[tuple[str, str | None]]) -> None:
+    """Make the service's carepath attributes exactly ``terms``; other taxonomies' attributes stay."""
+    vocab = vocabulary.load()
+    wanted = {vocab.terms[code].id: value for code, value in terms}
+    current = {str(a.taxonomy_term_id): a for a in Attribute.objects.filter(link_id=service.id).carepath()}
+    for term_id, attribute in current.items():
+        if term_id not in wanted:
+            attribute.delete()
+        elif attribute.value != wanted[term_id]:
+            attribute.value = wanted[term_id]
+            attribute.save(update_fields=["value"])
+    Attribute.objects.bulk_create(
+        [
+            Attribute(
+                link_id=service.id,
+                link_type="service",
+                link_entity="service",
+                taxonomy_term_id=term_id,
+                value=value,
+            )
+            for term_id, value in wanted.items()
+            if term_id not in current
+        ]
+    )
+
+
+def set_languages(*, service: Service, codes: list[str]) -> None:
+    current = {lang.code.lower(): lang for lang in Language.objects.filter(service=service) if lang.code}
+    for code, language in current.items():
+        if code not in codes:
+            language.delete()
+    Language.objects.bulk_create(
+        [
+            Language(service=service, code=code, name=language_name(code, "en"))
+            for code in codes
+            if code not in current
+        ]
+    )
+
+
+def language_name(code: str, in_language: str) -> str:
+    from django.utils.translation import get_language_info
+
+    try:
+        info = get_language_info(code)
+    except KeyError:
+        return code
+    return str(info["name_local"] if in_language == code else info["name"])
+
+
+def touch_services(service_ids: Iterable[Any]) -> None:
+    Service.objects.filter(pk__in=list(service_ids)).update(last_modified=timezone.now())

@@ -1,0 +1,24 @@
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import include, path
+from django.views.generic import TemplateView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from . import views
+
+urlpatterns = [
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/hsds/", include("carepath.directory.api_urls")),
+    path("healthz", views.healthz, name="healthz"),
+    path("robots.txt", TemplateView.as_view(template_name="robots.txt", content_type="text/plain")),
+]
+urlpatterns += i18n_patterns(
+    path("", views.home, name="home"),
+    path("accounts/", include("carepath.accounts.urls")),
+    path("communities/", include("carepath.communities.urls")),
+    path("admin/", admin.site.urls),
+    prefix_default_language=True,
+)
+handler404 = "carepath.views.not_found"
+handler500 = "carepath.views.server_error"

@@ -1,0 +1,105 @@
+"""Shared fixtures: fixed people (site admin, facilitator, member, outsider), communities and HSDS files."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs beside live_server
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED_HSDS = ROOT.parent / "shared" / "data" / "hsds"
+DEMO = ROOT / "demo" / "north-shore"
+PASSWORD = "a-long-test-password-42"
+
+
+def official(version: str, name: str) -> Path:
+    """A file of the official HSDS specification copied into ../shared/data/hsds."""
+    path = SHARED_HSDS / version / name
+    if not path.exists():
+        raise FileNotFoundError(
+            f"{path} is missing: the tests need ../shared/data/hsds beside the repository."
+        )
+    return path
+
+
+@pytest.fixture
+def community(db):
+    from carepath.communities.services import get_or_create_community
+
+    return get_or_create_community(slug="lakeside", name="Lakeside Early Years Table")
+
+
+@pytest.fixture
+def other_community(db):
+    from carepath.communities.services import get_or_create_community
+
+    return get_or_create_community(slug="hillcrest", name="Hillcrest")
+
+
+def _user(username: str, **extra):
+    from carepath.accounts.models import User
+
+    return User.objects.create_user(
+        username=username, email=f"{username}@example.org", password=PASSWORD, **extra
+    )
+
+
+@pytest.fixture
+def admin_user(db):
+    return _user("siteadmin", is_superuser=True, is_staff=True)
+
+
+@pytest.fixture
+def facilitator(community):
+    from carepath.accounts.services import set_membership
+
+    user = _user("fay")
+    set_membership(user=user, community=community, role="facilitator")
+    return user
+
+
+@pytest.fixture
+def member(community):
+    from carepath.accounts.services import set_membership
+
+    user = _user("mo")
+    set_membership(user=user, community=community, role="member")
+    return user
+
+
+@pytest.fixture
+def outsider(other_community):
+    from carepath.accounts.services import set_membership
+
+    user = _user("olu")
+    set_membership(user=user, community=other_community, role="facilitator")
+    return user
+
+
+@pytest.fixture
+def demo(db):
+    """The demo community, loaded as `make run` loads it."""
+    from django.core.management import call_command
+
+    call_command("load-demo", "north-shore", verbosity=0)
+    from carepath.communities.models import Community
+
+    return Community.objects.get(slug="north-shore")
+
+
+@pytest.fixture
+def import_file(tmp_path):
+    """Write JSON (or text) to a file and import it into a community; returns the import result."""
+    import json
+
+    from carepath.directory.services import import_hsds
+
+    def run(content, *, community="lakeside", language="en", name="data.json"):
+        path = tmp_path / name
+        path.write_text(content if isinstance(content, str) else json.dumps(content), encoding="utf-8")
+        return import_hsds(path=path, community_slug=community, language=language)
+
+    return run
