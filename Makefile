@@ -50,14 +50,20 @@ lint: $(VENV)/.installed-test
 typecheck: $(VENV)/.installed-test
 	$(VENV)/bin/mypy
 
+MESSAGES_ARGS := -l fr --no-location --no-obsolete --ignore=.venv --ignore=data --ignore=bench --ignore=tests --ignore=demo -v0
+
 checks: $(VENV)/.installed-test system-packages
+	@tmp=$$(mktemp -d) && cp -r locale $$tmp/ \
+	  && CAREPATH_LOCALE_DIR=$$tmp/locale $(PY) -m carepath.cli makemessages $(MESSAGES_ARGS) \
+	  && diff -q -I '^"POT-Creation-Date' $$tmp/locale/fr/LC_MESSAGES/django.po locale/fr/LC_MESSAGES/django.po >/dev/null \
+	  || { echo "locale/fr/LC_MESSAGES/django.po is out of date: run make messages and translate"; exit 1; }
 	$(PY) -m carepath.cli compilemessages --ignore=.venv -v0
 	$(PY) -m carepath.cli makemigrations --check --dry-run -v1
 	$(PY) -m carepath.cli check --fail-level WARNING
 
 ## messages: collect interface strings into locale/fr/LC_MESSAGES/django.po
 messages: $(VENV)/.installed
-	$(PY) -m carepath.cli makemessages -l fr --ignore=.venv --ignore=bench --ignore=tests --no-obsolete
+	$(PY) -m carepath.cli makemessages $(MESSAGES_ARGS)
 
 clean:
 	rm -rf $(VENV) data .pytest_cache .mypy_cache .ruff_cache

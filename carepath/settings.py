@@ -111,7 +111,7 @@ LOGOUT_REDIRECT_URL = "home"
 # Languages: English and French everywhere; URLs are prefixed /en/ and /fr/.
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("fr", _("French"))]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+LOCALE_PATHS = [Path(os.getenv("CAREPATH_LOCALE_DIR", str(BASE_DIR / "locale")))]
 USE_I18N = True
 USE_TZ = True
 TIME_ZONE = "America/Toronto"

@@ -25,6 +25,11 @@ def official(version: str, name: str) -> Path:
     return path
 
 
+@pytest.fixture(autouse=True)
+def fast_passwords(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def community(db):
     from carepath.communities.services import get_or_create_community

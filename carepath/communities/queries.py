@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import CharField, Count, Prefetch, Q, QuerySet, TextField
+from django.db.models.functions import Coalesce, Lower
+from django.utils.translation import get_language
 
 from carepath.directory.models import Attribute, Language, Service
 from carepath.directory.vocabulary import load as load_vocabulary
@@ -12,10 +14,15 @@ from carepath.directory.vocabulary import load as load_vocabulary
 from .models import Community, InventoryEntry
 
 
+def _language() -> str:
+    language = (get_language() or "en")[:2]
+    return language if language in ("en", "fr") else "en"
+
+
 def communities_with_counts() -> QuerySet[Community]:
     return Community.objects.annotate(
         published_services=Count("entries", filter=Q(entries__published=True))
-    ).order_by("name_en")
+    ).order_by(Lower(Coalesce(f"name_{_language()}", "name_en", output_field=CharField())))
 
 
 def inventory(
@@ -53,7 +60,10 @@ def inventory(
         .prefetch_related(
             Prefetch("service__languages", queryset=Language.objects.order_by("code")),
         )
-        .order_by("service__name_en", "service_id")
+        .order_by(
+            Lower(Coalesce(f"service__name_{_language()}", "service__name_en", output_field=TextField())),
+            "service_id",
+        )
     )
 
 

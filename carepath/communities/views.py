@@ -151,7 +151,12 @@ def service_detail(request: HttpRequest, community: Community, service_id: Any) 
             "term_codes": [code for code, _ in terms],
             "wait_days": next((value for code, value in terms if code == "wait-days"), None),
             "populations": [(code, value) for code, value in terms if code.startswith("population/")],
-            "language_names": [language_name(lang_.code or "", lang) for lang_ in service.languages.all()],
+            "language_names": [
+                language_name(item.code, lang)
+                if item.code and language_name(item.code, lang) != item.code
+                else (item.name or item.code or "")
+                for item in service.languages.all()
+            ],
             "can_edit": can_change_inventory(request.user, community),
         },
     )
@@ -183,9 +188,10 @@ def _edit(request: HttpRequest, community: Community, entry: InventoryEntry | No
         )
         if entry is None:
             services.add_to_inventory(community=community, service_ids=[saved.pk], actor=request.user)
-            entry = community.entries.get(service=saved)
         services.update_entry(
-            entry=entry,
+            entry=community.entries.get(
+                service=saved
+            ),  # as stored: the form has changed its instance already
             actor=request.user,
             **{name: entry_form.cleaned_data[name] for name in EntryForm.Meta.fields},
         )

@@ -51,13 +51,23 @@ def _param(name: str, kind: Any, description: str) -> OpenApiParameter:
 
 
 COMMON = [
-    _param("search", OpenApiTypes.STR, "Full-text search on names and descriptions."),
-    _param("page", OpenApiTypes.INT, "Page number, from 1."),
+    _param("search", {"type": "string", "maxLength": 200}, "Full-text search on names and descriptions."),
+    _param("page", {"type": "integer", "minimum": 1, "maximum": 1_000_000}, "Page number, from 1."),
     _param(
-        "per_page", OpenApiTypes.INT, f"Results per page, 1 to {MAX_PER_PAGE} (default {DEFAULT_PER_PAGE})."
+        "per_page",
+        {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE},
+        f"Results per page, 1 to {MAX_PER_PAGE} (default {DEFAULT_PER_PAGE}).",
     ),
-    _param("lang", OpenApiTypes.STR, "Language of the text: en or fr (default: Accept-Language, then en)."),
-    _param("community", OpenApiTypes.STR, "Only the published inventory of this community (its slug)."),
+    _param(
+        "lang",
+        {"type": "string", "enum": ["en", "fr"]},
+        "Language of the text: en or fr (default: Accept-Language, then en).",
+    ),
+    _param(
+        "community",
+        {"type": "string", "maxLength": 60},
+        "Only the published inventory of this community (its slug).",
+    ),
 ]
 SERVICE_FILTERS = [
     _param("taxonomy_term_id", OpenApiTypes.UUID, "Services with this taxonomy term."),
@@ -76,7 +86,7 @@ class Params:
     def __init__(self, request: Request) -> None:
         self.query = request.query_params
         self.errors: dict[str, list[str]] = {}
-        lang = self.query.get("lang")
+        lang = self.query.get("lang") or None
         if lang is not None and lang not in ("en", "fr"):
             self.errors["lang"] = ["Must be en or fr."]
         active = get_language() or "en"
@@ -84,7 +94,7 @@ class Params:
 
     def integer(self, name: str, default: int, low: int, high: int) -> int:
         raw = self.query.get(name)
-        if raw is None or raw == "":
+        if raw is None:
             return default
         try:
             value = int(raw)
@@ -97,8 +107,11 @@ class Params:
         return value
 
     def boolean(self, name: str) -> bool:
-        raw = (self.query.get(name) or "").lower()
-        if raw in ("", "false", "0", "no"):
+        raw = self.query.get(name)
+        if raw is None:
+            return False
+        raw = raw.lower()
+        if raw in ("false", "0", "no"):
             return False
         if raw in ("true", "1", "yes"):
             return True
@@ -109,7 +122,7 @@ class Params:
         import uuid
 
         raw = self.query.get(name)
-        if raw is None or raw == "":
+        if raw is None:
             return None
         try:
             return str(uuid.UUID(raw))
@@ -119,7 +132,7 @@ class Params:
 
     def moment(self, name: str) -> Any:
         raw = self.query.get(name)
-        if raw is None or raw == "":
+        if raw is None:
             return None
         try:
             value = parse_datetime(raw.replace(" ", "+"))
@@ -274,7 +287,8 @@ def filter_services(services: QuerySet[Service], params: Params) -> QuerySet[Ser
     taxonomy = params.uuid("taxonomy_id")
     organization = params.uuid("organization_id")
     moment = params.moment("modified_after")
-    params.check()
+    if params.errors:
+        return services.none()  # the caller reports the errors (paginate checks them all at once)
     if search:
         services = services.search(search)
     if term:
@@ -325,7 +339,6 @@ class OrganizationListView(APIView):
         organizations = public_organizations(params)
         search = params.text("search")
         full = params.boolean("full")
-        params.check()
         if search:
             organizations = organizations.filter(Q(name_en__icontains=search) | Q(name_fr__icontains=search))
         ids, page = paginate(params, organizations.order_by("name_en", "id"))
@@ -414,7 +427,6 @@ class ServiceAtLocationListView(APIView):
         params = Params(request)
         services = filter_services(public_services(params), params)
         full = params.boolean("full")
-        params.check()
         sals = ServiceAtLocation.objects.filter(service_id__in=services.values("id"))
         ids, page = paginate(params, sals.order_by("service__name_en", "id"))
         return Response({**page, "contents": sal_items(ids, params.language, full=full)})
@@ -450,7 +462,6 @@ class TaxonomyListView(APIView):
     def get(self, request: Request) -> Response:
         params = Params(request)
         search = params.text("search")
-        params.check()
         taxonomies = Taxonomy.objects.all()
         if search:
             taxonomies = taxonomies.filter(

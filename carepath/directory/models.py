@@ -14,6 +14,7 @@ from typing import Any
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .vocabulary import TAXONOMY_ID, WAIT_DAYS
 
@@ -208,9 +209,9 @@ class Location(HSDSModel):
     hsds_table = "location"
 
     class Type(models.TextChoices):
-        PHYSICAL = "physical", _("Physical")
-        POSTAL = "postal", _("Postal")
-        VIRTUAL = "virtual", _("Virtual")
+        PHYSICAL = "physical", pgettext_lazy("location type", "Physical")
+        POSTAL = "postal", pgettext_lazy("location type", "Postal")
+        VIRTUAL = "virtual", pgettext_lazy("location type", "Virtual")
 
     location_type = models.TextField(choices=Type.choices, default=Type.PHYSICAL)
     url = opt_text()
@@ -244,9 +245,9 @@ class Address(HSDSModel):
     hsds_table = "address"
 
     class Type(models.TextChoices):
-        PHYSICAL = "physical", _("Physical")
-        POSTAL = "postal", _("Postal")
-        VIRTUAL = "virtual", _("Virtual")
+        PHYSICAL = "physical", pgettext_lazy("address type", "Physical")
+        POSTAL = "postal", pgettext_lazy("address type", "Postal")
+        VIRTUAL = "virtual", pgettext_lazy("address type", "Virtual")
 
     location = link("Location", "addresses")
     attention = opt_text()

@@ -302,13 +302,15 @@ def set_languages(*, service: Service, codes: list[str]) -> None:
 
 
 def language_name(code: str, in_language: str) -> str:
-    from django.utils.translation import get_language_info
+    """The name of an ISO 639 language in the interface language, when Django knows it."""
+    from django.utils import translation
 
     try:
-        info = get_language_info(code)
+        info = translation.get_language_info(code)
     except KeyError:
         return code
-    return str(info["name_local"] if in_language == code else info["name"])
+    with translation.override(in_language):
+        return str(info["name_translated"])
 
 
 def touch_services(service_ids: Iterable[Any]) -> None:

@@ -7,7 +7,7 @@ from . import models
 TRANSLATED: dict[type, tuple[str, ...]] = {
     models.Taxonomy: ("name", "description"),
     models.TaxonomyTerm: ("name", "description"),
-    models.Organization: ("name", "alternate_name", "description"),
+    models.Organization: ("name", "alternate_name", "description", "legal_status"),
     models.Program: ("name", "alternate_name", "description"),
     models.Service: (
         "name",
@@ -28,7 +28,8 @@ TRANSLATED: dict[type, tuple[str, ...]] = {
     models.Phone: ("description",),
     models.Schedule: ("description", "attending_type", "notes"),
     models.ServiceArea: ("name", "description"),
-    models.Language: ("note",),
+    models.Language: ("name", "note"),
+    models.Address: ("region",),
     models.Funding: ("source",),
     models.CostOption: ("option", "amount_description"),
     models.RequiredDocument: ("document",),

@@ -4,7 +4,7 @@ from typing import Any
 
 from django import template
 from django.urls import translate_url
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext, ngettext
 
 from carepath.directory import vocabulary
 
@@ -31,6 +31,28 @@ def years_to_months(value: float | None) -> int | None:
     return None if value is None else round(value * 12)
 
 
+def _age(years: float) -> str:
+    months = round(years * 12)
+    if months < 24 or months % 12:
+        return ngettext("%(count)s month", "%(count)s months", months) % {"count": months}
+    return ngettext("%(count)s year", "%(count)s years", months // 12) % {"count": months // 12}
+
+
+@register.filter
+def age_range(service: Any) -> str:
+    """A service's ages for people: "18 months to 6 years", "from 4 years", "up to 6 years"."""
+    low, high = service.minimum_age, service.maximum_age
+    if low is not None and high is not None:
+        if low <= 0:
+            return gettext("up to %(high)s") % {"high": _age(high)}
+        return gettext("%(low)s to %(high)s") % {"low": _age(low), "high": _age(high)}
+    if low is not None:
+        return gettext("from %(low)s") % {"low": _age(low)}
+    if high is not None:
+        return gettext("up to %(high)s") % {"high": _age(high)}
+    return ""
+
+
 @register.simple_tag(takes_context=True)
 def query_with(context: dict[str, Any], **changes: Any) -> str:
     """The current query string with some parameters replaced (for paging links)."""
@@ -38,3 +60,25 @@ def query_with(context: dict[str, Any], **changes: Any) -> str:
     for key, value in changes.items():
         query[key] = value
     return "?" + query.urlencode()
+
+
+WEEKDAYS = {"MO": 0, "TU": 1, "WE": 2, "TH": 3, "FR": 4, "SA": 5, "SU": 6}
+
+
+@register.filter
+def schedule_text(schedule: Any) -> str:
+    """A schedule for people: its description, else its days and hours in the page's language."""
+    if schedule.description:
+        return str(schedule.description)
+    from django.utils.dates import WEEKDAYS as NAMES
+
+    days = [
+        str(NAMES[WEEKDAYS[d.strip()]]) for d in (schedule.byday or "").split(",") if d.strip() in WEEKDAYS
+    ]
+    hours = ""
+    if schedule.opens_at and schedule.closes_at:
+        hours = gettext("%(opens)s to %(closes)s") % {
+            "opens": schedule.opens_at[:5],
+            "closes": schedule.closes_at[:5],
+        }
+    return ", ".join(days) + (f" · {hours}" if hours else "")

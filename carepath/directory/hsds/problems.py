@@ -113,6 +113,8 @@ class Problem:
         if callable(translate):
             template = translate(template)
         params = {"field": self.field, "table": self.table, **self.params}
+        if callable(translate) and params.get("found") in TYPE_NAMES.values():
+            params["found"] = translate(params["found"])
         return template % {key: _show(value) for key, value in params.items()}
 
     def place(self) -> str:
@@ -137,18 +139,28 @@ def _show(value: object) -> str:
     return str(value)
 
 
+TYPE_NAMES = {
+    "null": gettext_noop("null"),
+    "boolean": gettext_noop("true/false"),
+    "number": gettext_noop("a number"),
+    "text": gettext_noop("text"),
+    "list": gettext_noop("a list"),
+    "object": gettext_noop("an object"),
+}
+
+
 def describe(value: object) -> str:
-    """A short name for the JSON type of ``value``, for messages."""
+    """A short name for the JSON type of ``value``, for messages (translated when shown)."""
     if value is None:
-        return "null"
+        return TYPE_NAMES["null"]
     if isinstance(value, bool):
-        return "true/false"
+        return TYPE_NAMES["boolean"]
     if isinstance(value, int | float):
-        return "a number"
+        return TYPE_NAMES["number"]
     if isinstance(value, str):
-        return "text"
+        return TYPE_NAMES["text"]
     if isinstance(value, list):
-        return "a list"
+        return TYPE_NAMES["list"]
     if isinstance(value, dict):
-        return "an object"
+        return TYPE_NAMES["object"]
     return type(value).__name__

@@ -42,7 +42,9 @@ def validate(
             _check_record(data, table, record_id, record)
     if vocabulary is not None:
         _map_vocabulary(data, vocabulary)
-    _check_references(data, existing or (lambda table, ids: set()))
+    built_in = {"taxonomy_term": set(vocabulary.by_id()), "taxonomy": {TAXONOMY_ID}} if vocabulary else {}
+    lookup = existing or (lambda table, ids: set())
+    _check_references(data, lambda table, ids: (ids & built_in.get(table, set())) | lookup(table, ids))
     return data
 
 

@@ -49,10 +49,11 @@ class Command(BaseCommand):
                     self.stderr.write(str(problem))
                 if not result.ok:
                     raise CommandError(f"The demo file hsds.{language}.json has errors.", returncode=1)
-                self.stdout.write(
+                self.say(
+                    options,
                     f"{community.slug} ({language}): {len(result.service_ids)} services, "
                     f"{result.total('created')} records created, {result.total('updated')} updated, "
-                    f"{result.total('unchanged')} unchanged."
+                    f"{result.total('unchanged')} unchanged.",
                 )
             if options["with_users"]:
                 for username, email, role, admin in DEMO_USERS:
@@ -64,5 +65,9 @@ class Command(BaseCommand):
                         role=role,
                         site_admin=admin,
                     )
-                self.stdout.write("Demo accounts: admin, facilitator, member (password: carepath-demo).")
-        self.stdout.write(self.style.SUCCESS(f"Demo community {community.slug} is ready."))
+                self.say(options, "Demo accounts: admin, facilitator, member (password: carepath-demo).")
+        self.say(options, self.style.SUCCESS(f"Demo community {community.slug} is ready."))
+
+    def say(self, options: dict[str, Any], message: str) -> None:
+        if options["verbosity"] > 0:
+            self.stdout.write(message)

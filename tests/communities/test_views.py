@@ -1,0 +1,296 @@
+"""Community pages: who may see and change what, filters, the web import, and query counts."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from carepath.communities.models import InventoryEntry
+from carepath.directory.models import Attribute, Service
+from carepath.models import AuditEntry
+from tests.conftest import PASSWORD
+from tests.factories import service, term_id, uid
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def inventory(import_file, community):
+    import_file(
+        [
+            service(
+                "speech",
+                name="Preschool speech and language",
+                minimum_age=0,
+                maximum_age=6,
+                languages=("en", "fr"),
+                terms=[
+                    ("service-type/speech-language", None),
+                    ("delivery/in-person", None),
+                    ("sector/developmental-services", None),
+                ],
+            ),
+            service(
+                "counsel",
+                name="Child-parent counselling",
+                minimum_age=0,
+                maximum_age=18,
+                terms=[
+                    ("service-type/counselling-therapy", None),
+                    ("delivery/virtual", None),
+                    ("sector/childrens-mental-health", None),
+                ],
+            ),
+            service("teens", name="Teen drop-in", minimum_age=12, maximum_age=18, languages=("oj",)),
+        ]
+    )
+    return community
+
+
+def login(client, user):
+    assert client.login(username=user.username, password=PASSWORD)
+
+
+def page_names(response) -> list[str]:
+    return [entry.service.name for entry in response.context["page"]]
+
+
+def test_anyone_can_browse_a_published_inventory(client, inventory):
+    response = client.get(f"/en/communities/{inventory.slug}/")
+    assert response.status_code == 200
+    assert page_names(response) == [
+        "Child-parent counselling",
+        "Preschool speech and language",
+        "Teen drop-in",
+    ]
+    assert b"Add a service" not in response.content
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("q=speech", ["Preschool speech and language"]),
+        ("age_months=150", ["Child-parent counselling", "Teen drop-in"]),
+        ("language=oj", ["Teen drop-in"]),
+        ("term=delivery/virtual", ["Child-parent counselling"]),
+        (
+            "term=delivery/virtual&term=delivery/in-person",
+            ["Child-parent counselling", "Preschool speech and language"],
+        ),
+        ("term=delivery/virtual&term=sector/developmental-services", []),
+        ("age_months=-4", ["Child-parent counselling", "Preschool speech and language", "Teen drop-in"]),
+    ],
+)
+def test_filters(client, inventory, query, expected):
+    response = client.get(f"/en/communities/{inventory.slug}/?{query}")
+    assert response.status_code == 200
+    assert page_names(response) == expected
+
+
+def test_htmx_filter_returns_only_the_results(client, inventory):
+    response = client.get(
+        f"/en/communities/{inventory.slug}/?q=teen", HTTP_HX_REQUEST="true", HTTP_HX_TARGET="results"
+    )
+    assert response.status_code == 200
+    assert response.content.lstrip().startswith(b'<section id="results"')
+    assert b"Teen drop-in" in response.content
+
+
+def test_unpublished_services_are_hidden_from_visitors_and_outsiders(client, inventory, member, outsider):
+    InventoryEntry.objects.filter(service_id=uid("service:teens")).update(published=False)
+    teen_page = f"/en/communities/{inventory.slug}/services/{uid('service:teens')}/"
+    assert "Teen drop-in" not in page_names(client.get(f"/en/communities/{inventory.slug}/"))
+    assert client.get(teen_page).status_code == 404
+    login(client, outsider)
+    assert client.get(teen_page).status_code == 404
+    login(client, member)
+    assert "Teen drop-in" in page_names(client.get(f"/en/communities/{inventory.slug}/"))
+    assert client.get(teen_page).status_code == 200
+
+
+def test_service_page_shows_what_families_need(client, inventory):
+    response = client.get(f"/fr/communities/{inventory.slug}/services/{uid('service:speech')}/")
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert "705-555-0100" in content and "1 Main St" in content
+    assert "Orthophonie préscolaire" in content  # the vocabulary label, in French
+    assert '<html lang="fr">' in content
+
+
+EDIT_PAGES = [
+    ("get", "/en/communities/lakeside/services/add/"),
+    ("get", f"/en/communities/lakeside/services/{uid('service:speech')}/edit/"),
+    ("get", f"/en/communities/lakeside/services/{uid('service:speech')}/remove/"),
+    ("get", "/en/communities/lakeside/import/"),
+    ("post", f"/en/communities/lakeside/services/{uid('service:speech')}/remove/"),
+]
+
+
+@pytest.mark.parametrize(("method", "path"), EDIT_PAGES)
+def test_visitors_are_sent_to_sign_in(client, inventory, method, path):
+    response = getattr(client, method)(path)
+    assert response.status_code == 302
+    assert response["Location"].startswith("/en/accounts/login/?next=")
+
+
+@pytest.mark.parametrize(("method", "path"), EDIT_PAGES)
+@pytest.mark.parametrize("who", ["member", "outsider"])
+def test_members_and_outsiders_cannot_change_the_inventory(
+    client, inventory, member, outsider, method, path, who
+):
+    login(client, {"member": member, "outsider": outsider}[who])
+    assert getattr(client, method)(path).status_code == 403
+    assert InventoryEntry.objects.filter(community=inventory).count() == 3
+
+
+@pytest.mark.parametrize(("method", "path"), EDIT_PAGES[:4])
+@pytest.mark.parametrize("who", ["facilitator", "admin_user"])
+def test_facilitators_and_site_admins_can(client, inventory, facilitator, admin_user, method, path, who):
+    login(client, {"facilitator": facilitator, "admin_user": admin_user}[who])
+    assert getattr(client, method)(path).status_code == 200
+
+
+def service_form(**changes) -> dict:
+    data = {
+        "service-organization": uid("org:main"),
+        "service-status": "active",
+        "service-name_en": "Preschool speech and language",
+        "service-name_fr": "Orthophonie préscolaire",
+        "service-description_en": "Help with talking.",
+        "service-description_fr": "De l'aide pour parler.",
+        "service-minimum_age": "0",
+        "service-maximum_age": "5.5",
+        "service-languages": "en, fr",
+        "service-terms_service-type": ["service-type/speech-language"],
+        "service-terms_delivery": ["delivery/home-visit"],
+        "service-population_francophone": "focus",
+        "service-wait_days": "45",
+        "entry-published": "on",
+        "entry-referral_notes_en": "Call intake.",
+        "entry-referral_notes_fr": "Appelez l'accueil.",
+        "entry-local_contact": "Dana, intake",
+    }
+    data.update(changes)
+    return data
+
+
+def test_facilitator_edits_a_service_in_both_languages(client, inventory, facilitator):
+    login(client, facilitator)
+    response = client.post(f"/en/communities/lakeside/services/{uid('service:speech')}/edit/", service_form())
+    assert response.status_code == 302
+    record = Service.objects.get(pk=uid("service:speech"))
+    assert (record.name_fr, record.description_fr, record.maximum_age) == (
+        "Orthophonie préscolaire",
+        "De l'aide pour parler.",
+        5.5,
+    )
+    terms = dict(Attribute.objects.filter(link_id=record.pk).values_list("taxonomy_term_id", "value"))
+    assert {str(k): v for k, v in terms.items()} == {
+        term_id("service-type/speech-language"): None,
+        term_id("delivery/home-visit"): None,
+        term_id("population/francophone"): "focus",
+        term_id("wait-days"): "45",
+    }
+    entry = InventoryEntry.objects.get(service=record)
+    assert (entry.referral_notes_fr, entry.local_contact) == ("Appelez l'accueil.", "Dana, intake")
+    assert AuditEntry.objects.filter(action="directory.update_service", target_id=str(record.pk)).exists()
+
+
+def test_bad_service_form_is_refused_with_the_fields_named(client, inventory, facilitator):
+    login(client, facilitator)
+    response = client.post(
+        f"/en/communities/lakeside/services/{uid('service:speech')}/edit/",
+        service_form(
+            **{
+                "service-minimum_age": "7",
+                "service-maximum_age": "3",
+                "service-languages": "english!",
+                "service-name_en": "",
+            }
+        ),
+    )
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert set(errors) == {"maximum_age", "languages", "name_en"}
+    assert Service.objects.get(pk=uid("service:speech")).maximum_age == 6
+
+
+def test_facilitator_adds_and_removes_a_service(client, inventory, facilitator):
+    login(client, facilitator)
+    response = client.post(
+        "/en/communities/lakeside/services/add/", service_form(**{"service-name_en": "New group"})
+    )
+    assert response.status_code == 302
+    created = Service.objects.get(name_en="New group")
+    assert InventoryEntry.objects.filter(community=inventory, service=created).exists()
+    response = client.post(f"/en/communities/lakeside/services/{created.pk}/remove/")
+    assert response.status_code == 302
+    assert not InventoryEntry.objects.filter(community=inventory, service=created).exists()
+
+
+def test_web_import_shows_every_problem_and_writes_nothing(client, community, facilitator):
+    login(client, facilitator)
+    upload = SimpleUploadedFile(
+        "broken.json", json.dumps([service("x", status="open", maximum_age="six")]).encode()
+    )
+    response = client.post("/en/communities/lakeside/import/", {"file": upload, "language": "en"})
+    assert response.status_code == 422
+    rows = response.context["result"].problem_rows()
+    assert [(r["where"], r["field"]) for r in rows] == [
+        (f"broken.json, [0], service {uid('service:x')}", "maximum_age"),
+        (f"broken.json, [0], service {uid('service:x')}", "status"),
+    ]
+    assert b"broken.json was not imported." in response.content
+    assert Service.objects.count() == 0
+
+
+def test_web_import_in_french_shows_french_problems(client, community, facilitator):
+    login(client, facilitator)
+    upload = SimpleUploadedFile("cassé.json", b"[{")
+    response = client.post("/fr/communities/lakeside/import/", {"file": upload, "language": "fr"})
+    assert response.status_code == 422
+    assert "Le JSON est invalide" in response.content.decode()
+
+
+def test_web_import_summarises_what_changed(client, community, facilitator):
+    login(client, facilitator)
+    upload = SimpleUploadedFile("good.json", json.dumps([service("x"), service("y")]).encode())
+    response = client.post("/en/communities/lakeside/import/", {"file": upload, "language": "en"})
+    assert response.status_code == 200
+    result = response.context["result"]
+    assert result.ok and result.counts["service"] == {"created": 2, "updated": 0, "unchanged": 0}
+    assert result.added_to_inventory == 2
+
+
+def test_web_import_refuses_other_file_types(client, community, facilitator):
+    login(client, facilitator)
+    upload = SimpleUploadedFile("notes.txt", b"hello")
+    response = client.post("/en/communities/lakeside/import/", {"file": upload, "language": "en"})
+    assert response.status_code == 400
+    assert "file" in response.context["form"].errors
+
+
+def test_exports_download(client, inventory):
+    response = client.get("/en/communities/lakeside/export.json")
+    assert response["Content-Disposition"] == 'attachment; filename="lakeside-hsds-en.json"'
+    assert len(json.loads(response.content)) == 3
+    assert client.get("/fr/communities/lakeside/export.zip")["Content-Type"] == "application/zip"
+
+
+@pytest.mark.parametrize("path", ["/en/communities/", "/en/communities/lakeside/", "/en/"])
+def test_list_pages_query_count_does_not_grow(client, import_file, community, path):
+    import_file(service("one"))
+    with CaptureQueriesContext(connection) as one:
+        assert client.get(path).status_code == 200
+    import_file([service("two"), service("three")])
+    with CaptureQueriesContext(connection) as three:
+        assert client.get(path).status_code == 200
+    assert len(three) == len(one)
+
+
+def test_unknown_community_is_404(client, db):
+    assert client.get("/en/communities/nowhere/").status_code == 404

@@ -1,0 +1,31 @@
+"""Schemathesis against /api/schema/: generated requests never get a 5xx or an answer off its own schema."""
+
+from __future__ import annotations
+
+import pytest
+import schemathesis
+from django.core.wsgi import get_wsgi_application
+from hypothesis import HealthCheck, given, settings
+
+from tests.factories import service
+
+SCHEMA = schemathesis.openapi.from_wsgi("/api/schema/", get_wsgi_application())
+OPERATIONS = {result.ok().label: result.ok() for result in SCHEMA.get_all_operations()}
+
+
+def test_every_api_operation_is_covered():
+    assert len(OPERATIONS) >= 11
+    assert "GET /api/hsds/services" in OPERATIONS
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("label", sorted(OPERATIONS))
+def test_api_answers_within_its_schema(label, import_file):
+    import_file([service("a", terms=[("delivery/virtual", None)]), service("b")])
+
+    @given(case=OPERATIONS[label].as_strategy())
+    @settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
+    def check(case):
+        case.call_and_validate()
+
+    check()
