@@ -6,8 +6,10 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 
 from carepath import audit
+from carepath.directory import bulk
 from carepath.directory.models import Service
 
 from .models import Community, InventoryEntry, Place
@@ -34,10 +36,30 @@ def add_to_inventory(*, community: Community, service_ids: Iterable[Any], actor:
         str(pk) for pk in community.entries.filter(service_id__in=wanted).values_list("service_id", flat=True)
     }
     missing = [pk for pk in wanted if pk not in present]
-    InventoryEntry.objects.bulk_create(
-        [InventoryEntry(community=community, service_id=pk, added_by=_user(actor)) for pk in missing],
-        batch_size=1000,
-    )
+    if missing:
+        # Straight to the database: a whole directory's import can add 100,000 entries at once.
+        key = bulk.key_converter()
+        now = bulk.moment_converter()(timezone.now().isoformat())
+        user = _user(actor)
+        bulk.insert_rows(
+            InventoryEntry._meta.db_table,
+            [
+                "community_id",
+                "service_id",
+                "published",
+                "referral_notes",
+                "referral_notes_en",
+                "referral_notes_fr",
+                "local_contact",
+                "added_by_id",
+                "added_at",
+                "updated_at",
+            ],
+            [
+                (community.pk, key(pk), True, "", None, None, "", user.pk if user else None, now, now)
+                for pk in missing
+            ],
+        )
     if missing:
         audit.record(
             actor=actor,

@@ -7,6 +7,7 @@ records. Text is given in the language asked for (``Accept-Language`` or ``?lang
 
 from __future__ import annotations
 
+import datetime
 import math
 from typing import Any
 
@@ -143,7 +144,7 @@ class Params:
         elif value.tzinfo is None:
             from django.utils import timezone
 
-            value = timezone.make_aware(value, timezone.utc)
+            value = timezone.make_aware(value, datetime.UTC)
         return value
 
     def text(self, name: str, limit: int = 200) -> str:

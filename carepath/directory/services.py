@@ -2,23 +2,21 @@
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from django.db import models, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from carepath import audit
 
-from . import vocabulary
+from . import bulk, vocabulary
 from .hsds import reader, validate
 from .hsds.problems import Problem
-from .hsds.spec import WRITE_ORDER, tables
-from .models import HSDS_MODELS, Attribute, HSDSModel, Language, Service
-from .translation import TRANSLATED
+from .hsds.spec import WRITE_ORDER
+from .models import HSDS_MODELS, Attribute, Language, Service
 
 BATCH = 2000
 Progress = Callable[[str, int, int], None]  # stage, done, total
@@ -125,7 +123,9 @@ def import_hsds(
         for table in WRITE_ORDER:
             rows = data.records.get(table)
             if rows:
-                result.counts[table] = _upsert(table, rows, language, progress)
+                result.counts[table] = bulk.upsert(bulk.plan(table, language), rows, data.given.get(table))
+                if progress:
+                    progress(f"write {table}", len(rows), len(rows))
         result.service_ids = list(dict.fromkeys(data.top_ids or data.records.get("service", {})))
         result.added_to_inventory = community_services.add_to_inventory(
             community=community, service_ids=result.service_ids, actor=actor
@@ -152,84 +152,6 @@ class _Counter:
         self.done += step
         if self.progress and self.done % 500 == 0:
             self.progress(self.stage, self.done, 0)
-
-
-# --- Upsert --------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class _Columns:
-    """How the HSDS fields of a table map onto a model's attributes for one language."""
-
-    model: type[HSDSModel]
-    attnames: dict[str, str]  # HSDS field -> model attribute (translated fields get the language's column)
-    fields: dict[str, models.Field[Any, Any]]  # model attribute -> field, to convert values
-
-
-def _columns(table: str, language: str) -> _Columns:
-    model = HSDS_MODELS[table]
-    translated = set(TRANSLATED.get(model, ()))
-    hsds_fields = tables("3.1")[table].fields
-    attnames: dict[str, str] = {}
-    fields: dict[str, models.Field[Any, Any]] = {}
-    for model_field in model._meta.concrete_fields:
-        if model_field.column not in hsds_fields or model_field.column == "id":
-            continue
-        column = model_field.column
-        if model_field.name in translated:
-            model_field = model._meta.get_field(f"{model_field.name}_{language}")  # type: ignore[assignment]
-        attnames[column] = model_field.attname
-        fields[model_field.attname] = model_field
-    return _Columns(model, attnames, fields)
-
-
-def _values(columns: _Columns, record: dict[str, Any], old: dict[str, Any] | None) -> dict[str, Any]:
-    """The record's values by model attribute; fields the file does not give keep their stored value."""
-    values: dict[str, Any] = dict(old) if old is not None else dict.fromkeys(columns.attnames.values())
-    for hsds_name, attname in columns.attnames.items():
-        if hsds_name in record:
-            value = record[hsds_name]
-            values[attname] = None if value is None else columns.fields[attname].to_python(value)
-    return values
-
-
-def _upsert(
-    table: str, rows: dict[str, dict[str, Any]], language: str, progress: Progress | None
-) -> dict[str, int]:
-    columns = _columns(table, language)
-    model = columns.model
-    stamped = table == "service"
-    counts = {"created": 0, "updated": 0, "unchanged": 0}
-    ids = list(rows)
-    for start in range(0, len(ids), BATCH):
-        chunk = ids[start : start + BATCH]
-        existing = {
-            str(row.pop("id")): row
-            for row in model.objects.filter(pk__in=chunk).values("id", *columns.attnames.values())
-        }
-        new: list[HSDSModel] = []
-        changed: list[HSDSModel] = []
-        for record_id in chunk:
-            old = existing.get(record_id)
-            values = _values(columns, rows[record_id], old)
-            if stamped and "last_modified" not in rows[record_id] and values != old:
-                values["last_modified"] = timezone.now()  # the file says nothing of when: now
-            instance = model(id=uuid.UUID(record_id), **values)
-            if old is None:
-                new.append(instance)
-            elif old != values:
-                changed.append(instance)
-            else:
-                counts["unchanged"] += 1
-        if new:
-            model.objects.bulk_create(new, batch_size=500)
-        if changed:
-            model.objects.bulk_update(changed, fields=list(columns.attnames.values()), batch_size=500)
-        counts["created"] += len(new)
-        counts["updated"] += len(changed)
-        if progress:
-            progress(f"write {table}", min(start + BATCH, len(ids)), len(ids))
-    return counts
 
 
 # --- Editing one service ---------------------------------------------------------------------------------

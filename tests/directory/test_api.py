@@ -148,6 +148,7 @@ def test_filters(client, published):
         "Counselling",
     ]
     assert names("modified_after=2999-01-01T00:00:00Z") == []
+    assert len(names("modified_after=2000-01-01T00:00:00")) == 3  # no offset: UTC
     assert names("community=elsewhere") == []
     minimal = client.get("/api/hsds/services?minimal=true").json()["contents"][0]
     assert set(minimal) == {"id", "name", "status", "last_modified"}

@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import sys
 import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -32,7 +33,13 @@ class Dataset:
     """The records of one file, table by table, keyed by id, with where each came from."""
 
     records: dict[str, dict[str, Record]] = field(default_factory=dict)
-    sources: dict[tuple[str, str], tuple[str, str]] = field(default_factory=dict)
+    # Where each record came from, kept small for large files: table -> id -> JSON path or CSV row number,
+    # and the file of each table.
+    sources: dict[str, dict[str, str | int]] = field(default_factory=dict)
+    files: dict[str, str] = field(default_factory=dict)
+    file: str = ""
+    # Columns a CSV file gives for every row of a table: an empty cell clears the field.
+    given: dict[str, set[str]] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     top_ids: list[str] = field(default_factory=list)  # the services named at the top of the file
 
@@ -43,7 +50,15 @@ class Dataset:
         return sum(len(rows) for rows in self.records.values())
 
     def source(self, table: str, record_id: str) -> tuple[str, str]:
-        return self.sources.get((table, record_id), ("", ""))
+        where = self.sources.get(table, {}).get(record_id)
+        if where is None:
+            return ("", "")
+        return (self.files.get(table, self.file), f"row {where}" if isinstance(where, int) else where)
+
+    def remember(self, table: str, record_id: str, file: str, where: str | int) -> None:
+        self.sources.setdefault(table, {})[record_id] = where
+        if file != self.file:
+            self.files[table] = file
 
     def problem(
         self,
@@ -136,6 +151,7 @@ def read_json_bytes(
     else:
         data.problem("json_shape", file=name, where="")
         return data
+    data.file = name
     flattener = _Flattener(data, name)
     for index, item in enumerate(services):
         where = "service" if prefix is None else f"{prefix}[{index}]" if prefix else f"[{index}]"
@@ -248,7 +264,7 @@ def _merge(data: Dataset, table: Table, record_id: str, record: Record, file: st
     existing = rows.get(record_id)
     if existing is None:
         rows[record_id] = record
-        data.sources[(table.name, record_id)] = (file, where)
+        data.remember(table.name, record_id, file, where)
         return
     for key, value in record.items():
         if value in (None, ""):
@@ -402,22 +418,52 @@ def _read_csv(table: Table, file: str, handle: io.TextIOBase, data: Dataset) -> 
             )
     columns = [(i, column) for i, column in enumerate(header) if column in table.fields]
     rows = data.table(table.name)
+    data.given.setdefault(table.name, set()).update(column for _, column in columns)
+    data.files[table.name] = file
+    sources = data.sources.setdefault(table.name, {})
+    intern = sys.intern
+    shared = {column for _, column in columns if column in _SHARED_VALUES or column in table.references}
     for number, values in enumerate(reader, start=2):
         if not any(values):
             continue
+        # Empty cells are left out (the table's ``given`` columns say they clear the field); values that
+        # repeat across rows (references, codes) share one string.
         record = {
-            column: (values[i] if i < len(values) and values[i] != "" else None) for i, column in columns
+            column: intern(values[i]) if column in shared else values[i]
+            for i, column in columns
+            if i < len(values) and values[i] != ""
         }
-        where = f"row {number}"
         record_id = record.get("id")
         if not record_id:
-            data.problem("required", file=file, where=where, table=table.name, fld="id")
+            data.problem("required", file=file, where=f"row {number}", table=table.name, fld="id")
             continue
         if record_id in rows:
-            _merge(data, table, record_id, record, file, where)
+            _merge(data, table, record_id, record, file, f"row {number}")
         else:
             rows[record_id] = record
-            data.sources[(table.name, record_id)] = (file, where)
+            sources[record_id] = number
         if table.name == "service":
             data.top_ids.append(record_id)
         yield record_id
+
+
+# Columns whose values repeat from row to row.
+_SHARED_VALUES = frozenset(
+    {
+        "link_id",
+        "link_type",
+        "link_entity",
+        "value",
+        "resource_type",
+        "location_type",
+        "address_type",
+        "status",
+        "city",
+        "state_province",
+        "country",
+        "code",
+        "type",
+        "extent_type",
+        "currency",
+    }
+)

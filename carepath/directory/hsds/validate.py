@@ -48,24 +48,39 @@ def validate(
     return data
 
 
+@functools.cache
+def _fields_to_check(table: str, every: bool) -> tuple[tuple[str, Field], ...]:
+    """Fields needing a look: required, typed, formatted or enumerated ones (and plain text from JSON)."""
+    return tuple(
+        (name, spec)
+        for name, spec in tables("3.1")[table].fields.items()
+        if every or spec.required or spec.type != "string" or spec.format or spec.enum
+    )
+
+
+_CANONICAL_UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+
+
 def _check_record(data: Dataset, table: Table, record_id: str, record: dict[str, Any]) -> None:
     def problem(code: str, fld: str, severity: str = "error", **params: Any) -> None:
         data.problem(code, table=table.name, record_id=record_id, fld=fld, severity=severity, **params)
 
-    for name, spec in table.fields.items():
+    # CSV values are always text: only fields with a type, format or enum need a look.
+    for name, spec in _fields_to_check(table.name, table.name not in data.given):
         value = record.get(name)
-        if isinstance(value, str) and spec.type != "string":
-            value = value.strip()
         if value is None or value == "":
             if name in record:
                 record[name] = None  # given empty: clears the field; a field not given is left as it is
             if spec.required:
                 problem("required", name)
             continue
+        if spec.format == "uuid" and type(value) is str and _CANONICAL_UUID.match(value):
+            continue  # the common case, kept fast for large files
+        if isinstance(value, str) and spec.type != "string":
+            value = value.strip()
         converted = _convert(spec, value, functools.partial(_field_problem, problem, name))
-        if converted is _INVALID:
-            continue
-        record[name] = converted
+        if converted is not _INVALID:
+            record[name] = converted
     if table.name == "service":
         _check_ages(record, problem)
     elif table.name == "location":
