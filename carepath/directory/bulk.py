@@ -9,8 +9,8 @@ driver returns them, so re-importing the same file writes nothing. Runs inside t
 from __future__ import annotations
 
 import datetime
-import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,9 +28,10 @@ Convert = Callable[[Any], Any]
 
 
 def key_converter() -> Convert:
+    """UUIDs as the database driver gives them back: canonical text on PostgreSQL (see ``_cursor``), hex on SQLite."""
     if connection.vendor == "postgresql":
-        return uuid.UUID
-    return lambda value: value.replace("-", "").lower()
+        return lambda value: str(value).lower()
+    return lambda value: str(value).replace("-", "").lower()
 
 
 def moment_converter() -> Convert:
@@ -96,8 +97,19 @@ def _quote(name: str) -> str:
     return connection.ops.quote_name(name)
 
 
-def _empty(plan: Plan) -> bool:
+@contextmanager
+def _cursor() -> Iterator[Any]:
+    """A cursor whose UUIDs come back as text, so rows compare and COPY without building UUID objects."""
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            from psycopg.types.string import TextLoader
+
+            cursor.cursor.adapters.register_loader("uuid", TextLoader)
+        yield cursor
+
+
+def _empty(plan: Plan) -> bool:
+    with _cursor() as cursor:
         cursor.execute(f"SELECT 1 FROM {_quote(plan.db_table)} LIMIT 1")  # noqa: S608
         return cursor.fetchone() is None
 
@@ -106,7 +118,7 @@ def _existing(plan: Plan, ids: list[Any]) -> dict[Any, tuple[Any, ...]]:
     found: dict[Any, tuple[Any, ...]] = {}
     columns = ", ".join(_quote(c) for c in ["id", *plan.columns])
     table = _quote(plan.db_table)
-    with connection.cursor() as cursor:
+    with _cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute(f"SELECT {columns} FROM {table} WHERE id = ANY(%s)", [ids])  # noqa: S608
             rows = cursor.fetchall()
@@ -172,7 +184,7 @@ def _insert(plan: Plan, rows: list[tuple[Any, ...]]) -> None:
 def insert_rows(db_table: str, columns: Iterable[str], rows: list[tuple[Any, ...]]) -> None:
     """Insert rows as they are: COPY on PostgreSQL, executemany elsewhere."""
     names = ", ".join(_quote(c) for c in columns)
-    with connection.cursor() as cursor:
+    with _cursor() as cursor:
         if connection.vendor == "postgresql":
             with cursor.cursor.copy(f"COPY {_quote(db_table)} ({names}) FROM STDIN") as copy:
                 for row in rows:
@@ -186,5 +198,5 @@ def _update(plan: Plan, rows: list[tuple[Any, ...]]) -> None:
     if not rows:
         return
     assignments = ", ".join(f"{_quote(c)} = %s" for c in plan.columns)
-    with connection.cursor() as cursor:
+    with _cursor() as cursor:
         cursor.executemany(f"UPDATE {_quote(plan.db_table)} SET {assignments} WHERE id = %s", rows)  # noqa: S608
