@@ -218,7 +218,30 @@ def test_list_query_count_does_not_grow_with_items(client, import_file, path):
     import_file(service("one"))
     with CaptureQueriesContext(connection) as one:
         assert client.get(path).status_code == 200
-    import_file([service("two"), service("three")])
+    others = [service("two"), service("three")]
+    others[1]["organization"] = {
+        "id": uid("org:other"),
+        "name": "Other agency",
+        "description": "Another one.",
+    }
+    import_file(others)
     with CaptureQueriesContext(connection) as three:
         assert client.get(path).json()["size"] >= 1
     assert len(three) == len(one)
+
+
+@pytest.mark.parametrize("path", ["/api/hsds/taxonomies", "/api/hsds/taxonomy_terms"])
+def test_taxonomy_lists_query_count_does_not_grow(client, db, path):
+    with CaptureQueriesContext(connection) as one:
+        assert client.get(f"{path}?per_page=1").json()["size"] == 1
+    with CaptureQueriesContext(connection) as many:
+        assert client.get(f"{path}?per_page=3").json()["size"] >= 1
+    assert len(many) == len(one)
+
+
+def test_api_docs_page_is_served_without_a_cdn(client, db):
+    response = client.get("/api/docs/")
+    assert response.status_code == 200
+    assert b"/static/drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-bundle.js" in response.content
+    schema_doc = client.get("/api/schema/", HTTP_ACCEPT="application/json").json()
+    assert "/api/hsds/services" in schema_doc["paths"]
