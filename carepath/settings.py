@@ -122,6 +122,7 @@ MODELTRANSLATION_FALLBACK_LANGUAGES = {"default": ("en", "fr")}
 
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # the data folder also holds the default SQLite file
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -463,6 +463,16 @@ class ServiceAtLocationDetailView(APIView):
         return Response(sal_items([id], params.language, full=True)[0])
 
 
+def _single(request: Request, model: Any, record_id: Any) -> tuple[Params, dict[str, Any]]:
+    """The record with this id, in the language asked for, or 404."""
+    params = Params(request)
+    params.check()
+    rows = records(model, params.language, id=[check_id(record_id)])
+    if not rows:
+        raise NotFound(f"No {model._meta.verbose_name} has this id.")
+    return params, rows[0]
+
+
 class TaxonomyListView(APIView):
     @extend_schema(
         operation_id="hsds_taxonomies_list",
@@ -495,13 +505,8 @@ class TaxonomyDetailView(APIView):
         tags=["HSDS"],
     )
     def get(self, request: Request, id: Any) -> Response:
-        id = check_id(id)
-        params = Params(request)
-        params.check()
-        rows = records(Taxonomy, params.language, id=[id])
-        if not rows:
-            raise NotFound("No taxonomy has this id.")
-        return Response(_one_to_one("taxonomy", rows[0]))
+        _, record = _single(request, Taxonomy, id)
+        return Response(_one_to_one("taxonomy", record))
 
 
 class TaxonomyTermListView(APIView):
@@ -551,14 +556,9 @@ class TaxonomyTermDetailView(APIView):
         tags=["HSDS"],
     )
     def get(self, request: Request, id: Any) -> Response:
-        id = check_id(id)
-        params = Params(request)
-        params.check()
-        rows = records(TaxonomyTerm, params.language, id=[id])
-        if not rows:
-            raise NotFound("No taxonomy term has this id.")
-        term = _one_to_one("taxonomy_term", rows[0])
-        taxonomy = records(Taxonomy, params.language, id=[rows[0].get("taxonomy_id")])
+        params, record = _single(request, TaxonomyTerm, id)
+        term = _one_to_one("taxonomy_term", record)
+        taxonomy = records(Taxonomy, params.language, id=[record.get("taxonomy_id")])
         if taxonomy:
             term["taxonomy_detail"] = _one_to_one("taxonomy", taxonomy[0])
         return Response(term)

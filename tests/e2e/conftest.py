@@ -31,20 +31,24 @@ def browser():
         browser.close()
 
 
-@pytest.fixture
-def page(browser, live_server):
-    context = browser.new_context(base_url=live_server.url, viewport={"width": 390, "height": 844})
+def _page(browser, live_server, width: int, height: int):
+    context = browser.new_context(base_url=live_server.url, viewport={"width": width, "height": height})
     page = context.new_page()
     page.set_default_timeout(10_000)
+    return context, page
+
+
+@pytest.fixture
+def page(browser, live_server):
+    """A phone-sized page."""
+    context, page = _page(browser, live_server, 390, 844)
     yield page
     context.close()
 
 
 @pytest.fixture
 def desktop(browser, live_server):
-    context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    page.set_default_timeout(10_000)
+    context, page = _page(browser, live_server, 1280, 900)
     yield page
     context.close()
 

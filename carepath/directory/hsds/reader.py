@@ -19,7 +19,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from .problems import ERROR, WARNING, Problem, describe
-from .spec import BACK_REFERENCE, Table, tables
+from .spec import BACK_REFERENCE, ONE_TO_ONE, Table, tables
 
 Record = dict[str, Any]
 Progress = Callable[[int], None]
@@ -209,7 +209,7 @@ class _Flattener:
                     self.take(nested.table, child, f"{child_where}[{index}]", table_name, record_id)
             else:
                 child_id = self.take(nested.table, value, child_where, None, None)
-                link = _ONE_TO_ONE_LINK.get((table_name, key))
+                link = ONE_TO_ONE.get((table_name, key))
                 if child_id and record_id and link:
                     own = self.data.table(table_name)[record_id]
                     if own.get(link) in (None, ""):
@@ -245,17 +245,6 @@ class _Flattener:
                     parent=parent,
                     parent_id=parent_id,
                 )
-
-
-# A nested single object and the field of its parent that points at it.
-_ONE_TO_ONE_LINK = {
-    ("service", "organization"): "organization_id",
-    ("service", "program"): "program_id",
-    ("service_at_location", "location"): "location_id",
-    ("attribute", "taxonomy_term"): "taxonomy_term_id",
-    ("taxonomy_term", "taxonomy_detail"): "taxonomy_id",
-    ("service_capacity", "unit"): "unit_id",
-}
 
 
 def _merge(data: Dataset, table: Table, record_id: str, record: Record, file: str, where: str) -> None:

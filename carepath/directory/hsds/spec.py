@@ -127,6 +127,18 @@ BACK_REFERENCE = {
 }
 
 
+# A nested single object and the field of its parent that points at it (``service.organization`` sets
+# ``service.organization_id``).
+ONE_TO_ONE = {
+    ("service", "organization"): "organization_id",
+    ("service", "program"): "program_id",
+    ("service_at_location", "location"): "location_id",
+    ("attribute", "taxonomy_term"): "taxonomy_term_id",
+    ("taxonomy_term", "taxonomy_detail"): "taxonomy_id",
+    ("service_capacity", "unit"): "unit_id",
+}
+
+
 def _field(name: str, prop: dict[str, object], required: bool) -> Field:
     kind = str(prop.get("type", "string"))
     fmt = prop.get("format") or prop.get("datapackage_type")

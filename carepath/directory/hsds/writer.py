@@ -14,19 +14,10 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from .spec import BACK_REFERENCE, SCHEMA_DIR, WRITE_ORDER, Table, tables
+from .spec import BACK_REFERENCE, ONE_TO_ONE, SCHEMA_DIR, WRITE_ORDER, Table, tables
 
 Record = dict[str, Any]
 Tables = Mapping[str, Iterable[Record]]
-
-_ONE_TO_ONE = {
-    ("service", "organization"): "organization_id",
-    ("service", "program"): "program_id",
-    ("service_at_location", "location"): "location_id",
-    ("attribute", "taxonomy_term"): "taxonomy_term_id",
-    ("taxonomy_term", "taxonomy_detail"): "taxonomy_id",
-    ("service_capacity", "unit"): "unit_id",
-}
 
 
 def plain(value: Any) -> Any:
@@ -86,7 +77,7 @@ def _nest(
             continue  # a table of another version, or a loop back to an ancestor
         child_path = (*path, table_name)
         if not nested.many:
-            link = _ONE_TO_ONE.get((table_name, key))
+            link = ONE_TO_ONE.get((table_name, key))
             target = index.by_id.get(nested.table, {}).get(record.get(link or "") or "")
             if target is not None:
                 out[key] = _nest(index, spec, nested.table, target, child_path)
