@@ -139,12 +139,17 @@ class Params:
             value = parse_datetime(raw.replace(" ", "+"))
         except ValueError:
             value = None
+        if value is not None:
+            if value.tzinfo is None:
+                value = value.replace(tzinfo=datetime.UTC)
+            try:
+                value = value.astimezone(datetime.UTC)  # databases compare in UTC
+            except OverflowError:  # within a day of year 1 or 9999
+                value = (datetime.datetime.min if value.year < 5000 else datetime.datetime.max).replace(
+                    tzinfo=datetime.UTC
+                )
         if value is None:
             self.errors[name] = ["Must be a date and time in ISO 8601, e.g. 2026-01-31T12:00:00Z."]
-        elif value.tzinfo is None:
-            from django.utils import timezone
-
-            value = timezone.make_aware(value, datetime.UTC)
         return value
 
     def text(self, name: str, limit: int = 200) -> str:

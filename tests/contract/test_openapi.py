@@ -18,9 +18,23 @@ def test_every_api_operation_is_covered():
     assert "GET /api/hsds/services" in OPERATIONS
 
 
+@pytest.fixture
+def keep_connection():
+    """Schemathesis calls the WSGI app directly: keep Django from closing the test's database connection
+    at the end of each request, as Django's own test client does."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
 @pytest.mark.django_db
 @pytest.mark.parametrize("label", sorted(OPERATIONS))
-def test_api_answers_within_its_schema(label, import_file):
+def test_api_answers_within_its_schema(label, import_file, keep_connection):
     import_file([service("a", terms=[("delivery/virtual", None)]), service("b")])
 
     @given(case=OPERATIONS[label].as_strategy())

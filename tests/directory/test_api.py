@@ -149,6 +149,8 @@ def test_filters(client, published):
     ]
     assert names("modified_after=2999-01-01T00:00:00Z") == []
     assert len(names("modified_after=2000-01-01T00:00:00")) == 3  # no offset: UTC
+    assert len(names("modified_after=0154-11-06T02:53:18-19:20")) == 3  # odd but valid RFC 3339 offsets
+    assert len(names("modified_after=0001-01-01T00:00:00%2B05:00")) == 3  # before year 1 in UTC
     assert names("community=elsewhere") == []
     minimal = client.get("/api/hsds/services?minimal=true").json()["contents"][0]
     assert set(minimal) == {"id", "name", "status", "last_modified"}

@@ -13,7 +13,7 @@ import math
 import re
 import uuid
 from collections.abc import Callable, Iterable
-from datetime import date, datetime, time
+from datetime import UTC, date, datetime, time
 from typing import Any
 
 from ..vocabulary import POPULATION_VALUES, TAXONOMY_ID, TAXONOMY_NAME, WAIT_DAYS, Vocabulary
@@ -165,8 +165,9 @@ def _is_date(value: str) -> bool:
 
 def _is_datetime(value: str) -> bool:
     try:
-        datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        moment.astimezone(UTC)  # representable in UTC, as databases store it
+    except (ValueError, OverflowError):
         return False
     return True
 
