@@ -21,6 +21,15 @@ TRANSLATED_FIELDS = (
     "interpretation_services",
     "alert",
 )
+LABELS = {
+    "name": _("Name"),
+    "description": _("Description"),
+    "application_process": _("How to apply"),
+    "eligibility_description": _("Who it is for (eligibility)"),
+    "fees_description": _("Cost"),
+    "interpretation_services": _("Interpretation"),
+    "alert": _("Notice"),
+}
 TERM_BRANCHES = ("service-type", "concern", "delivery", "tier", "sector", "referral", "cost")
 LONG = {"description", "application_process", "eligibility_description", "fees_description"}
 
@@ -77,6 +86,14 @@ class ServiceForm(forms.ModelForm):
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
+        for name in TRANSLATED_FIELDS:
+            for lang in ("en", "fr"):
+                self.fields[f"{name}_{lang}"].label = LABELS[name]
+        for name in ("minimum_age", "maximum_age"):
+            value = getattr(self.instance, name, None)
+            if isinstance(value, float) and value.is_integer():
+                self.initial[name] = int(value)
+            self.fields[name].widget.attrs.update({"step": "0.5", "min": "0", "max": "130"})
         self.fields["name_en"].required = True
         language = get_language() or "en"
         vocab = load_vocabulary()
