@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from carepath.directory.vocabulary import load as load_vocabulary
 
-from .models import InventoryEntry
+from .models import Community, InventoryEntry, Place
 
 FILTER_BRANCHES = ("service-type", "concern", "delivery", "sector", "tier", "cost")
 
@@ -88,3 +88,48 @@ class EntryForm(forms.ModelForm):
             "referral_notes_en": forms.Textarea(attrs={"rows": 3}),
             "referral_notes_fr": forms.Textarea(attrs={"rows": 3}),
         }
+
+
+class CommunityForm(forms.ModelForm):
+    class Meta:
+        model = Community
+        fields = ["name_en", "name_fr", "region_en", "region_fr", "description_en", "description_fr"]
+        labels = {
+            "name_en": _("Name (English)"),
+            "name_fr": _("Name (French)"),
+            "region_en": _("Region (English)"),
+            "region_fr": _("Region (French)"),
+            "description_en": _("Description (English)"),
+            "description_fr": _("Description (French)"),
+        }
+        widgets = {
+            "description_en": forms.Textarea(attrs={"rows": 4}),
+            "description_fr": forms.Textarea(attrs={"rows": 4}),
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["name_en"].required = True
+        self.fields["name_fr"].required = True
+
+
+class PlaceForm(forms.ModelForm):
+    class Meta:
+        model = Place
+        fields = ["key", "name_en", "name_fr", "kind", "latitude", "longitude"]
+        labels = {
+            "key": _("Short key"),
+            "name_en": _("Name (English)"),
+            "name_fr": _("Name (French)"),
+        }
+        help_texts = {"key": _("Lowercase letters, digits and hyphens, e.g. cedar-narrows.")}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["name_en"].required = True
+        self.fields["name_fr"].required = True
+
+
+PlaceFormSet = forms.inlineformset_factory(
+    Community, Place, form=PlaceForm, extra=1, can_delete=True, max_num=200, validate_max=True
+)

@@ -146,3 +146,19 @@ def save_community_description(*, description: dict[str, Any], actor: Any = None
     community.save()
     set_places(community=community, places=description.get("places", []), actor=actor)
     return community
+
+
+@transaction.atomic
+def save_settings(*, community: Community, form: Any, places: Any, actor: Any) -> Community:
+    """Save a community's names, region, description and places edited through forms."""
+    community = form.save()
+    places.save()
+    audit.record(
+        actor=actor,
+        action="communities.update",
+        target=community,
+        community=community,
+        fields=form.changed_data,
+        places_changed=places.has_changed(),
+    )
+    return community

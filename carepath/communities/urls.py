@@ -11,6 +11,7 @@ urlpatterns = [
     path("<slug:slug>/services/<uuid:service_id>/edit/", views.service_edit, name="service-edit"),
     path("<slug:slug>/services/<uuid:service_id>/remove/", views.service_remove, name="service-remove"),
     path("<slug:slug>/import/", views.import_upload, name="import"),
+    path("<slug:slug>/settings/", views.community_settings, name="settings"),
     path("<slug:slug>/export.json", views.export, {"fmt": "json"}, name="export-json"),
     path("<slug:slug>/export.zip", views.export, {"fmt": "zip"}, name="export-zip"),
 ]

@@ -12,6 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -22,7 +23,7 @@ from django.views.decorators.http import require_http_methods
 from carepath.accounts.permissions import can_change_inventory, can_see_unpublished
 from carepath.directory import services as directory_services
 from carepath.directory.exports import export_bytes
-from carepath.directory.forms import ServiceForm
+from carepath.directory.forms import PhoneFormSet, PlaceFormSet, ServiceForm, place_initial
 from carepath.directory.models import (
     Language,
     Phone,
@@ -33,7 +34,8 @@ from carepath.directory.models import (
 from carepath.directory.services import language_name
 
 from . import services
-from .forms import EntryForm, ImportForm, InventoryFilterForm
+from .forms import CommunityForm, EntryForm, ImportForm, InventoryFilterForm
+from .forms import PlaceFormSet as CommunityPlaceFormSet
 from .models import Community, InventoryEntry
 from .queries import communities_with_counts, inventory, service_terms
 
@@ -96,6 +98,7 @@ def community_detail(request: HttpRequest, community: Community) -> HttpResponse
         "page": page,
         "filtered": any(filters.values()) if filters else False,
         "can_edit": can_change_inventory(request.user, community),
+        "can_manage": request.user.has_perm("communities.change_community", community),
         "can_see_unpublished": can_see_unpublished(request.user, community),
         "places": community.places.all(),
     }
@@ -168,33 +171,47 @@ def _edit(request: HttpRequest, community: Community, entry: InventoryEntry | No
     current_languages = (
         [lang.code for lang in service.languages.all() if lang.code] if entry is not None else []
     )
+    data = request.POST or None
     form = ServiceForm(
-        request.POST or None,
-        instance=service,
-        terms=current_terms,
-        languages=current_languages,
-        prefix="service",
+        data, instance=service, terms=current_terms, languages=current_languages, prefix="service"
     )
-    entry_form = EntryForm(
-        request.POST or None, instance=entry or InventoryEntry(community=community), prefix="entry"
+    phones = PhoneFormSet(data, instance=service, prefix="phones")
+    places = PlaceFormSet(
+        data, initial=place_initial(service) if entry is not None else None, prefix="places"
     )
-    if request.method == "POST" and form.is_valid() and entry_form.is_valid():
-        saved = directory_services.save_service(
-            service=form.save(commit=False),
-            actor=request.user,
-            terms=form.chosen_terms(),
-            languages=form.cleaned_data["languages"],
-            changed_fields=form.changed_data,
-        )
-        if entry is None:
-            services.add_to_inventory(community=community, service_ids=[saved.pk], actor=request.user)
-        services.update_entry(
-            entry=community.entries.get(
-                service=saved
-            ),  # as stored: the form has changed its instance already
-            actor=request.user,
-            **{name: entry_form.cleaned_data[name] for name in EntryForm.Meta.fields},
-        )
+    entry_form = EntryForm(data, instance=entry or InventoryEntry(community=community), prefix="entry")
+    forms_ok = all([form.is_valid(), phones.is_valid(), places.is_valid(), entry_form.is_valid()])
+    if request.method == "POST" and forms_ok:
+        with transaction.atomic():
+            saved = directory_services.save_service(
+                service=form.save(commit=False),
+                actor=request.user,
+                terms=form.chosen_terms(),
+                languages=form.cleaned_data["languages"],
+                changed_fields=form.changed_data,
+            )
+            phones.instance = saved
+            phones.save()
+            directory_services.save_places(
+                service=saved,
+                places=[
+                    f.cleaned_data
+                    for f in places.forms
+                    if f.has_changed() or f.initial
+                    if f.cleaned_data and not f.cleaned_data.get("DELETE")
+                ],
+                removed=[f.cleaned_data.get("location_id") for f in places.deleted_forms if f.cleaned_data],
+                actor=request.user,
+            )
+            if entry is None:
+                services.add_to_inventory(community=community, service_ids=[saved.pk], actor=request.user)
+            services.update_entry(
+                entry=community.entries.get(
+                    service=saved
+                ),  # as stored: the form has changed its instance already
+                actor=request.user,
+                **{name: entry_form.cleaned_data[name] for name in EntryForm.Meta.fields},
+            )
         messages.success(request, _("The service was saved."))
         return redirect("communities:service", slug=community.slug, service_id=saved.pk)
     return render(
@@ -203,6 +220,8 @@ def _edit(request: HttpRequest, community: Community, entry: InventoryEntry | No
         {
             "community": community,
             "form": form,
+            "phones": phones,
+            "places": places,
             "entry_form": entry_form,
             "entry": entry,
         },
@@ -231,6 +250,24 @@ def service_remove(request: HttpRequest, community: Community, service_id: Any) 
         messages.success(request, _("%(name)s was removed from the inventory.") % {"name": name})
         return redirect("communities:detail", slug=community.slug)
     return render(request, "communities/service_remove.html", {"community": community, "entry": entry})
+
+
+@community_permission("communities.change_community")
+@require_http_methods(["GET", "POST"])
+def community_settings(request: HttpRequest, community: Community) -> HttpResponse:
+    form = CommunityForm(request.POST or None, instance=community, prefix="community")
+    places = CommunityPlaceFormSet(request.POST or None, instance=community, prefix="places")
+    if request.method == "POST" and form.is_valid() and places.is_valid():
+        services.save_settings(community=community, form=form, places=places, actor=request.user)
+        messages.success(request, _("The community was saved."))
+        return redirect("communities:settings", slug=community.slug)
+    members = community.memberships.select_related("user").order_by("role", "user__username")
+    return render(
+        request,
+        "communities/settings.html",
+        {"community": community, "form": form, "places": places, "members": members},
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 @community_permission("communities.import_hsds")

@@ -153,11 +153,11 @@ class Params:
         return value
 
     def text(self, name: str, limit: int = 200) -> str:
-        raw = (self.query.get(name) or "").strip()
-        if len(raw) > limit or "\x00" in raw:
+        raw = self.query.get(name) or ""
+        if len(raw) > limit:
             self.errors[name] = [f"Must be text of at most {limit} characters."]
             return ""
-        return raw
+        return raw.replace("\x00", "").strip()  # databases cannot compare with NUL characters
 
     def check(self) -> None:
         if self.errors:

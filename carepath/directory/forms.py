@@ -8,7 +8,7 @@ from django import forms
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from .models import Organization, Service
+from .models import Organization, Phone, Service
 from .vocabulary import POPULATION_VALUES, WAIT_DAYS
 from .vocabulary import load as load_vocabulary
 
@@ -165,3 +165,81 @@ class ServiceForm(forms.ModelForm):
         if self.cleaned_data.get("wait_days") is not None:
             chosen.append((WAIT_DAYS, str(self.cleaned_data["wait_days"])))
         return chosen
+
+
+class PhoneForm(forms.ModelForm):
+    class Meta:
+        model = Phone
+        fields = ["number", "extension", "description_en", "description_fr"]
+        labels = {
+            "number": _("Phone number"),
+            "extension": _("Extension"),
+            "description_en": _("What this number is for (English)"),
+            "description_fr": _("What this number is for (French)"),
+        }
+        widgets = {"number": forms.TextInput(attrs={"type": "tel", "autocomplete": "off"})}
+
+    def clean_number(self) -> str:
+        number = self.cleaned_data["number"].strip()
+        if sum(ch.isdigit() for ch in number) < 3:
+            raise forms.ValidationError(_("Give a phone number with its digits, e.g. 705-555-0123."))
+        return number
+
+
+PhoneFormSet = forms.inlineformset_factory(
+    Service, Phone, form=PhoneForm, fk_name="service", extra=1, can_delete=True, max_num=10, validate_max=True
+)
+
+
+class PlaceForm(forms.Form):
+    """Where the service is offered: a location with its street address and map position."""
+
+    location_id = forms.UUIDField(required=False, widget=forms.HiddenInput)
+    name_en = forms.CharField(label=_("Name of the place (English)"), max_length=200)
+    name_fr = forms.CharField(label=_("Name of the place (French)"), max_length=200, required=False)
+    address_1 = forms.CharField(label=_("Street address"), max_length=200)
+    city = forms.CharField(label=_("Town or city"), max_length=100)
+    state_province = forms.CharField(label=_("Province or territory"), max_length=50, initial="ON")
+    postal_code = forms.CharField(label=_("Postal code"), max_length=12)
+    country = forms.CharField(label=_("Country"), max_length=2, initial="CA")
+    latitude = forms.FloatField(label=_("Latitude"), required=False, min_value=-90, max_value=90)
+    longitude = forms.FloatField(label=_("Longitude"), required=False, min_value=-180, max_value=180)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if (data.get("latitude") is None) != (data.get("longitude") is None):
+            raise forms.ValidationError(_("Give both the latitude and the longitude, or neither."))
+        return data
+
+
+PlaceFormSet = forms.formset_factory(PlaceForm, extra=1, can_delete=True, max_num=20, validate_max=True)
+
+
+def place_initial(service: Service) -> list[dict[str, Any]]:
+    """The service's places as form values."""
+    initial = []
+    for sal in service.service_at_locations.select_related("location").prefetch_related(
+        "location__addresses"
+    ):
+        location = sal.location
+        if location is None:
+            continue
+        address = next(iter(location.addresses.all()), None)
+        initial.append(
+            {
+                "location_id": location.id,
+                "name_en": location.name_en or "",
+                "name_fr": location.name_fr or "",
+                "latitude": location.latitude,
+                "longitude": location.longitude,
+                **(
+                    {
+                        key: getattr(address, key)
+                        for key in ("address_1", "city", "state_province", "postal_code", "country")
+                    }
+                    if address
+                    else {}
+                ),
+            }
+        )
+    return initial

@@ -16,7 +16,7 @@ from . import bulk, vocabulary
 from .hsds import reader, validate
 from .hsds.problems import Problem
 from .hsds.spec import WRITE_ORDER
-from .models import HSDS_MODELS, Attribute, Language, Service
+from .models import HSDS_MODELS, Address, Attribute, Language, Location, Service, ServiceAtLocation
 
 BATCH = 2000
 Progress = Callable[[str, int, int], None]  # stage, done, total
@@ -181,6 +181,34 @@ def save_service(
         languages=languages,
     )
     return service
+
+
+@transaction.atomic
+def save_places(*, service: Service, places: list[dict[str, Any]], removed: list[Any], actor: Any) -> None:
+    """Make the service offered at these places (a location with one physical address each).
+
+    A location shared with other services is updated in place; removing a place only unlinks it.
+    """
+    kept = []
+    for place in places:
+        location = Location.objects.filter(pk=place.get("location_id")).first() or Location(
+            organization_id=service.organization_id, location_type=Location.Type.PHYSICAL
+        )
+        location.name_en, location.name_fr = place["name_en"], place.get("name_fr") or None
+        location.latitude, location.longitude = place.get("latitude"), place.get("longitude")
+        location.save()
+        address = location.addresses.first() or Address(location=location, address_type=Address.Type.PHYSICAL)
+        for key in ("address_1", "city", "state_province", "postal_code", "country"):
+            setattr(address, key, place[key])
+        address.save()
+        ServiceAtLocation.objects.get_or_create(service=service, location=location)
+        kept.append(location.pk)
+    ServiceAtLocation.objects.filter(service=service, location_id__in=removed).exclude(
+        location_id__in=kept
+    ).delete()
+    audit.record(
+        actor=actor, action="directory.save_places", target=service, places=len(kept), removed=len(removed)
+    )
 
 
 def set_terms(*, service: Service, terms: list[tuple[str, str | None]]) -> None:

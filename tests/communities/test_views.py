@@ -122,6 +122,7 @@ def test_service_page_shows_what_families_need(client, inventory):
 
 
 EDIT_PAGES = [
+    ("get", "/en/communities/lakeside/settings/"),
     ("get", "/en/communities/lakeside/services/add/"),
     ("get", f"/en/communities/lakeside/services/{uid('service:speech')}/edit/"),
     ("get", f"/en/communities/lakeside/services/{uid('service:speech')}/remove/"),
@@ -147,7 +148,7 @@ def test_members_and_outsiders_cannot_change_the_inventory(
     assert InventoryEntry.objects.filter(community=inventory).count() == 3
 
 
-@pytest.mark.parametrize(("method", "path"), EDIT_PAGES[:4])
+@pytest.mark.parametrize(("method", "path"), EDIT_PAGES[:5])
 @pytest.mark.parametrize("who", ["facilitator", "admin_user"])
 def test_facilitators_and_site_admins_can(client, inventory, facilitator, admin_user, method, path, who):
     login(client, {"facilitator": facilitator, "admin_user": admin_user}[who])
@@ -173,6 +174,10 @@ def service_form(**changes) -> dict:
         "entry-referral_notes_en": "Call intake.",
         "entry-referral_notes_fr": "Appelez l'accueil.",
         "entry-local_contact": "Dana, intake",
+        "phones-TOTAL_FORMS": "0",
+        "phones-INITIAL_FORMS": "0",
+        "places-TOTAL_FORMS": "0",
+        "places-INITIAL_FORMS": "0",
     }
     data.update(changes)
     return data
@@ -294,3 +299,135 @@ def test_list_pages_query_count_does_not_grow(client, import_file, community, pa
 
 def test_unknown_community_is_404(client, db):
     assert client.get("/en/communities/nowhere/").status_code == 404
+
+
+def test_facilitator_edits_phones_and_places(client, inventory, facilitator):
+    from carepath.directory.models import Location, Phone, ServiceAtLocation
+
+    login(client, facilitator)
+    page = client.get(f"/en/communities/lakeside/services/{uid('service:counsel')}/edit/")
+    assert page.context["places"].initial[0]["address_1"] == "1 Main St"
+    phone = Phone.objects.get(service_id=uid("service:counsel"))
+    response = client.post(
+        f"/en/communities/lakeside/services/{uid('service:counsel')}/edit/",
+        service_form(
+            **{
+                "service-name_en": "Child-parent counselling",
+                "phones-TOTAL_FORMS": "2",
+                "phones-INITIAL_FORMS": "1",
+                "phones-0-id": str(phone.pk),
+                "phones-0-number": "705-555-0199",
+                "phones-0-description_en": "Intake",
+                "phones-1-number": "1-800-555-0101",
+                "phones-1-description_fr": "Ligne sans frais",
+                "places-TOTAL_FORMS": "2",
+                "places-INITIAL_FORMS": "1",
+                "places-0-location_id": uid("loc:main"),
+                "places-0-name_en": "Main office",
+                "places-0-address_1": "1 Main St",
+                "places-0-city": "Maple Bay",
+                "places-0-state_province": "ON",
+                "places-0-postal_code": "P1B 2C3",
+                "places-0-country": "CA",
+                "places-0-latitude": "46.31",
+                "places-0-longitude": "-79.46",
+                "places-0-DELETE": "on",
+                "places-1-name_en": "Cedar Narrows outreach",
+                "places-1-name_fr": "Service mobile de Cedar Narrows",
+                "places-1-address_1": "12 Lake Road",
+                "places-1-city": "Cedar Narrows",
+                "places-1-state_province": "ON",
+                "places-1-postal_code": "P0H 1A0",
+                "places-1-country": "CA",
+                "places-1-latitude": "46.8",
+                "places-1-longitude": "-79.35",
+            }
+        ),
+    )
+    assert response.status_code == 302, response.context and [f.errors for f in response.context["places"]]
+    numbers = sorted(Phone.objects.filter(service_id=uid("service:counsel")).values_list("number", flat=True))
+    assert numbers == ["1-800-555-0101", "705-555-0199"]
+    places = ServiceAtLocation.objects.filter(service_id=uid("service:counsel")).select_related("location")
+    assert [(p.location.name_en, p.location.latitude) for p in places] == [("Cedar Narrows outreach", 46.8)]
+    assert Location.objects.filter(pk=uid("loc:main")).exists()  # still used by the other services
+
+
+def test_half_a_map_position_is_refused(client, inventory, facilitator):
+    login(client, facilitator)
+    response = client.post(
+        f"/en/communities/lakeside/services/{uid('service:counsel')}/edit/",
+        service_form(
+            **{
+                "places-TOTAL_FORMS": "1",
+                "places-INITIAL_FORMS": "0",
+                "places-0-name_en": "Somewhere",
+                "places-0-address_1": "1 Road",
+                "places-0-city": "Town",
+                "places-0-state_province": "ON",
+                "places-0-postal_code": "P0H 1A0",
+                "places-0-country": "CA",
+                "places-0-latitude": "46.1",
+            }
+        ),
+    )
+    assert response.status_code == 200
+    assert response.context["places"].forms[0].non_field_errors() == [
+        "Give both the latitude and the longitude, or neither."
+    ]
+
+
+def test_facilitator_edits_the_community_and_its_places(client, community, facilitator, member):
+    from carepath.communities.models import Place
+
+    login(client, facilitator)
+    response = client.post(
+        "/en/communities/lakeside/settings/",
+        {
+            "community-name_en": "Lakeside Early Years Table",
+            "community-name_fr": "Table de la petite enfance de Lakeside",
+            "community-region_en": "Lake District",
+            "community-region_fr": "District des lacs",
+            "community-description_en": "",
+            "community-description_fr": "",
+            "places-TOTAL_FORMS": "1",
+            "places-INITIAL_FORMS": "0",
+            "places-0-key": "cedar-narrows",
+            "places-0-name_en": "Cedar Narrows",
+            "places-0-name_fr": "Cedar Narrows",
+            "places-0-kind": "rural",
+            "places-0-latitude": "46.8",
+            "places-0-longitude": "-79.35",
+        },
+    )
+    assert response.status_code == 302
+    community.refresh_from_db()
+    assert (community.name_fr, community.region_en) == (
+        "Table de la petite enfance de Lakeside",
+        "Lake District",
+    )
+    assert list(Place.objects.filter(community=community).values_list("key", "kind")) == [
+        ("cedar-narrows", "rural")
+    ]
+    page = client.get("/en/communities/lakeside/settings/")
+    assert [m.user.username for m in page.context["members"]] == ["fay", "mo"]
+
+
+def test_bad_place_is_refused(client, community, facilitator):
+    login(client, facilitator)
+    response = client.post(
+        "/en/communities/lakeside/settings/",
+        {
+            "community-name_en": "Lakeside",
+            "community-name_fr": "Lakeside",
+            "places-TOTAL_FORMS": "1",
+            "places-INITIAL_FORMS": "0",
+            "places-0-key": "Bad Key!",
+            "places-0-name_en": "X",
+            "places-0-name_fr": "X",
+            "places-0-kind": "town",
+            "places-0-latitude": "123",
+            "places-0-longitude": "-79",
+        },
+    )
+    assert response.status_code == 400
+    assert set(response.context["places"].forms[0].errors) == {"key", "latitude"}

@@ -241,3 +241,16 @@ def test_invalid_geojson_is_an_error_and_a_valid_polygon_passes(tmp_path):
     )
     data = check(write(tmp_path, [good, bad]))
     assert [(p.record_id, p.code) for p in data.errors] == [(uid("area:bad"), "bad_geojson")]
+
+
+def test_nul_characters_are_refused(tmp_path):
+    data = check(write(tmp_path, service("s", description="Hidden\u0000text")))
+    assert [(p.field, p.code) for p in data.errors] == [("description", "nul_character")]
+
+
+def test_csv_with_nul_bytes_is_refused_whole(tmp_path):
+    folder = tmp_path / "package"
+    folder.mkdir()
+    (folder / "services.csv").write_bytes(b"id,name,status\n" + uid("s").encode() + b",Na\x00me,active\n")
+    data = check(folder)
+    assert [(p.file, p.code) for p in data.errors] == [("services.csv", "nul_character")]

@@ -44,6 +44,7 @@ MESSAGES = {
     "unknown_field": gettext_noop("%(field)s is not an HSDS field of %(table)s; it was ignored."),
     "required": gettext_noop("%(field)s is required."),
     "not_text": gettext_noop("%(field)s must be text; found %(found)s."),
+    "nul_character": gettext_noop("This contains a NUL character, which no database can store."),
     "not_number": gettext_noop("%(field)s must be a number; found %(value)s."),
     "not_integer": gettext_noop("%(field)s must be a whole number; found %(value)s."),
     "not_boolean": gettext_noop("%(field)s must be true or false; found %(value)s."),

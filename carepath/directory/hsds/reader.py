@@ -366,12 +366,21 @@ def _read_package(package: _Package, data: Dataset, progress: Progress | None) -
             )
             continue
         try:
+            if _has_nul(package, path):
+                data.problem("nul_character", file=path, where="", table=table.name, fld="")
+                continue
             with package.open_text(path) as handle:
                 for _ in _read_csv(table, path, handle, data):
                     if progress:
                         progress(1)
         except (UnicodeDecodeError, csv.Error, OSError) as exc:
             data.problem("csv_broken", file=path, where="", reason=str(exc))
+
+
+def _has_nul(package: _Package, path: str) -> bool:
+    """NUL characters cannot be stored by any database: find them before parsing (a fast scan of bytes)."""
+    with package.open_text(path) as handle:
+        return any("\x00" in chunk for chunk in iter(lambda: handle.read(1 << 20), ""))
 
 
 def _resources(package: _Package, data: Dataset) -> list[Any] | None:

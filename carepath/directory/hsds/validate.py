@@ -125,6 +125,9 @@ def _convert(spec: Field, value: Any, problem: Callable[..., None]) -> Any:
     if not isinstance(value, str):
         problem("not_text", found=describe(value))
         return _INVALID
+    if "\x00" in value:
+        problem("nul_character")
+        return _INVALID
     checker = _FORMATS.get(spec.format or "")
     if checker is not None and not checker(value.strip()):
         problem(_FORMAT_CODES[spec.format or ""], value=value)
