@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "carepath.accounts",
     "carepath.directory",
     "carepath.communities",
+    "carepath.pathways",
 ]
 
 MIDDLEWARE = [

@@ -11,6 +11,7 @@ from carepath.geo import Area
 class ServiceFacts:
     id: str
     name: str
+    name_fr: str = ""
     organization: str = ""
     active: bool = True
     min_months: float | None = None  # HSDS ages are years; here months (1.5 years = 18.0)

@@ -353,7 +353,11 @@ def _check_transitions(pathway: Pathway, steps: dict[str, Step], add: Any) -> No
                 if first.criteria == second.criteria:
                     add("overlap_conflict", ERROR, step.key, target=first.to, other=second.to)
                     continue
-                if not _care_compatible(first.criteria, second.criteria):
+                # Routes by concern or care state run side by side (a child can have several concerns), and a
+                # crisis step always comes first: only routes decided by the situation alone can contradict.
+                if not (_decided(first.criteria) and _decided(second.criteria)):
+                    continue
+                if "crisis" in (steps[first.to].kind, steps[second.to].kind):
                     continue
                 both = _holds(first.criteria) & _holds(second.criteria) & at_step
                 if both:

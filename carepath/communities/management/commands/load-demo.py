@@ -9,6 +9,7 @@ from django.db import transaction
 from carepath.accounts import services as account_services
 from carepath.communities import services
 from carepath.directory.services import import_hsds
+from carepath.pathways.services import publish_template
 
 DEMO_DIR = settings.BASE_DIR / "demo"
 DEMO_PASSWORD = "carepath-demo"  # noqa: S105 - published in the README, demo accounts only
@@ -54,6 +55,12 @@ class Command(BaseCommand):
                     f"{community.slug} ({language}): {len(result.service_ids)} services, "
                     f"{result.total('created')} records created, {result.total('updated')} updated, "
                     f"{result.total('unchanged')} unchanged.",
+                )
+            if not community.pathways.exists():
+                version = publish_template(community=community)
+                self.say(
+                    options,
+                    f"{community.slug}: pathway published from the template ({version.steps.count()} steps).",
                 )
             if options["with_users"]:
                 for username, email, role, admin in DEMO_USERS:

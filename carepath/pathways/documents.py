@@ -1,0 +1,46 @@
+"""Reading pathway JSON: the schema in the repository, then the pathway's own checks. No Django."""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+
+SCHEMA_PATH = Path(__file__).parent / "schema" / "pathway.schema.json"
+TEMPLATES = Path(__file__).parent / "templates_data"
+ONTARIO_TEMPLATE = "ontario-early-years"
+
+
+@cache
+def _validator() -> jsonschema.protocols.Validator:
+    schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+    return jsonschema.Draft202012Validator(schema, format_checker=jsonschema.FormatChecker())
+
+
+def schema_errors(document: Any) -> list[str]:
+    """Every place where ``document`` breaks the pathway JSON Schema, as "path: message"."""
+    errors = sorted(_validator().iter_errors(document), key=lambda e: list(e.absolute_path))
+    return [
+        f"{'/'.join(str(p) for p in error.absolute_path) or '(top)'}: {error.message}" for error in errors
+    ]
+
+
+def load(path: Path) -> tuple[dict[str, Any] | None, list[str]]:
+    """A pathway document and the problems found in it (the document is None when it cannot be read)."""
+    try:
+        document = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as error:
+        return None, [f"{path.name}: {error}"]
+    except json.JSONDecodeError as error:
+        return None, [
+            f"{path.name}: the JSON is broken at line {error.lineno}, column {error.colno}: {error.msg}"
+        ]
+    return document, schema_errors(document)
+
+
+def template(name: str = ONTARIO_TEMPLATE) -> dict[str, Any]:
+    document: dict[str, Any] = json.loads((TEMPLATES / f"{name}.json").read_text(encoding="utf-8"))
+    return document

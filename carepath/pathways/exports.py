@@ -1,0 +1,16 @@
+"""Pathway exports: the project's pathway JSON, or a FHIR R4B Bundle."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .models import PathwayVersion
+from .services import to_graph
+
+
+def export_document(version: PathwayVersion, fmt: str = "json") -> dict[str, Any]:
+    if fmt == "fhir":
+        from .fhir import bundle
+
+        return bundle(version)
+    return to_graph(version).to_dict()

@@ -1,0 +1,146 @@
+"""A community's care pathway and its versions (draft, in review, published, retired)."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Pathway(models.Model):
+    """A community's pathway; its content lives in versions. A published version never changes."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    community = models.ForeignKey("communities.Community", on_delete=models.CASCADE, related_name="pathways")
+    source = models.CharField(_("source"), max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("pathway")
+        verbose_name_plural = _("pathways")
+        ordering = ["community", "created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.community}: {self.source or self.id}"
+
+    def published(self) -> PathwayVersion | None:
+        return self.versions.filter(status=PathwayVersion.Status.PUBLISHED).first()
+
+
+class PathwayVersionQuerySet(models.QuerySet["PathwayVersion"]):
+    def published(self) -> PathwayVersionQuerySet:
+        return self.filter(status=PathwayVersion.Status.PUBLISHED)
+
+
+class PathwayVersion(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        IN_REVIEW = "in-review", _("In review")
+        PUBLISHED = "published", _("Published")
+        RETIRED = "retired", _("Retired")
+
+    pathway = models.ForeignKey(Pathway, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField(_("version"))
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT)
+    title = models.CharField(_("title"), max_length=300)
+    description = models.TextField(_("description"), blank=True)
+    based_on = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    published_at = models.DateTimeField(null=True, blank=True)
+
+    objects = PathwayVersionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("pathway version")
+        verbose_name_plural = _("pathway versions")
+        ordering = ["pathway", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["pathway", "number"], name="version_number_unique"),
+            models.UniqueConstraint(
+                fields=["pathway"], condition=models.Q(status="published"), name="one_published_version"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} v{self.number} ({self.get_status_display()})"
+
+    @property
+    def editable(self) -> bool:
+        return self.status == self.Status.DRAFT
+
+
+class Step(models.Model):
+    version = models.ForeignKey(PathwayVersion, on_delete=models.CASCADE, related_name="steps")
+    position = models.PositiveIntegerField(default=0)
+    key = models.SlugField(_("key"), max_length=80)
+    stage = models.CharField(
+        _("stage"),
+        max_length=20,
+        choices=[
+            ("to-care", _("To care")),
+            ("through-care", _("Through care")),
+            ("out-of-care", _("Out of care")),
+        ],
+    )
+    kind = models.CharField(
+        _("kind"),
+        max_length=20,
+        choices=[
+            ("touchpoint", _("Touchpoint")),
+            ("screen", _("Screening")),
+            ("assess", _("Assessment")),
+            ("refer", _("Referral")),
+            ("intervene", _("Intervention")),
+            ("wait-support", _("Support while waiting")),
+            ("consult", _("Consultation")),
+            ("coordinate", _("Coordination")),
+            ("transition", _("Transition")),
+            ("monitor", _("Monitoring")),
+            ("crisis", _("Crisis")),
+        ],
+    )
+    entry = models.BooleanField(_("families start here"), default=False)
+    title = models.CharField(_("title"), max_length=300)
+    text = models.TextField(_("what happens, for families"), blank=True)
+    service_types = models.JSONField(_("service types"), default=list, blank=True)
+    tiers = models.JSONField(_("tiers"), default=list, blank=True)
+    concerns = models.JSONField(_("concerns"), default=list, blank=True)
+    sectors = models.JSONField(_("sectors responsible"), default=list, blank=True)
+    age_min = models.PositiveSmallIntegerField(_("from age (months)"), default=0)
+    age_max = models.PositiveSmallIntegerField(_("to age (months)"), default=83)
+    target_days = models.PositiveIntegerField(_("target days to service"), null=True, blank=True)
+    links = models.JSONField(_("evidence and resources"), default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("step")
+        verbose_name_plural = _("steps")
+        ordering = ["version", "position", "id"]
+        constraints = [models.UniqueConstraint(fields=["version", "key"], name="step_key_unique_in_version")]
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.title}"
+
+
+class Transition(models.Model):
+    step = models.ForeignKey(Step, on_delete=models.CASCADE, related_name="transitions")
+    position = models.PositiveIntegerField(default=0)
+    to_key = models.SlugField(_("next step"), max_length=80)
+    otherwise = models.BooleanField(_("otherwise"), default=False)
+    label = models.CharField(_("label"), max_length=300, blank=True)
+    criteria = models.JSONField(_("criteria"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("transition")
+        verbose_name_plural = _("transitions")
+        ordering = ["step", "position", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.step.key} → {self.to_key}"

@@ -1,0 +1,204 @@
+"""Writes to pathways, one function per workflow step; each is atomic and audit-logged."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from carepath import audit
+from carepath.communities.models import Community
+from carepath.directory import vocabulary
+
+from . import checks, documents, graph
+from .models import Pathway, PathwayVersion, Step, Transition
+
+
+def _text(value: dict[str, str] | None, language: str) -> str:
+    return (value or {}).get(language, "")
+
+
+def to_graph(version: PathwayVersion) -> graph.Pathway:
+    """A version as plain data, for the checks, the gap report, exports and the navigator."""
+    steps = []
+    for step in version.steps.prefetch_related("transitions"):
+        steps.append(
+            graph.Step(
+                key=step.key,
+                stage=step.stage,
+                kind=step.kind,
+                entry=step.entry,
+                title={"en": step.title_en or "", "fr": step.title_fr or ""},
+                text={lang: value for lang, value in (("en", step.text_en), ("fr", step.text_fr)) if value},
+                service_types=list(step.service_types),
+                tiers=list(step.tiers),
+                concerns=list(step.concerns),
+                sectors=list(step.sectors),
+                age=graph.AgeRange(step.age_min, step.age_max),
+                target_days=step.target_days,
+                links=[
+                    graph.Link(link["url"], dict(link["title"]), link.get("kind", "resource"))
+                    for link in step.links
+                ],
+                transitions=[
+                    graph.Transition(
+                        to=t.to_key,
+                        criteria=graph.Criteria.from_dict(t.criteria),
+                        otherwise=t.otherwise,
+                        label={
+                            lang: value for lang, value in (("en", t.label_en), ("fr", t.label_fr)) if value
+                        },
+                    )
+                    for t in step.transitions.all()
+                ],
+            )
+        )
+    return graph.Pathway(
+        title={"en": version.title_en or "", "fr": version.title_fr or ""},
+        description={
+            lang: value
+            for lang, value in (("en", version.description_en), ("fr", version.description_fr))
+            if value
+        },
+        steps=steps,
+        id=str(version.pathway_id),
+        version=version.number,
+        status=version.status,
+        community=version.pathway.community.slug,
+        source=version.pathway.source or None,
+    )
+
+
+def _write_steps(version: PathwayVersion, pathway: graph.Pathway) -> None:
+    for position, item in enumerate(pathway.steps):
+        step = Step.objects.create(
+            version=version,
+            position=position,
+            key=item.key,
+            stage=item.stage,
+            kind=item.kind,
+            entry=item.entry,
+            title_en=item.title.get("en", ""),
+            title_fr=item.title.get("fr", ""),
+            text_en=item.text.get("en", ""),
+            text_fr=item.text.get("fr", ""),
+            service_types=item.service_types,
+            tiers=item.tiers,
+            concerns=item.concerns,
+            sectors=item.sectors,
+            age_min=item.age.min,
+            age_max=item.age.max,
+            target_days=item.target_days,
+            links=[{"url": link.url, "title": link.title, "kind": link.kind} for link in item.links],
+        )
+        Transition.objects.bulk_create(
+            [
+                Transition(
+                    step=step,
+                    position=index,
+                    to_key=t.to,
+                    otherwise=t.otherwise,
+                    criteria=t.criteria.to_dict(),
+                    label_en=t.label.get("en", ""),
+                    label_fr=t.label.get("fr", ""),
+                )
+                for index, t in enumerate(item.transitions)
+            ]
+        )
+
+
+def _next_number(pathway: Pathway) -> int:
+    return (pathway.versions.aggregate(top=Max("number"))["top"] or 0) + 1
+
+
+@transaction.atomic
+def import_document(
+    *,
+    community: Community,
+    document: dict[str, Any],
+    actor: Any = None,
+    based_on: PathwayVersion | None = None,
+) -> PathwayVersion:
+    """A pathway JSON document becomes a new draft version of the community's pathway."""
+    problems = documents.schema_errors(document)
+    if problems:
+        raise ValidationError(problems)
+    plan = graph.Pathway.from_dict(document)
+    pathway = community.pathways.first()
+    if pathway is None:
+        pathway = Pathway.objects.create(community=community, source=plan.source or "")
+    version = PathwayVersion.objects.create(
+        pathway=pathway,
+        number=_next_number(pathway),
+        status=PathwayVersion.Status.DRAFT,
+        title_en=plan.title["en"],
+        title_fr=plan.title["fr"],
+        description_en=plan.description.get("en", ""),
+        description_fr=plan.description.get("fr", ""),
+        based_on=based_on,
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    _write_steps(version, plan)
+    audit.record(
+        actor=actor,
+        action="pathways.import",
+        target=version,
+        community=community,
+        steps=len(plan.steps),
+        based_on=based_on.pk if based_on else None,
+    )
+    return version
+
+
+@transaction.atomic
+def start_draft(
+    *, community: Community, actor: Any, from_version: PathwayVersion | None = None
+) -> PathwayVersion:
+    """A new draft copied from a version of the community's pathway, or from the Ontario template."""
+    if from_version is not None:
+        document = to_graph(from_version).to_dict()
+        for name in ("id", "version", "status", "community"):
+            document.pop(name, None)
+    else:
+        document = documents.template()
+    return import_document(community=community, document=document, actor=actor, based_on=from_version)
+
+
+class PublishBlocked(Exception):
+    def __init__(self, findings: list[checks.Finding]) -> None:
+        super().__init__(_("The pathway has errors and cannot be published."))
+        self.findings = findings
+
+
+@transaction.atomic
+def publish(*, version: PathwayVersion, actor: Any) -> PathwayVersion:
+    """Publish a version: errors block it; the version published before is retired."""
+    findings = [f for f in checks.check(to_graph(version), vocabulary.load()) if f.is_error]
+    if findings:
+        raise PublishBlocked(findings)
+    previous = version.pathway.versions.select_for_update().filter(status=PathwayVersion.Status.PUBLISHED)
+    retired = [v.number for v in previous]
+    previous.update(status=PathwayVersion.Status.RETIRED)
+    version.status = PathwayVersion.Status.PUBLISHED
+    version.published_at = timezone.now()
+    version.published_by = actor if getattr(actor, "is_authenticated", False) else None
+    version.save(update_fields=["status", "published_at", "published_by"])
+    audit.record(
+        actor=actor,
+        action="pathways.publish",
+        target=version,
+        community=version.pathway.community,
+        number=version.number,
+        retired=retired,
+    )
+    return version
+
+
+@transaction.atomic
+def publish_template(*, community: Community, actor: Any = None) -> PathwayVersion:
+    """Give a new community the Ontario early-years template as its published pathway."""
+    return publish(version=start_draft(community=community, actor=actor), actor=actor)
