@@ -17,6 +17,7 @@ urlpatterns += i18n_patterns(
     path("", views.home, name="home"),
     path("accounts/", include("carepath.accounts.urls")),
     path("communities/", include("carepath.communities.urls")),
+    path("communities/", include("carepath.pathways.urls")),
     path("admin/", admin.site.urls),
     prefix_default_language=True,
 )

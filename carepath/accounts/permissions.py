@@ -46,6 +46,7 @@ rules.add_perm("communities.change_inventory", is_site_admin | is_facilitator)
 rules.add_perm("communities.import_hsds", is_site_admin | is_facilitator)
 rules.add_perm("communities.change_community", is_site_admin | is_facilitator)
 rules.add_perm("communities.add_community", is_site_admin)
+rules.add_perm("pathways.change_pathway", is_site_admin | is_facilitator)
 
 
 def can_see_unpublished(user: Any, community: Any) -> bool:

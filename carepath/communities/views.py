@@ -101,6 +101,7 @@ def community_detail(request: HttpRequest, community: Community) -> HttpResponse
         "can_manage": request.user.has_perm("communities.change_community", community),
         "can_see_unpublished": can_see_unpublished(request.user, community),
         "places": community.places.all(),
+        "has_pathway": community.pathways.filter(versions__status="published").exists(),
     }
     template = (
         "communities/_results.html"

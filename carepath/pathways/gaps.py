@@ -67,6 +67,8 @@ class Inventory:
             ):
                 for value in values:
                     self.by[(kind, value)] = self.by.get((kind, value), 0) | bit
+            if not service.tiers:
+                self.by[("untiered", "")] = self.by.get(("untiered", ""), 0) | bit
             if service.indigenous_led:
                 self.by[("indigenous", "")] = self.by.get(("indigenous", ""), 0) | bit
             low = 0 if service.min_months is None else max(0, math.ceil(service.min_months - 1e-9))
@@ -149,8 +151,8 @@ def step_gaps(step: Step, inventory: Inventory) -> StepGaps:
     fits = inventory.all & inventory.ages(step.age.min, step.age.max)
     if step.service_types:
         fits &= inventory.any_of("type", step.service_types)
-    if step.tiers:
-        fits &= inventory.any_of("tier", step.tiers)
+    if step.tiers:  # a service that does not say its tier is not ruled out by it
+        fits &= inventory.any_of("tier", step.tiers) | inventory.by.get(("untiered", ""), 0)
     by_age: dict[str, int | None] = {}
     for low, high in AGE_BANDS:
         lo, hi = max(low, step.age.min), min(high, step.age.max)

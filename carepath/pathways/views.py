@@ -1,0 +1,269 @@
+"""Pathway pages: the published pathway (diagram, list, print), its versions with their checks, the gap report."""
+
+from __future__ import annotations
+
+import csv
+from typing import Any
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from carepath.communities.models import Community
+from carepath.communities.views import community_permission
+from carepath.directory import vocabulary
+from carepath.directory.models import Service
+from carepath.directory.queries import service_facts
+
+from . import checks, describe, diagram, gaps, services
+from .graph import STAGES, Pathway
+from .models import PathwayVersion
+
+
+def _stage_names() -> dict[str, str]:
+    return {"to-care": _("To care"), "through-care": _("Through care"), "out-of-care": _("Out of care")}
+
+
+def _version(community: Community, number: int | None, user: Any) -> PathwayVersion:
+    versions = PathwayVersion.objects.filter(pathway__community=community).select_related(
+        "pathway__community"
+    )
+    if number is None:
+        version = versions.published().first()
+    elif user.has_perm("communities.view_unpublished", community):
+        version = versions.filter(number=number).first()
+    else:
+        version = versions.filter(number=number, status__in=["published", "retired"]).first()
+    if version is None:
+        raise Http404(_("This community has no published pathway yet."))
+    return version
+
+
+def _steps(plan: Pathway, language: str) -> list[dict[str, Any]]:
+    keys = plan.by_key()
+    out = []
+    for step in plan.steps:
+        out.append(
+            {
+                "step": step,
+                "title": step.title.get(language) or step.title.get("en"),
+                "text": step.text.get(language) or step.text.get("en", ""),
+                "ages": describe.ages(step),
+                "target": describe.target(step),
+                "service_types": describe.terms("service-type", step.service_types),
+                "sectors": describe.terms("sector", step.sectors),
+                "tiers": describe.terms("tier", step.tiers),
+                "concerns": describe.terms("concern", step.concerns),
+                "links": [
+                    {"url": link.url, "title": link.title.get(language) or link.title.get("en")}
+                    for link in step.links
+                ],
+                "transitions": [
+                    {
+                        "to": transition.to,
+                        "to_title": (keys[transition.to].title.get(language) or transition.to)
+                        if transition.to in keys
+                        else transition.to,
+                        "otherwise": transition.otherwise,
+                        "conditions": describe.conditions(transition.criteria),
+                    }
+                    for transition in step.transitions
+                ],
+            }
+        )
+    return out
+
+
+def _language(request: HttpRequest) -> str:
+    language = (request.LANGUAGE_CODE or "en")[:2]
+    return language if language in ("en", "fr") else "en"
+
+
+def _context(request: HttpRequest, community: Community, version: PathwayVersion) -> dict[str, Any]:
+    plan = services.to_graph(version)
+    language = _language(request)
+    title = plan.title.get(language) or plan.title.get("en", "")
+    steps = _steps(plan, language)
+    summary = _(
+        "%(count)s steps in three stages: to care, through care and out of care. The list below the drawing gives every step and where it leads."
+    ) % {"count": len(steps)}
+    return {
+        "community": community,
+        "version": version,
+        "plan": plan,
+        "title": title,
+        "description": plan.description.get(language) or plan.description.get("en", ""),
+        "stages": [
+            (stage, _stage_names()[stage], [s for s in steps if s["step"].stage == stage]) for stage in STAGES
+        ],
+        "svg": diagram.svg(plan, language, title=title, description=summary, stage_names=_stage_names()),
+        "is_member": request.user.has_perm("communities.view_unpublished", community),
+        "can_edit": request.user.has_perm("pathways.change_pathway", community),
+    }
+
+
+@community_permission("communities.view_community")
+def pathway_detail(request: HttpRequest, community: Community, number: int | None = None) -> HttpResponse:
+    version = _version(community, number, request.user)
+    context = _context(request, community, version)
+    if context["is_member"]:
+        context["findings"] = [
+            {"severity": f.severity, "text": f.message(_)}
+            for f in checks.check(context["plan"], vocabulary.load())
+        ]
+        context["versions"] = version.pathway.versions.order_by("-number")
+    return render(request, "pathways/detail.html", context)
+
+
+def _inventory(community: Community) -> tuple[list[Any], gaps.Inventory]:
+    facts = service_facts(
+        Service.objects.filter(inventory_entries__community=community, inventory_entries__published=True)
+    )
+    places = [gaps.Place(p.key, p.name, p.latitude, p.longitude) for p in community.places.all()]
+    return facts, gaps.Inventory(facts, places)
+
+
+@community_permission("communities.view_community")
+def pathway_print(request: HttpRequest, community: Community, number: int | None = None) -> HttpResponse:
+    version = _version(community, number, request.user)
+    context = _context(request, community, version)
+    facts, inventory = _inventory(community)
+    language = _language(request)
+    by_id = {f.id: f for f in facts}
+    for item in (step for stage in context["stages"] for step in stage[2]):
+        ids = inventory.ids(gaps.step_gaps(item["step"], inventory).mask)
+        item["services"] = sorted(
+            (
+                (by_id[i].name_fr or by_id[i].name) if language == "fr" else by_id[i].name,
+                by_id[i].organization,
+                i,
+            )
+            for i in ids
+        )
+    return render(request, "pathways/print.html", context)
+
+
+@community_permission("communities.view_unpublished")
+def gap_report(request: HttpRequest, community: Community, number: int | None = None) -> HttpResponse:
+    version = _version(community, number, request.user)
+    plan = services.to_graph(version)
+    inventory = _inventory(community)[1]
+    language = _language(request)
+    rows = [(step, gaps.step_gaps(step, inventory)) for step in plan.steps]
+    if request.GET.get("format") == "csv":
+        return _gaps_csv(community, version, rows, inventory, language)
+    flags = {
+        "no-service": _("No service"),
+        "no-french": _("No French service"),
+        "no-indigenous": _("No Indigenous-led option"),
+        "waits-over-target": _("Waits longer than the target"),
+        "place-without-service": _("A place with no service"),
+    }
+    return render(
+        request,
+        "pathways/gaps.html",
+        {
+            "community": community,
+            "version": version,
+            "language": language,
+            "rows": [
+                {
+                    "step": step,
+                    "title": step.title.get(language) or step.title.get("en"),
+                    "gaps": g,
+                    "flags": [flags[f] for f in g.flags],
+                }
+                for step, g in rows
+            ],
+            "bands": [f"{low}-{high}" for low, high in gaps.AGE_BANDS],
+            "other_languages": inventory.other_languages,
+            "places": inventory.places,
+        },
+    )
+
+
+def _gaps_csv(
+    community: Community, version: PathwayVersion, rows: list[Any], inventory: gaps.Inventory, language: str
+) -> HttpResponse:
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="{community.slug}-pathway-v{version.number}-gaps.csv"'
+    )
+    writer = csv.writer(response)
+    bands = [f"{low}-{high}" for low, high in gaps.AGE_BANDS]
+    writer.writerow(
+        [
+            "step",
+            "title",
+            "services",
+            *[f"age_{b}" for b in bands],
+            "english",
+            "french",
+            *[f"language_{c}" for c in inventory.other_languages],
+            "in_person",
+            "virtual",
+            "home_visit",
+            *[f"place_{p.key}" for p in inventory.places],
+            "indigenous_led",
+            "target_days",
+            "wait_known",
+            "over_target",
+            "flags",
+        ]
+    )
+    for step, g in rows:
+        writer.writerow(
+            [
+                step.key,
+                step.title.get(language) or step.title.get("en"),
+                g.services,
+                *["" if g.by_age[b] is None else g.by_age[b] for b in bands],
+                g.by_language["en"],
+                g.by_language["fr"],
+                *[g.by_language.get(c, 0) for c in inventory.other_languages],
+                g.by_delivery["in-person"],
+                g.by_delivery["virtual"],
+                g.by_delivery["home-visit"],
+                *[g.by_place[p.key] for p in inventory.places],
+                g.indigenous_led,
+                "" if step.target_days is None else step.target_days,
+                g.wait_known,
+                g.over_target,
+                " ".join(g.flags),
+            ]
+        )
+    return response
+
+
+@community_permission("pathways.change_pathway")
+@require_POST
+def start_draft(request: HttpRequest, community: Community) -> HttpResponse:
+    source = request.POST.get("from")
+    from_version = None
+    if source and source != "template":
+        from_version = get_object_or_404(PathwayVersion, pathway__community=community, number=source)
+    draft = services.start_draft(community=community, actor=request.user, from_version=from_version)
+    messages.success(request, _("Draft version %(number)s was started.") % {"number": draft.number})
+    return redirect("pathways:version", slug=community.slug, number=draft.number)
+
+
+@community_permission("pathways.change_pathway")
+@require_POST
+def publish(request: HttpRequest, community: Community, number: int) -> HttpResponse:
+    version = get_object_or_404(PathwayVersion, pathway__community=community, number=number)
+    if version.status not in (PathwayVersion.Status.DRAFT, PathwayVersion.Status.IN_REVIEW):
+        messages.error(request, _("Only a draft or a version in review can be published."))
+        return redirect("pathways:version", slug=community.slug, number=number)
+    try:
+        services.publish(version=version, actor=request.user)
+    except services.PublishBlocked as blocked:
+        messages.error(
+            request,
+            _("Version %(number)s was not published: %(count)s errors must be fixed first.")
+            % {"number": number, "count": len(blocked.findings)},
+        )
+        return redirect("pathways:version", slug=community.slug, number=number)
+    messages.success(request, _("Version %(number)s is published.") % {"number": number})
+    return redirect("pathways:detail", slug=community.slug)

@@ -1,0 +1,117 @@
+"""Pathway pages: the published pathway for everyone, versions and the gap report for the table."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from carepath.pathways import services
+from carepath.pathways.models import PathwayVersion
+from tests.conftest import PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def published(community):
+    return services.publish_template(community=community)
+
+
+def test_visitors_read_the_published_pathway_in_french(client, published):
+    response = client.get("/fr/communities/lakeside/pathway/")
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert (
+        '<svg xmlns="http://www.w3.org/2000/svg"' in content and '<title id="pathway-svg-title">' in content
+    )
+    assert published.title_fr in content
+    assert "Vers les soins" in content and "Sortie des soins" in content
+    assert "findings" not in response.context or response.context["findings"] is None
+
+
+def test_the_print_view_lists_services_per_step(client, published, import_file):
+    from tests.factories import service
+
+    import_file(
+        service(
+            "clinic",
+            name="Developmental screening clinic",
+            terms=[("service-type/developmental-screening", None)],
+        )
+    )
+    response = client.get("/en/communities/lakeside/pathway/print/")
+    screening = next(
+        item
+        for stage in response.context["stages"]
+        for item in stage[2]
+        if item["step"].key == "developmental-screening"
+    )
+    assert [name for name, _, _ in screening["services"]] == ["Developmental screening clinic"]
+
+
+def test_no_pathway_is_a_404(client, community):
+    assert client.get("/en/communities/lakeside/pathway/").status_code == 404
+
+
+def test_drafts_and_gap_report_are_for_the_table(client, published, member, outsider):
+    draft = services.start_draft(community=published.pathway.community, actor=None, from_version=published)
+    draft_url = f"/en/communities/lakeside/pathway/versions/{draft.number}/"
+    assert client.get(draft_url).status_code == 404
+    assert client.get("/en/communities/lakeside/pathway/gaps/").status_code == 302
+    client.login(username=outsider.username, password=PASSWORD)
+    assert client.get(draft_url).status_code == 404
+    assert client.get("/en/communities/lakeside/pathway/gaps/").status_code == 403
+    client.login(username=member.username, password=PASSWORD)
+    page = client.get(draft_url)
+    assert page.status_code == 200 and page.context["findings"] == []
+    gaps = client.get("/en/communities/lakeside/pathway/gaps/?format=csv")
+    rows = list(csv.reader(io.StringIO(gaps.content.decode())))
+    assert rows[0][:3] == ["step", "title", "services"]
+    assert len(rows) == 1 + published.steps.count()
+
+
+def test_facilitator_starts_a_draft_and_publishes_it(client, published, facilitator, member):
+    client.login(username=member.username, password=PASSWORD)
+    assert client.post("/en/communities/lakeside/pathway/drafts/", {"from": "template"}).status_code == 403
+    client.login(username=facilitator.username, password=PASSWORD)
+    response = client.post("/en/communities/lakeside/pathway/drafts/", {"from": str(published.number)})
+    assert response.status_code == 302
+    draft = PathwayVersion.objects.get(number=2)
+    assert draft.based_on == published
+    response = client.post(f"/en/communities/lakeside/pathway/versions/{draft.number}/publish/")
+    assert response.status_code == 302
+    draft.refresh_from_db()
+    published.refresh_from_db()
+    assert (draft.status, published.status) == ("published", "retired")
+
+
+def test_a_draft_with_errors_is_not_published(client, published, facilitator):
+    from carepath.pathways.models import Transition
+
+    draft = services.start_draft(community=published.pathway.community, actor=None, from_version=published)
+    Transition.objects.filter(step__version=draft, step__key="well-child-visit").delete()
+    client.login(username=facilitator.username, password=PASSWORD)
+    response = client.post(f"/en/communities/lakeside/pathway/versions/{draft.number}/publish/", follow=True)
+    assert "was not published" in response.content.decode()
+    draft.refresh_from_db()
+    assert draft.status == "draft"
+    assert any(f["severity"] == "error" for f in response.context["findings"])
+
+
+def test_pathway_page_query_count_does_not_grow_with_steps(client, community):
+    from carepath.pathways import documents
+
+    small = documents.template()
+    small["steps"] = [s for s in small["steps"] if s["key"] in ("earlyon-drop-in", "step-down-universal")]
+    small["steps"][0]["transitions"] = [{"to": "step-down-universal", "otherwise": True}]
+    services.publish(version=services.import_document(community=community, document=small), actor=None)
+    with CaptureQueriesContext(connection) as few:
+        assert client.get("/en/communities/lakeside/pathway/").status_code == 200
+    services.publish(version=services.start_draft(community=community, actor=None), actor=None)
+    with CaptureQueriesContext(connection) as many:
+        assert client.get("/en/communities/lakeside/pathway/").status_code == 200
+    assert len(many) == len(few)
