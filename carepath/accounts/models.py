@@ -50,6 +50,9 @@ class Membership(models.Model):
         "communities.Community", on_delete=models.CASCADE, related_name="memberships"
     )
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.MEMBER)
+    can_edit_pathway = models.BooleanField(
+        _("can edit the pathway"), default=False, help_text=_("Members with this right edit draft pathways.")
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -9,15 +9,23 @@ import rules
 from .models import Membership
 
 
-def _role(user: Any, community: Any) -> str | None:
+def _membership(user: Any, community: Any) -> tuple[str, bool] | None:
+    """The user's role at the community's table and whether they may edit its pathway (cached per user)."""
     if not getattr(user, "is_authenticated", False) or not user.is_active or community is None:
         return None
     cache = user.__dict__.setdefault("_carepath_roles", {})
     if community.pk not in cache:
         cache[community.pk] = (
-            Membership.objects.filter(user=user, community=community).values_list("role", flat=True).first()
+            Membership.objects.filter(user=user, community=community)
+            .values_list("role", "can_edit_pathway")
+            .first()
         )
     return cache[community.pk]
+
+
+def _role(user: Any, community: Any) -> str | None:
+    membership = _membership(user, community)
+    return membership[0] if membership else None
 
 
 @rules.predicate
@@ -40,13 +48,20 @@ def is_member(user: Any, community: Any) -> bool:
     return _role(user, community) is not None
 
 
+@rules.predicate
+def edits_pathway(user: Any, community: Any) -> bool:
+    membership = _membership(user, community)
+    return bool(membership and membership[1])
+
+
 rules.add_perm("communities.view_community", rules.always_allow)
 rules.add_perm("communities.view_unpublished", is_site_admin | is_member)
 rules.add_perm("communities.change_inventory", is_site_admin | is_facilitator)
 rules.add_perm("communities.import_hsds", is_site_admin | is_facilitator)
 rules.add_perm("communities.change_community", is_site_admin | is_facilitator)
 rules.add_perm("communities.add_community", is_site_admin)
-rules.add_perm("pathways.change_pathway", is_site_admin | is_facilitator)
+rules.add_perm("pathways.change_pathway", is_site_admin | is_facilitator | edits_pathway)
+rules.add_perm("pathways.publish_pathway", is_site_admin | is_facilitator)
 
 
 def can_see_unpublished(user: Any, community: Any) -> bool:

@@ -202,3 +202,95 @@ def publish(*, version: PathwayVersion, actor: Any) -> PathwayVersion:
 def publish_template(*, community: Community, actor: Any = None) -> PathwayVersion:
     """Give a new community the Ontario early-years template as its published pathway."""
     return publish(version=start_draft(community=community, actor=actor), actor=actor)
+
+
+# --- Editing a draft ------------------------------------------------------------------------------------------
+
+
+class NotEditable(Exception):
+    pass
+
+
+def _editable(version: PathwayVersion) -> None:
+    if not version.editable:
+        raise NotEditable(_("Only a draft can be changed; start a new draft from this version."))
+
+
+def _touch(version: PathwayVersion, actor: Any, action: str, **data: Any) -> None:
+    audit.record(
+        actor=actor, action=f"pathways.{action}", target=version, community=version.pathway.community, **data
+    )
+
+
+@transaction.atomic
+def save_step(*, version: PathwayVersion, form: Any, actor: Any) -> Step:
+    """Save a step edited in the editor; a changed key is followed by the transitions that lead to it."""
+    _editable(version)
+    step = form.save(commit=False)
+    old_key = Step.objects.filter(pk=step.pk).values_list("key", flat=True).first() if step.pk else None
+    if step.pk is None:
+        step.version = version
+        step.position = (version.steps.aggregate(top=Max("position"))["top"] or 0) + 1
+    step.save()
+    if old_key and old_key != step.key:
+        Transition.objects.filter(step__version=version, to_key=old_key).update(to_key=step.key)
+    _touch(version, actor, "save_step", step=step.key, renamed_from=old_key if old_key != step.key else None)
+    return step
+
+
+@transaction.atomic
+def move_step(*, step: Step, direction: int, actor: Any) -> None:
+    """Move a step up (-1) or down (+1) within its stage."""
+    _editable(step.version)
+    siblings = list(step.version.steps.filter(stage=step.stage).order_by("position", "id"))
+    index = siblings.index(step)
+    other = index + direction
+    if 0 <= other < len(siblings):
+        siblings[index], siblings[other] = siblings[other], siblings[index]
+        positions = sorted(s.position for s in siblings)
+        if len(set(positions)) < len(positions):
+            positions = list(range(min(positions), min(positions) + len(siblings)))
+        for item, position in zip(siblings, positions, strict=True):
+            if item.position != position:
+                item.position = position
+                item.save(update_fields=["position"])
+    _touch(step.version, actor, "move_step", step=step.key, direction=direction)
+
+
+@transaction.atomic
+def remove_step(*, step: Step, actor: Any) -> int:
+    """Remove a step and the transitions that led to it; returns how many such transitions went."""
+    version = step.version
+    _editable(version)
+    incoming, _ = (
+        Transition.objects.filter(step__version=version, to_key=step.key).exclude(step=step).delete()
+    )
+    key = step.key
+    step.delete()
+    _touch(version, actor, "remove_step", step=key, incoming=incoming)
+    return int(incoming)
+
+
+@transaction.atomic
+def save_transition(*, step: Step, transition: Transition | None, form: Any, actor: Any) -> Transition:
+    _editable(step.version)
+    if transition is None:
+        transition = Transition(
+            step=step, position=(step.transitions.aggregate(top=Max("position"))["top"] or 0) + 1
+        )
+    data = form.cleaned_data
+    transition.to_key = data["to"]
+    transition.otherwise = bool(data["otherwise"])
+    transition.criteria = {} if transition.otherwise else form.criteria().to_dict()
+    transition.label_en, transition.label_fr = data["label_en"], data["label_fr"]
+    transition.save()
+    _touch(step.version, actor, "save_transition", step=step.key, to=transition.to_key)
+    return transition
+
+
+@transaction.atomic
+def remove_transition(*, transition: Transition, actor: Any) -> None:
+    version = transition.step.version
+    _editable(version)
+    _touch(version, actor, "remove_transition", step=transition.step.key, to=transition.to_key)
+    transition.delete()

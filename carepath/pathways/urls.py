@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import editor, views
 
 app_name = "pathways"
 urlpatterns = [
@@ -12,4 +12,33 @@ urlpatterns = [
     path("<slug:slug>/pathway/versions/<int:number>/print/", views.pathway_print, name="version-print"),
     path("<slug:slug>/pathway/versions/<int:number>/gaps/", views.gap_report, name="version-gaps"),
     path("<slug:slug>/pathway/versions/<int:number>/publish/", views.publish, name="publish"),
+    path("<slug:slug>/pathway/versions/<int:number>/edit/", editor.edit, name="edit"),
+    path("<slug:slug>/pathway/versions/<int:number>/edit/problems/", editor.problems, name="problems"),
+    path("<slug:slug>/pathway/versions/<int:number>/edit/steps/add/", editor.step_form, name="step-add"),
+    path("<slug:slug>/pathway/versions/<int:number>/edit/steps/<slug:key>/", editor.step_form, name="step"),
+    path(
+        "<slug:slug>/pathway/versions/<int:number>/edit/steps/<slug:key>/move/",
+        editor.step_move,
+        name="step-move",
+    ),
+    path(
+        "<slug:slug>/pathway/versions/<int:number>/edit/steps/<slug:key>/remove/",
+        editor.step_remove,
+        name="step-remove",
+    ),
+    path(
+        "<slug:slug>/pathway/versions/<int:number>/edit/steps/<slug:key>/transitions/add/",
+        editor.transition_form,
+        name="transition-add",
+    ),
+    path(
+        "<slug:slug>/pathway/versions/<int:number>/edit/steps/<slug:key>/transitions/<int:pk>/",
+        editor.transition_form,
+        name="transition",
+    ),
+    path(
+        "<slug:slug>/pathway/versions/<int:number>/edit/steps/<slug:key>/transitions/<int:pk>/remove/",
+        editor.transition_remove,
+        name="transition-remove",
+    ),
 ]

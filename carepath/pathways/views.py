@@ -101,6 +101,7 @@ def _context(request: HttpRequest, community: Community, version: PathwayVersion
         "svg": diagram.svg(plan, language, title=title, description=summary, stage_names=_stage_names()),
         "is_member": request.user.has_perm("communities.view_unpublished", community),
         "can_edit": request.user.has_perm("pathways.change_pathway", community),
+        "can_publish": request.user.has_perm("pathways.publish_pathway", community),
     }
 
 
@@ -249,7 +250,7 @@ def start_draft(request: HttpRequest, community: Community) -> HttpResponse:
     return redirect("pathways:version", slug=community.slug, number=draft.number)
 
 
-@community_permission("pathways.change_pathway")
+@community_permission("pathways.publish_pathway")
 @require_POST
 def publish(request: HttpRequest, community: Community, number: int) -> HttpResponse:
     version = get_object_or_404(PathwayVersion, pathway__community=community, number=number)

@@ -1,0 +1,137 @@
+"""The pathway editor: steps and transitions of a draft, problems as they appear, rights."""
+
+from __future__ import annotations
+
+import pytest
+
+from carepath.accounts.services import set_membership
+from carepath.pathways import services
+from carepath.pathways.models import Step, Transition
+from tests.conftest import PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def draft(community):
+    published = services.publish_template(community=community)
+    return services.start_draft(community=community, actor=None, from_version=published)
+
+
+def url(draft, rest=""):
+    return f"/en/communities/lakeside/pathway/versions/{draft.number}/edit/{rest}"
+
+
+STEP = {
+    "key": "peer-support",
+    "stage": "through-care",
+    "kind": "wait-support",
+    "title_en": "Peer support for parents",
+    "title_fr": "Soutien par les pairs pour les parents",
+    "text_en": "",
+    "text_fr": "",
+    "age_min": "0",
+    "age_max": "83",
+    "target_days": "14",
+    "service_types": ["caregiver-capacity"],
+    "tiers": ["prevention"],
+}
+
+
+def test_facilitator_adds_a_step_sees_the_problem_then_fixes_it(client, draft, facilitator):
+    client.login(username=facilitator.username, password=PASSWORD)
+    response = client.post(url(draft, "steps/add/"), STEP)
+    assert response.status_code == 302
+    page = client.get(url(draft))
+    problems = [f["text"] for f in page.context["findings"]]
+    assert any("Step peer-support cannot be reached from a way in" in text for text in problems)
+    assert any("Step peer-support is a dead end" in text for text in problems)
+    # Lead to it from intake, and out of it to the everyday supports.
+    client.post(
+        url(draft, "steps/intake-navigation/transitions/add/"),
+        {
+            "to": "peer-support",
+            "concerns_any": ["caregiver-wellbeing"],
+            "urgency": ["routine"],
+            "label_en": "Parents who want peers",
+            "label_fr": "Parents qui veulent des pairs",
+        },
+    )
+    client.post(
+        url(draft, "steps/peer-support/transitions/add/"), {"to": "step-down-universal", "otherwise": "on"}
+    )
+    page = client.get(url(draft))
+    assert [f for f in page.context["findings"] if f["severity"] == "error"] == []
+    added = Transition.objects.get(step__version=draft, step__key="intake-navigation", to_key="peer-support")
+    assert added.criteria == {"concerns_any": ["caregiver-wellbeing"], "urgency": ["routine"]}
+
+
+def test_transition_criteria_are_checked_in_the_form(client, draft, facilitator):
+    client.login(username=facilitator.username, password=PASSWORD)
+    response = client.post(
+        url(draft, "steps/assessment/transitions/add/"),
+        {
+            "to": "brief-service",
+            "otherwise": "on",
+            "age_min": "50",
+            "age_max": "20",
+            "screening_results": ["asq-3:monitor"],
+        },
+    )
+    assert response.status_code == 400
+    form = response.context["form"]
+    assert set(form.errors) == {"__all__", "age_max", "screening_tool"}
+
+
+def test_renaming_a_step_keeps_the_transitions_to_it(client, draft, facilitator):
+    client.login(username=facilitator.username, password=PASSWORD)
+    step = Step.objects.get(version=draft, key="brief-service")
+    data = {
+        **STEP,
+        "key": "brief-services",
+        "stage": step.stage,
+        "kind": step.kind,
+        "title_en": "Brief services",
+        "title_fr": "Services brefs",
+    }
+    assert client.post(url(draft, "steps/brief-service/"), data).status_code == 302
+    assert not Transition.objects.filter(step__version=draft, to_key="brief-service").exists()
+    assert Transition.objects.filter(step__version=draft, to_key="brief-services").count() >= 3
+
+
+def test_small_edits_go_through_htmx(client, draft, facilitator):
+    client.login(username=facilitator.username, password=PASSWORD)
+    keys = lambda: list(Step.objects.filter(version=draft, stage="to-care").values_list("key", flat=True))  # noqa: E731
+    before = keys()
+    response = client.post(
+        url(draft, f"steps/{before[1]}/move/"), {"direction": "up"}, HTTP_HX_REQUEST="true"
+    )
+    assert response.status_code == 200 and response["HX-Trigger"] == "pathway-changed"
+    assert response.content.lstrip().startswith(b'<div id="steps"')
+    assert keys()[:2] == [before[1], before[0]]
+    response = client.post(url(draft, "steps/earlyon-drop-in/remove/"), HTTP_HX_REQUEST="true")
+    assert "earlyon-drop-in" not in keys()
+    problems = client.get(url(draft, "problems/"), HTTP_HX_REQUEST="true")
+    assert problems.content.lstrip().startswith(b'<section id="problems"')
+
+
+def test_who_may_edit(client, draft, member, outsider, community):
+    assert client.get(url(draft)).status_code == 302
+    for user in (member, outsider):
+        client.login(username=user.username, password=PASSWORD)
+        assert client.get(url(draft)).status_code == 403
+    set_membership(user=member, community=community, role="member")
+    member.memberships.update(can_edit_pathway=True)
+    client.login(username=member.username, password=PASSWORD)
+    assert client.get(url(draft)).status_code == 200
+    assert (
+        client.post(f"/en/communities/lakeside/pathway/versions/{draft.number}/publish/").status_code == 403
+    )
+
+
+def test_published_versions_cannot_be_edited(client, draft, facilitator):
+    client.login(username=facilitator.username, password=PASSWORD)
+    assert client.get("/en/communities/lakeside/pathway/versions/1/edit/").status_code == 404
+    step = Step.objects.get(version__number=1, key="assessment")
+    with pytest.raises(services.NotEditable):
+        services.remove_step(step=step, actor=None)
