@@ -5,6 +5,7 @@ from django.views.generic import TemplateView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from . import views
+from .pathways.reviews import review_public
 
 urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
@@ -18,6 +19,7 @@ urlpatterns += i18n_patterns(
     path("accounts/", include("carepath.accounts.urls")),
     path("communities/", include("carepath.communities.urls")),
     path("communities/", include("carepath.pathways.urls")),
+    path("review/<str:token>/", review_public, name="review-public"),
     path("admin/", admin.site.urls),
     prefix_default_language=True,
 )

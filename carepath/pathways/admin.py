@@ -1,7 +1,7 @@
 from django.contrib import admin
 from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 
-from .models import Pathway, PathwayVersion, Step, Transition
+from .models import Comment, Invitation, Pathway, PathwayVersion, Review, Step, Transition
 
 
 @admin.register(Pathway)
@@ -39,3 +39,25 @@ class StepAdmin(TranslationAdmin):
     list_select_related = ("version",)
     inlines = [TransitionInline]
     raw_id_fields = ("version",)
+
+
+class InvitationInline(admin.TabularInline):
+    model = Invitation
+    fields = ("name", "email", "role", "approved_at")
+    readonly_fields = ("approved_at",)
+    extra = 0
+
+
+@admin.register(Review)
+class ReviewAdmin(admin.ModelAdmin):
+    list_display = ("version", "opened_at", "deadline", "closed_at")
+    list_select_related = ("version",)
+    inlines = [InvitationInline]
+    raw_id_fields = ("version", "opened_by")
+
+
+@admin.register(Comment)
+class CommentAdmin(admin.ModelAdmin):
+    list_display = ("author_name", "step_key", "review", "created_at", "resolved_at")
+    list_select_related = ("review__version",)
+    raw_id_fields = ("review", "invitation", "answered_by")

@@ -209,3 +209,52 @@ class TransitionForm(forms.Form):
             "in_care": back[criteria.in_care],
             "completing_care": back[criteria.completing_care],
         }
+
+
+class ReviewForm(forms.Form):
+    deadline = forms.DateField(label=_("Comments wanted by"), widget=forms.DateInput(attrs={"type": "date"}))
+    message = forms.CharField(
+        label=_("Message to reviewers"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def clean_deadline(self) -> Any:
+        from django.utils import timezone
+
+        deadline = self.cleaned_data["deadline"]
+        if deadline < timezone.localdate():
+            raise forms.ValidationError(_("Choose a date from today on."))
+        return deadline
+
+
+class InviteeForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=200)
+    email = forms.EmailField(label=_("Email"), required=False)
+    role = forms.ChoiceField(
+        label=_("Role"), choices=[("commenter", _("Comments")), ("approver", _("Comments and approves"))]
+    )
+
+
+InviteeFormSet = forms.formset_factory(
+    InviteeForm, extra=3, max_num=50, validate_max=True, min_num=1, validate_min=True
+)
+
+
+class CommentForm(forms.Form):
+    step = forms.SlugField(widget=forms.HiddenInput)
+    text = forms.CharField(label=_("Your comment"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class AnswerForm(forms.Form):
+    answer = forms.CharField(
+        label=_("Answer"), max_length=4000, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    resolve = forms.BooleanField(label=_("Resolved"), required=False)
+
+
+class ApprovalForm(forms.Form):
+    note = forms.CharField(
+        label=_("Note with your approval (optional)"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )

@@ -144,3 +144,76 @@ class Transition(models.Model):
 
     def __str__(self) -> str:
         return f"{self.step.key} → {self.to_key}"
+
+
+class Review(models.Model):
+    """A review round on a version: invited people comment on steps, named approvers approve."""
+
+    version = models.ForeignKey(PathwayVersion, on_delete=models.CASCADE, related_name="reviews")
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    opened_at = models.DateTimeField(auto_now_add=True)
+    deadline = models.DateField(_("deadline"))
+    message = models.TextField(_("message to reviewers"), blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("review")
+        verbose_name_plural = _("reviews")
+        ordering = ["-opened_at"]
+
+    def __str__(self) -> str:
+        return f"{self.version} review ({self.opened_at:%Y-%m-%d})"
+
+    @property
+    def open(self) -> bool:
+        return self.closed_at is None
+
+
+class Invitation(models.Model):
+    """A private link to a review: whoever holds it may comment (and approve, for approvers)."""
+
+    class Role(models.TextChoices):
+        COMMENTER = "commenter", _("Comments")
+        APPROVER = "approver", _("Comments and approves")
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="invitations")
+    token = models.CharField(max_length=64, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    email = models.EmailField(_("email"), blank=True)
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.COMMENTER)
+    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
+    approval_note = models.TextField(_("approval note"), blank=True)
+
+    class Meta:
+        verbose_name = _("review invitation")
+        verbose_name_plural = _("review invitations")
+        ordering = ["review", "name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.get_role_display()})"
+
+
+class Comment(models.Model):
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="comments")
+    step_key = models.SlugField(_("step"), max_length=80)
+    invitation = models.ForeignKey(
+        Invitation, null=True, blank=True, on_delete=models.SET_NULL, related_name="comments"
+    )
+    author_name = models.CharField(_("author"), max_length=200)
+    text = models.TextField(_("comment"))
+    created_at = models.DateTimeField(auto_now_add=True)
+    answer = models.TextField(_("answer"), blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    resolved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("comment")
+        verbose_name_plural = _("comments")
+        ordering = ["review", "step_key", "created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.author_name} on {self.step_key}"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -15,7 +16,7 @@ from carepath.communities.models import Community
 from carepath.directory import vocabulary
 
 from . import checks, documents, graph
-from .models import Pathway, PathwayVersion, Step, Transition
+from .models import Comment, Invitation, Pathway, PathwayVersion, Review, Step, Transition
 
 
 def _text(value: dict[str, str] | None, language: str) -> str:
@@ -174,12 +175,30 @@ class PublishBlocked(Exception):
         self.findings = findings
 
 
+class AwaitingApproval(Exception):
+    def __init__(self, waiting: list[Any]) -> None:
+        super().__init__(_("Named approvers have not all approved yet."))
+        self.waiting = waiting
+
+
 @transaction.atomic
 def publish(*, version: PathwayVersion, actor: Any) -> PathwayVersion:
     """Publish a version: errors block it; the version published before is retired."""
     findings = [f for f in checks.check(to_graph(version), vocabulary.load()) if f.is_error]
     if findings:
         raise PublishBlocked(findings)
+    waiting = pending_approvals(version)
+    if waiting:
+        raise AwaitingApproval(waiting)
+    review = version.reviews.filter(closed_at__isnull=True).first()
+    approvals = []
+    if review is not None:
+        approvals = [
+            {"name": i.name, "email": i.email, "at": i.approved_at.isoformat(), "note": i.approval_note}
+            for i in review.invitations.filter(approved_at__isnull=False)
+        ]
+        review.closed_at = timezone.now()
+        review.save(update_fields=["closed_at"])
     previous = version.pathway.versions.select_for_update().filter(status=PathwayVersion.Status.PUBLISHED)
     retired = [v.number for v in previous]
     previous.update(status=PathwayVersion.Status.RETIRED)
@@ -194,6 +213,7 @@ def publish(*, version: PathwayVersion, actor: Any) -> PathwayVersion:
         community=version.pathway.community,
         number=version.number,
         retired=retired,
+        approvals=approvals,
     )
     return version
 
@@ -294,3 +314,98 @@ def remove_transition(*, transition: Transition, actor: Any) -> None:
     _editable(version)
     _touch(version, actor, "remove_transition", step=transition.step.key, to=transition.to_key)
     transition.delete()
+
+
+# --- Review round ------------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def open_review(
+    *, version: PathwayVersion, deadline: Any, message: str, invitees: list[dict[str, str]], actor: Any
+) -> Review:
+    """Freeze a draft for review and create a private link for each person invited."""
+    if version.status != PathwayVersion.Status.DRAFT:
+        raise NotEditable(_("Only a draft can be sent for review."))
+    review = Review.objects.create(
+        version=version, opened_by=_user(actor), deadline=deadline, message=message
+    )
+    for person in invitees:
+        Invitation.objects.create(
+            review=review,
+            token=secrets.token_urlsafe(32),
+            name=person["name"],
+            email=person.get("email", ""),
+            role=person["role"],
+        )
+    version.status = PathwayVersion.Status.IN_REVIEW
+    version.save(update_fields=["status"])
+    _touch(version, actor, "open_review", review=review.pk, deadline=str(deadline), invited=len(invitees))
+    return review
+
+
+@transaction.atomic
+def comment(
+    *, review: Review, invitation: Invitation | None, author: str, step_key: str, text: str
+) -> Comment:
+    if not review.open:
+        raise NotEditable(_("This review is closed."))
+    made = Comment.objects.create(
+        review=review, invitation=invitation, author_name=author, step_key=step_key, text=text
+    )
+    audit.record(
+        actor=None,
+        action="pathways.comment",
+        target=made,
+        community=review.version.pathway.community,
+        step=step_key,
+        author=author,
+    )
+    return made
+
+
+@transaction.atomic
+def answer(*, comment: Comment, text: str, resolve: bool, actor: Any) -> Comment:
+    comment.answer = text
+    comment.answered_by = _user(actor)
+    if resolve and comment.resolved_at is None:
+        comment.resolved_at = timezone.now()
+    comment.save(update_fields=["answer", "answered_by", "resolved_at"])
+    audit.record(
+        actor=actor,
+        action="pathways.answer",
+        target=comment,
+        community=comment.review.version.pathway.community,
+        resolved=resolve,
+    )
+    return comment
+
+
+@transaction.atomic
+def approve(*, invitation: Invitation, note: str) -> Invitation:
+    if invitation.role != Invitation.Role.APPROVER:
+        raise NotEditable(_("Only named approvers approve."))
+    if not invitation.review.open:
+        raise NotEditable(_("This review is closed."))
+    invitation.approved_at = timezone.now()
+    invitation.approval_note = note
+    invitation.save(update_fields=["approved_at", "approval_note"])
+    audit.record(
+        actor=None,
+        action="pathways.approve",
+        target=invitation.review.version,
+        community=invitation.review.version.pathway.community,
+        approver=invitation.name,
+        version=invitation.review.version.number,
+    )
+    return invitation
+
+
+def pending_approvals(version: PathwayVersion) -> list[Invitation]:
+    review = version.reviews.filter(closed_at__isnull=True).first()
+    if review is None:
+        return []
+    return list(review.invitations.filter(role=Invitation.Role.APPROVER, approved_at__isnull=True))
+
+
+def _user(actor: Any) -> Any:
+    return actor if getattr(actor, "is_authenticated", False) else None

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import editor, views
+from . import editor, reviews, views
 
 app_name = "pathways"
 urlpatterns = [
@@ -12,6 +12,9 @@ urlpatterns = [
     path("<slug:slug>/pathway/versions/<int:number>/print/", views.pathway_print, name="version-print"),
     path("<slug:slug>/pathway/versions/<int:number>/gaps/", views.gap_report, name="version-gaps"),
     path("<slug:slug>/pathway/versions/<int:number>/publish/", views.publish, name="publish"),
+    path("<slug:slug>/pathway/compare/", reviews.compare, name="compare"),
+    path("<slug:slug>/pathway/versions/<int:number>/review/", reviews.review, name="review"),
+    path("<slug:slug>/pathway/versions/<int:number>/review/open/", reviews.open_review, name="review-open"),
     path("<slug:slug>/pathway/versions/<int:number>/edit/", editor.edit, name="edit"),
     path("<slug:slug>/pathway/versions/<int:number>/edit/problems/", editor.problems, name="problems"),
     path("<slug:slug>/pathway/versions/<int:number>/edit/steps/add/", editor.step_form, name="step-add"),

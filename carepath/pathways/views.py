@@ -266,5 +266,12 @@ def publish(request: HttpRequest, community: Community, number: int) -> HttpResp
             % {"number": number, "count": len(blocked.findings)},
         )
         return redirect("pathways:version", slug=community.slug, number=number)
+    except services.AwaitingApproval as waiting:
+        messages.error(
+            request,
+            _("Version %(number)s was not published: waiting for the approval of %(names)s.")
+            % {"number": number, "names": ", ".join(i.name for i in waiting.waiting)},
+        )
+        return redirect("pathways:version", slug=community.slug, number=number)
     messages.success(request, _("Version %(number)s is published.") % {"number": number})
     return redirect("pathways:detail", slug=community.slug)
