@@ -1,0 +1,188 @@
+"""The pathways API: published pathways for everyone, versions and new drafts for the community table.
+
+Documents follow ``schema/pathway.schema.json`` (text as ``{"en": ..., "fr": ...}``); FHIR as an R4B Bundle.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from rest_framework import serializers, status
+from rest_framework.exceptions import NotFound, PermissionDenied
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from carepath.communities.models import Community
+from carepath.directory import vocabulary
+
+from . import checks, documents, services
+from .models import PathwayVersion
+
+NOT_FOUND = OpenApiResponse(description="No such community, pathway or version (or not visible to you).")
+FORBIDDEN = OpenApiResponse(
+    description="You need to be signed in with the right to edit this community's pathway."
+)
+VERSION_FIELDS = {
+    "number": serializers.IntegerField(),
+    "status": serializers.ChoiceField(choices=[s.value for s in PathwayVersion.Status]),
+    "title": serializers.DictField(child=serializers.CharField()),
+    "based_on": serializers.IntegerField(allow_null=True),
+    "created_at": serializers.DateTimeField(),
+    "published_at": serializers.DateTimeField(allow_null=True),
+}
+FINDING_FIELDS = {
+    "severity": serializers.ChoiceField(choices=["error", "warning"]),
+    "code": serializers.CharField(),
+    "step": serializers.CharField(),
+    "message": serializers.DictField(child=serializers.CharField()),
+}
+VERSION = inline_serializer("PathwayVersionSummary", VERSION_FIELDS)
+VERSIONS = inline_serializer("PathwayVersionSummaryList", VERSION_FIELDS, many=True)
+FINDINGS = inline_serializer("PathwayFinding", FINDING_FIELDS, many=True)
+
+
+def _community(slug: str) -> Community:
+    community = Community.objects.filter(slug=slug).first()
+    if community is None:
+        raise NotFound("No community has this slug.")
+    return community
+
+
+def _version(request: Request, community: Community, number: int | None) -> PathwayVersion:
+    versions = PathwayVersion.objects.filter(pathway__community=community).select_related(
+        "pathway__community", "based_on"
+    )
+    if number is None:
+        version = versions.published().first()
+    else:
+        version = versions.filter(number=number).first()
+        if (
+            version is not None
+            and version.status in ("draft", "in-review")
+            and not request.user.has_perm("communities.view_unpublished", community)
+        ):
+            version = None
+    if version is None:
+        raise NotFound("No such pathway version.")
+    return version
+
+
+def _summary(version: PathwayVersion) -> dict[str, Any]:
+    return {
+        "number": version.number,
+        "status": version.status,
+        "title": {"en": version.title_en or "", "fr": version.title_fr or ""},
+        "based_on": version.based_on.number if version.based_on else None,
+        "created_at": version.created_at,
+        "published_at": version.published_at,
+    }
+
+
+class PublishedPathwayView(APIView):
+    @extend_schema(
+        operation_id="pathway_published",
+        summary="The community's published pathway (pathway JSON)",
+        responses={200: OpenApiTypes.OBJECT, 404: NOT_FOUND},
+        tags=["Pathways"],
+    )
+    def get(self, request: Request, slug: str) -> Response:
+        version = _version(request, _community(slug), None)
+        return Response(services.to_graph(version).to_dict())
+
+
+class VersionListView(APIView):
+    @extend_schema(
+        operation_id="pathway_versions_list",
+        summary="Versions of the community's pathway",
+        responses={200: VERSIONS, 404: NOT_FOUND},
+        tags=["Pathways"],
+    )
+    def get(self, request: Request, slug: str) -> Response:
+        community = _community(slug)
+        versions = PathwayVersion.objects.filter(pathway__community=community).select_related("based_on")
+        if not request.user.has_perm("communities.view_unpublished", community):
+            versions = versions.filter(status__in=["published", "retired"])
+        return Response([_summary(v) for v in versions.order_by("-number")])
+
+    @extend_schema(
+        operation_id="pathway_versions_create",
+        summary="Import a pathway JSON document as a new draft version",
+        request=OpenApiTypes.OBJECT,
+        responses={
+            201: VERSION,
+            400: OpenApiResponse(
+                description="The document breaks the pathway JSON Schema; `errors` names every place."
+            ),
+            403: FORBIDDEN,
+            404: NOT_FOUND,
+        },
+        tags=["Pathways"],
+    )
+    def post(self, request: Request, slug: str) -> Response:
+        community = _community(slug)
+        if not request.user.has_perm("pathways.change_pathway", community):
+            raise PermissionDenied("You may not change this community's pathway.")
+        problems: dict[str, list[str]] = {}
+        for problem in documents.schema_errors(request.data):
+            where, _, message = problem.partition(": ")
+            problems.setdefault(where, []).append(message)
+        if problems:
+            return Response({"errors": problems}, status=status.HTTP_400_BAD_REQUEST)
+        try:
+            version = services.import_document(community=community, document=request.data, actor=request.user)
+        except DjangoValidationError as error:
+            return Response({"errors": {"(top)": error.messages}}, status=status.HTTP_400_BAD_REQUEST)
+        return Response(_summary(version), status=status.HTTP_201_CREATED)
+
+
+class VersionView(APIView):
+    @extend_schema(
+        operation_id="pathway_version_retrieve",
+        summary="One version (pathway JSON)",
+        responses={200: OpenApiTypes.OBJECT, 404: NOT_FOUND},
+        tags=["Pathways"],
+    )
+    def get(self, request: Request, slug: str, number: int) -> Response:
+        version = _version(request, _community(slug), number)
+        return Response(services.to_graph(version).to_dict())
+
+
+class ChecksView(APIView):
+    @extend_schema(
+        operation_id="pathway_version_checks",
+        summary="What the checks find in a version",
+        responses={200: FINDINGS, 404: NOT_FOUND},
+        tags=["Pathways"],
+    )
+    def get(self, request: Request, slug: str, number: int) -> Response:
+        from django.utils import translation
+
+        version = _version(request, _community(slug), number)
+        findings = checks.check(services.to_graph(version), vocabulary.load())
+        out = []
+        for finding in findings:
+            message = {}
+            for language in ("en", "fr"):
+                with translation.override(language):
+                    message[language] = finding.message(translation.gettext)
+            out.append(
+                {"severity": finding.severity, "code": finding.code, "step": finding.step, "message": message}
+            )
+        return Response(out)
+
+
+class FhirView(APIView):
+    @extend_schema(
+        operation_id="pathway_version_fhir",
+        summary="A version as a FHIR R4B Bundle",
+        responses={200: OpenApiTypes.OBJECT, 404: NOT_FOUND},
+        tags=["Pathways"],
+    )
+    def get(self, request: Request, slug: str, number: int) -> Response:
+        from .fhir import bundle
+
+        return Response(bundle(_version(request, _community(slug), number)))

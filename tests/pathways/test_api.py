@@ -1,0 +1,83 @@
+"""The pathways API: read published versions, members see drafts, editors create drafts; bad input is named."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from fhir.resources.R4B.bundle import Bundle
+
+from carepath.pathways import documents, services
+from carepath.pathways.models import PathwayVersion
+from tests.conftest import PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def published(community):
+    return services.publish_template(community=community)
+
+
+def test_published_pathway_round_trips_to_the_schema(client, published):
+    body = client.get("/api/v1/communities/lakeside/pathway").json()
+    assert documents.schema_errors(body) == []
+    assert body["version"] == 1 and body["status"] == "published" and body["title"]["fr"]
+
+
+def test_drafts_are_for_the_table(client, published, member):
+    services.start_draft(community=published.pathway.community, actor=None, from_version=published)
+    assert [v["number"] for v in client.get("/api/v1/communities/lakeside/pathway/versions").json()] == [1]
+    assert client.get("/api/v1/communities/lakeside/pathway/versions/2").status_code == 404
+    client.login(username=member.username, password=PASSWORD)
+    assert [v["number"] for v in client.get("/api/v1/communities/lakeside/pathway/versions").json()] == [2, 1]
+    assert client.get("/api/v1/communities/lakeside/pathway/versions/2/checks").json() == []
+
+
+def test_editors_create_drafts_and_errors_are_named(client, published, facilitator, member):
+    document = documents.template()
+    assert (
+        client.post(
+            "/api/v1/communities/lakeside/pathway/versions", document, content_type="application/json"
+        ).status_code
+        == 403
+    )
+    client.login(username=member.username, password=PASSWORD)
+    assert (
+        client.post(
+            "/api/v1/communities/lakeside/pathway/versions", document, content_type="application/json"
+        ).status_code
+        == 403
+    )
+    client.login(username=facilitator.username, password=PASSWORD)
+    broken = json.loads(json.dumps(document))
+    broken["steps"][0]["stage"] = "somewhere"
+    del broken["title"]["fr"]
+    response = client.post(
+        "/api/v1/communities/lakeside/pathway/versions", broken, content_type="application/json"
+    )
+    assert response.status_code == 400
+    assert set(response.json()["errors"]) == {"steps/0/stage", "title"}
+    created = client.post(
+        "/api/v1/communities/lakeside/pathway/versions", document, content_type="application/json"
+    )
+    assert (
+        created.status_code == 201 and created.json()["number"] == 2 and created.json()["status"] == "draft"
+    )
+    assert PathwayVersion.objects.filter(number=2, status="draft").exists()
+
+
+def test_checks_speak_both_languages(client, community, facilitator):
+    document = documents.template()
+    document["steps"][0]["transitions"] = []
+    version = services.import_document(community=community, document=document)
+    client.login(username=facilitator.username, password=PASSWORD)
+    findings = client.get(f"/api/v1/communities/lakeside/pathway/versions/{version.number}/checks").json()
+    assert findings[0]["code"] == "dead_end"
+    assert findings[0]["message"]["fr"].startswith("L'étape well-child-visit est une impasse")
+
+
+def test_fhir_and_unknown_things(client, published):
+    Bundle.model_validate(client.get("/api/v1/communities/lakeside/pathway/versions/1/fhir").json())
+    assert client.get("/api/v1/communities/nowhere/pathway").status_code == 404
+    assert client.get("/api/v1/communities/lakeside/pathway/versions/9").status_code == 404
