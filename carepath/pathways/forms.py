@@ -230,7 +230,9 @@ class InviteeForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=200)
     email = forms.EmailField(label=_("Email"), required=False)
     role = forms.ChoiceField(
-        label=_("Role"), choices=[("commenter", _("Comments")), ("approver", _("Comments and approves"))]
+        label=_("Role"),
+        initial="commenter",  # an untouched extra row stays empty
+        choices=[("commenter", _("Comments")), ("approver", _("Comments and approves"))],
     )
 
 
