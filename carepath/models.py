@@ -23,3 +23,22 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.target_type} {self.target_id}"
+
+
+class DataVersion(models.Model):
+    """A token that changes with every write to a kind of data (the directory and the inventories).
+
+    In-memory copies, such as the navigator's snapshot of a community's services, compare it with the token
+    they were built at and rebuild when it differs; every gunicorn worker does this on its own. A random
+    token rather than a counter, so that a rolled-back write can never make an old copy look current.
+    """
+
+    name = models.CharField(max_length=40, primary_key=True)
+    token = models.CharField(max_length=32)
+
+    class Meta:
+        verbose_name = _("data version")
+        verbose_name_plural = _("data versions")
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.token}"

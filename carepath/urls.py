@@ -12,6 +12,7 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/hsds/", include("carepath.directory.api_urls")),
     path("api/v1/", include("carepath.pathways.api_urls")),
+    path("api/v1/", include("carepath.navigator.api_urls")),
     path("healthz", views.healthz, name="healthz"),
     path("robots.txt", TemplateView.as_view(template_name="robots.txt", content_type="text/plain")),
 ]
@@ -21,6 +22,7 @@ urlpatterns += i18n_patterns(
     path("communities/", include("carepath.communities.urls")),
     path("communities/", include("carepath.pathways.urls")),
     path("review/<str:token>/", review_public, name="review-public"),
+    path("", include("carepath.navigator.urls")),
     path("admin/", admin.site.urls),
     prefix_default_language=True,
 )

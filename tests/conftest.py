@@ -30,6 +30,14 @@ def fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    """Each test starts with an empty cache, so rate limits counted by one test never reach another."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def community(db):
     from carepath.communities.services import get_or_create_community

@@ -8,7 +8,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from carepath import audit
+from carepath import audit, versions
 from carepath.directory import bulk
 from carepath.directory.models import Service
 
@@ -61,6 +61,7 @@ def add_to_inventory(*, community: Community, service_ids: Iterable[Any], actor:
             ],
         )
     if missing:
+        versions.bump()  # the rows above went in without signals
         audit.record(
             actor=actor,
             action="inventory.add",

@@ -9,8 +9,9 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
-from carepath import audit
+from carepath import audit, versions
 
 from . import bulk, vocabulary
 from .hsds import reader, validate
@@ -130,6 +131,7 @@ def import_hsds(
         result.added_to_inventory = community_services.add_to_inventory(
             community=community, service_ids=result.service_ids, actor=actor
         )
+        versions.bump()  # the bulk writes above send no signals
         audit.record(
             actor=actor,
             action="directory.import_hsds",
@@ -222,6 +224,7 @@ def set_terms(*, service: Service, terms: list[tuple[str, str | None]]) -> None:
         elif attribute.value != wanted[term_id]:
             attribute.value = wanted[term_id]
             attribute.save(update_fields=["value"])
+    versions.bump()  # bulk_create sends no signals
     Attribute.objects.bulk_create(
         [
             Attribute(
@@ -251,16 +254,29 @@ def set_languages(*, service: Service, codes: list[str]) -> None:
     )
 
 
-def language_name(code: str, in_language: str) -> str:
-    """The name of an ISO 639 language in the interface language, when Django knows it."""
+# Languages Django does not name, which families and services here use.
+LANGUAGE_NAMES = {
+    "oj": gettext_lazy("Ojibwe (Anishinaabemowin)"),
+    "cr": gettext_lazy("Cree"),
+    "iu": gettext_lazy("Inuktitut"),
+    "ti": gettext_lazy("Tigrinya"),
+    "so": gettext_lazy("Somali"),
+}
+
+
+def language_name(code: str, in_language: str | None = None) -> str:
+    """The name of an ISO 639 language in ``in_language`` (default: the active one), or the code itself."""
     from django.utils import translation
 
-    try:
-        info = translation.get_language_info(code)
-    except KeyError:
-        return code
-    with translation.override(in_language):
-        return str(info["name_translated"])
+    with translation.override(in_language or translation.get_language()):
+        if code in LANGUAGE_NAMES:
+            return str(LANGUAGE_NAMES[code])
+        try:
+            name = str(translation.get_language_info(code)["name_translated"])
+        except KeyError:
+            return code
+        # French writes language names in lower case inside a sentence.
+        return name.lower() if (translation.get_language() or "").startswith("fr") else name
 
 
 def touch_services(service_ids: Iterable[Any]) -> None:

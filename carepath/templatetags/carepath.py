@@ -41,7 +41,13 @@ def _age(years: float) -> str:
 @register.filter
 def age_range(service: Any) -> str:
     """A service's ages for people: "18 months to 6 years", "from 4 years", "up to 6 years"."""
-    low, high = service.minimum_age, service.maximum_age
+    return years_range((service.minimum_age, service.maximum_age))
+
+
+@register.filter
+def years_range(ages: tuple[float | None, float | None]) -> str:
+    """Ages in years, (low, high) with None for an open end, for people; empty when both are open."""
+    low, high = ages
     if low is not None and high is not None:
         if low <= 0:
             return gettext("up to %(high)s") % {"high": _age(high)}
@@ -82,3 +88,9 @@ def schedule_text(schedule: Any) -> str:
             "closes": schedule.closes_at[:5],
         }
     return ", ".join(days) + (f" · {hours}" if hours else "")
+
+
+@register.filter
+def get_item(mapping: Any, key: Any) -> Any:
+    """``mapping[key]`` in a template, or None."""
+    return mapping.get(key) if hasattr(mapping, "get") else None

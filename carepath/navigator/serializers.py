@@ -1,0 +1,243 @@
+"""The navigator request of CONTRACTS.md section 3: read, checked field by field, turned into an engine request.
+
+The same serializer checks the API's JSON and the family journey's answers (which the form turns into this
+JSON), so both name a bad field the same way: ``child.screening[0].result``.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from carepath.directory import vocabulary
+from carepath.pathways.graph import MAX_MONTHS, SCREENING_TOOLS, URGENCIES
+
+from .engine import DEFAULT_TRAVEL_KM, INDIGENOUS_IDENTITIES, Request
+
+LANGUAGE_CODE = re.compile(r"^[A-Za-z]{2,3}$")
+MAX_TRAVEL_KM = 2000
+
+
+def codes(branch: str) -> list[str]:
+    return vocabulary.load().codes(branch)
+
+
+class CodeField(serializers.ChoiceField):
+    """A code of a list; a wrong one gets a message that lists the valid ones."""
+
+    default_error_messages = {
+        "invalid_choice": _('"%(input)s" is not a valid code. Valid codes: %(valid)s.'),
+    }
+
+    def to_internal_value(self, data: Any) -> Any:
+        if data == "" and self.allow_blank:
+            return ""
+        try:
+            return self.choice_strings_to_values[str(data)]
+        except KeyError:
+            message = self.error_messages["invalid_choice"] % {
+                "input": str(data)[:60],
+                "valid": ", ".join(self.choice_strings_to_values),
+            }
+            raise serializers.ValidationError(message, code="invalid_choice") from None
+
+
+def code_list(choices: list[str] | tuple[str, ...], **kwargs: Any) -> serializers.ListField:
+    return serializers.ListField(
+        child=CodeField(choices=list(choices)), required=False, default=list, **kwargs
+    )
+
+
+class LanguageCodeField(serializers.RegexField):
+    """An ISO 639-1 or 639-3 code, in any case ("FR" is read as "fr")."""
+
+    default_error_messages = {
+        "invalid": _(
+            '"%(input)s" is not an ISO 639 language code (two or three letters, such as "en", "fr" or "oji").'
+        ),
+    }
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(regex=LANGUAGE_CODE, **kwargs)
+
+    def to_internal_value(self, data: Any) -> str:
+        if isinstance(data, str) and LANGUAGE_CODE.match(data):
+            return data.lower()
+        raise serializers.ValidationError(
+            self.error_messages["invalid"] % {"input": str(data)[:60]}, code="invalid"
+        )
+
+
+class FiniteFloatField(serializers.FloatField):
+    default_error_messages = {"finite": _("A finite number is required.")}
+
+    def to_internal_value(self, data: Any) -> float:
+        value = super().to_internal_value(data)
+        if not math.isfinite(value):
+            raise serializers.ValidationError(self.error_messages["finite"], code="finite")
+        return value
+
+
+class ScreeningSerializer(serializers.Serializer):
+    tool = CodeField(choices=list(SCREENING_TOOLS), help_text="Screening tool code.")
+    result = serializers.CharField(help_text="The tool's result band, e.g. `above-cutoff` for `asq-se-2`.")
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        bands = SCREENING_TOOLS[attrs["tool"]][0]
+        if attrs["result"] not in bands:
+            raise serializers.ValidationError(
+                {
+                    "result": _('"%(input)s" is not a result of %(tool)s. Valid results: %(valid)s.')
+                    % {"input": attrs["result"][:60], "tool": attrs["tool"], "valid": ", ".join(bands)}
+                }
+            )
+        return attrs
+
+
+class ChildSerializer(serializers.Serializer):
+    age_months = serializers.IntegerField(
+        min_value=0, max_value=MAX_MONTHS, help_text="Age in whole months, 0 to 83."
+    )
+    concerns = code_list(codes("concern"), help_text="Concern codes.")
+    screening = ScreeningSerializer(many=True, required=False, default=list)
+    indigenous_identity = code_list(INDIGENOUS_IDENTITIES)
+
+    def validate_screening(self, value: list[dict[str, str]]) -> list[dict[str, str]]:
+        tools = [item["tool"] for item in value]
+        if len(tools) != len(set(tools)):
+            raise serializers.ValidationError(_("Give each screening tool once, with its latest result."))
+        return value
+
+
+class LocationSerializer(serializers.Serializer):
+    lat = FiniteFloatField(min_value=-90, max_value=90)
+    lon = FiniteFloatField(min_value=-180, max_value=180)
+
+
+class FamilySerializer(serializers.Serializer):
+    languages = serializers.ListField(
+        child=LanguageCodeField(),
+        min_length=1,
+        max_length=10,
+        help_text="ISO 639 codes, most preferred first.",
+    )
+    delivery = code_list(codes("delivery"), help_text="Preferred delivery codes; empty: no preference.")
+    location = LocationSerializer(required=False, allow_null=True, default=None)
+    max_travel_km = FiniteFloatField(
+        required=False, default=DEFAULT_TRAVEL_KM, min_value=1, max_value=MAX_TRAVEL_KM
+    )
+    cost = code_list(codes("cost"), help_text="Acceptable cost codes; empty: any.")
+    populations = code_list(codes("population"), help_text="Population codes the family identifies with.")
+
+
+class SituationSerializer(serializers.Serializer):
+    urgency = CodeField(choices=list(URGENCIES), required=False, default="routine")
+    in_care = serializers.BooleanField(required=False, default=False)
+    completing_care = serializers.BooleanField(required=False, default=False)
+
+
+class MatchRequestSerializer(serializers.Serializer):
+    community = serializers.SlugField(
+        required=False,
+        help_text="Community slug; may be left out where one community has a published pathway.",
+    )
+    language = CodeField(choices=["en", "fr"], required=False, default="en")
+    child = ChildSerializer()
+    family = FamilySerializer()
+    situation = SituationSerializer(required=False)
+
+    def to_request(self) -> Request:
+        data = self.validated_data
+        child, family = data["child"], data["family"]
+        situation = data.get("situation") or {}
+        location = family.get("location")
+        return Request(
+            community=data.get("community"),
+            language=data["language"],
+            age_months=child["age_months"],
+            concerns=tuple(dict.fromkeys(child["concerns"])),
+            screening=tuple((item["tool"], item["result"]) for item in child["screening"]),
+            indigenous_identity=tuple(dict.fromkeys(child["indigenous_identity"])),
+            languages=tuple(dict.fromkeys(family["languages"])),
+            delivery=tuple(dict.fromkeys(family["delivery"])),
+            location=(location["lat"], location["lon"]) if location else None,
+            max_travel_km=family["max_travel_km"],
+            cost=tuple(dict.fromkeys(family["cost"])),
+            populations=tuple(dict.fromkeys(family["populations"])),
+            urgency=situation.get("urgency", "routine"),
+            in_care=situation.get("in_care", False),
+            completing_care=situation.get("completing_care", False),
+        )
+
+
+def flatten(errors: Any, prefix: str = "") -> dict[str, list[str]]:
+    """DRF's nested errors as ``{"child.screening[0].result": [...]}``."""
+    out: dict[str, list[str]] = {}
+    if isinstance(errors, dict):
+        for key, value in errors.items():
+            name = "" if key == "non_field_errors" else str(key)
+            if isinstance(key, int):
+                path = f"{prefix}[{key}]"
+            else:
+                path = f"{prefix}.{name}" if prefix and name else (prefix or name)
+            out.update(flatten(value, path))
+    elif isinstance(errors, list) and errors and all(isinstance(e, (dict, list)) for e in errors):
+        for index, value in enumerate(errors):
+            if value:
+                out.update(flatten(value, f"{prefix}[{index}]"))
+    else:
+        messages = errors if isinstance(errors, list) else [errors]
+        out.setdefault(prefix or "request", []).extend(str(m) for m in messages)
+    return out
+
+
+# --- What the API answers (for the OpenAPI schema) ----------------------------------------------------------
+
+
+class MatchedServiceSerializer(serializers.Serializer):
+    id = serializers.CharField(help_text="HSDS service id.")
+    name = serializers.CharField()
+    organization = serializers.CharField()
+    score = serializers.FloatField(help_text="0 to 1; higher fits better.")
+    delivery = serializers.ListField(child=serializers.CharField())
+    distance_km = serializers.FloatField(allow_null=True)
+    wait_days = serializers.IntegerField(allow_null=True)
+    reasons = serializers.ListField(child=serializers.CharField())
+    cautions = serializers.ListField(child=serializers.CharField())
+
+
+class PlanStepSerializer(serializers.Serializer):
+    key = serializers.CharField()
+    stage = serializers.ChoiceField(choices=["to-care", "through-care", "out-of-care"])
+    title = serializers.CharField()
+    why = serializers.CharField()
+    when = serializers.ChoiceField(choices=["now", "next"], help_text="Do now, or what comes next.")
+    services = MatchedServiceSerializer(many=True)
+
+
+class RecommendationSerializer(MatchedServiceSerializer):
+    step = serializers.CharField(help_text="Key of the step the service is recommended for.")
+
+
+class PathwayRefSerializer(serializers.Serializer):
+    id = serializers.CharField()
+    title = serializers.CharField()
+    version = serializers.IntegerField()
+
+
+class MatchResponseSerializer(serializers.Serializer):
+    community = serializers.CharField()
+    pathway = PathwayRefSerializer()
+    steps = PlanStepSerializer(many=True)
+    recommendations = RecommendationSerializer(many=True)
+
+
+class ErrorsSerializer(serializers.Serializer):
+    errors = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField()),
+        help_text='Messages by field path, e.g. {"child.age_months": ["..."]}.',
+    )

@@ -1,0 +1,229 @@
+"""The family journey and the provider view: questions, the plan, print, and saved plans under a private link.
+
+Nothing about a family is stored unless they press "save my plan"; then only their answers are.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from carepath.communities.models import Community
+
+from . import present, queries, services, snapshots
+from .forms import JourneyForm, initial_from
+from .serializers import MatchRequestSerializer
+
+PER_STEP = {False: 5, True: 10}  # services per step: families, providers
+
+
+def _language() -> str:
+    language = (get_language() or "en")[:2]
+    return language if language in ("en", "fr") else "en"
+
+
+def choose(request: HttpRequest) -> HttpResponse:
+    communities = queries.with_pathways()
+    if len(communities) == 1:
+        return redirect("navigator:journey", slug=communities[0].slug)
+    return render(request, "navigator/choose.html", {"communities": communities})
+
+
+def _community(slug: str) -> Community:
+    community = get_object_or_404(Community, slug=slug)
+    if snapshots.published(community) is None:
+        raise Http404(_("This community has no published pathway yet."))
+    return community
+
+
+def _form(request: HttpRequest, community: Community, data: Any = None, initial: Any = None) -> JourneyForm:
+    directory = snapshots.directory(community)
+    languages = sorted({code for kind, code in directory.masks if kind == "language" and len(code) <= 3})
+    return JourneyForm(
+        data, initial=initial or {}, community=community, language=_language(), extra_languages=languages
+    )
+
+
+def _crisis(community: Community) -> list[Any]:
+    ids = queries.crisis_ids(community)
+    details = queries.service_details(community, ids)
+    directory = snapshots.directory(community)
+    language = _language()
+    out = []
+    for service_id in ids:
+        facts = directory.services[directory.index[service_id]]
+        name = (facts.name_fr or facts.name) if language == "fr" else facts.name
+        out.append({"name": name, "details": details.get(service_id)})
+    return out
+
+
+@never_cache
+def journey(request: HttpRequest, slug: str, provider: bool = False) -> HttpResponse:
+    community = _community(slug)
+    form = _form(request, community, request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        return _plan_page(request, community, form.as_request(), provider=provider, form=form)
+    context = {"community": community, "form": form, "provider": provider, "crisis": _crisis(community)}
+    return render(request, "navigator/journey.html", context, status=400 if form.is_bound else 200)
+
+
+def _plan_page(
+    request: HttpRequest,
+    community: Community,
+    answers: dict[str, Any],
+    *,
+    provider: bool = False,
+    form: JourneyForm | None = None,
+    saved: Any = None,
+    token: str = "",
+    template: str = "navigator/plan.html",
+) -> HttpResponse:
+    answers = {**answers, "community": community.slug, "language": _language()}
+    serializer = MatchRequestSerializer(data=answers)
+    if not serializer.is_valid():  # a saved plan from before a change of codes, say
+        messages.error(request, _("These answers can no longer be read. Please answer the questions again."))
+        return redirect("navigator:journey", slug=community.slug)
+    found = queries.plan(community, serializer.to_request(), PER_STEP[provider])
+    if isinstance(found, queries.Problem):
+        raise Http404(found.message)
+    version, result = found
+    data = present.as_json(result, community.slug, str(version.pathway_id), version.number)
+    ids = [item["id"] for item in data["recommendations"]]
+    details = queries.service_details(community, ids)
+    language = _language()
+    for plan_step, item in zip(result.steps, data["steps"], strict=True):
+        item["text"] = plan_step.step.text.get(language) or plan_step.step.text.get("en", "")
+        item["target_days"] = plan_step.step.target_days
+        item["sectors"] = plan_step.step.sectors
+        item["kind"] = plan_step.step.kind
+        item["links"] = [
+            {"url": link.url, "title": link.title.get(language) or link.title.get("en", "")}
+            for link in plan_step.step.links
+        ]
+        for service in item["services"]:
+            service["details"] = details.get(service["id"])
+            service["facts"] = next(m.facts for m in plan_step.services if m.id == service["id"])
+    context = {
+        "community": community,
+        "version": version,
+        "plan": data,
+        "now": [s for s in data["steps"] if s["when"] == "now"],
+        "next": [s for s in data["steps"] if s["when"] == "next"],
+        "answers": answers,
+        "answers_json": json.dumps(answers, separators=(",", ":")),
+        "summary": _summary(answers),
+        "provider": provider,
+        "crisis": _crisis(community) if answers["situation"].get("urgency") == "crisis" else [],
+        "form": form or _form(request, community, initial=initial_from(answers)),
+        "saved": saved,
+        "token": token,
+    }
+    return render(request, template, context)
+
+
+def _summary(answers: dict[str, Any]) -> list[str]:
+    """The answers in a few words, so the family can check what the plan is based on."""
+    from carepath.directory.services import language_name
+    from carepath.pathways import describe
+
+    child, family = answers["child"], answers["family"]
+    out = [_("Age: %(months)s months") % {"months": child["age_months"]}]
+    if child.get("concerns"):
+        out.append(_("Worries: %(list)s") % {"list": ", ".join(describe.terms("concern", child["concerns"]))})
+    for item in child.get("screening", []):
+        out.append(f"{describe.TOOLS.get(item['tool'], item['tool'])}: {describe.result(item['result'])}")
+    out.append(
+        _("Languages: %(list)s") % {"list": ", ".join(language_name(code) for code in family["languages"])}
+    )
+    if family.get("delivery"):
+        out.append(_("Ways: %(list)s") % {"list": ", ".join(describe.terms("delivery", family["delivery"]))})
+    situation = answers.get("situation", {})
+    out.append(_("Urgency: %(value)s") % {"value": describe.urgency(situation.get("urgency", "routine"))})
+    return out
+
+
+def _answers(request: HttpRequest) -> dict[str, Any] | None:
+    """The answers a plan page posts back (save, print), checked again: they come from the browser."""
+    try:
+        answers = json.loads(request.POST.get("answers", ""))
+    except ValueError:
+        return None
+    if not isinstance(answers, dict) or not MatchRequestSerializer(data=answers).is_valid():
+        return None
+    return answers
+
+
+def _unreadable(request: HttpRequest, community: Community) -> HttpResponse:
+    messages.error(request, _("These answers could not be read. Please answer the questions again."))
+    return redirect("navigator:journey", slug=community.slug)
+
+
+@require_POST
+def save(request: HttpRequest, slug: str) -> HttpResponse:
+    community = _community(slug)
+    answers = _answers(request)
+    if answers is None:
+        return _unreadable(request, community)
+    token, _saved = services.save_plan(community=community, answers=answers)
+    messages.success(
+        request, _("Your plan is saved. Keep this page's address: it is the only way back to it.")
+    )
+    return redirect("navigator:saved", token=token)
+
+
+@require_POST
+@never_cache
+def print_plan(request: HttpRequest, slug: str) -> HttpResponse:
+    community = _community(slug)
+    answers = _answers(request)
+    if answers is None:
+        return _unreadable(request, community)
+    provider = request.POST.get("provider") == "1"
+    return _plan_page(request, community, answers, provider=provider, template="navigator/print.html")
+
+
+def _gone(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "navigator/gone.html",
+        {"choose": reverse("navigator:choose"), "days": settings.CAREPATH_PLAN_DAYS},
+        status=404,
+    )
+
+
+@never_cache
+def saved(request: HttpRequest, token: str) -> HttpResponse:
+    found = services.find(token)
+    if found is None:
+        return _gone(request)
+    return _plan_page(request, found.community, found.answers, saved=found, token=token)
+
+
+@never_cache
+def saved_print(request: HttpRequest, token: str) -> HttpResponse:
+    found = services.find(token)
+    if found is None:
+        return _gone(request)
+    return _plan_page(
+        request, found.community, found.answers, saved=found, token=token, template="navigator/print.html"
+    )
+
+
+@require_POST
+def delete(request: HttpRequest, token: str) -> HttpResponse:
+    found = services.find(token)
+    if found is None:
+        return _gone(request)
+    services.delete_plan(token=token)
+    messages.success(request, _("Your saved plan is deleted. Nothing of it is kept."))
+    return redirect(reverse("navigator:journey", kwargs={"slug": found.community.slug}))

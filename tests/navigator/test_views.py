@@ -1,0 +1,189 @@
+"""The family journey and the provider view: questions, plan, crisis contacts, print, saved plans."""
+
+from __future__ import annotations
+
+import datetime
+import html
+import json
+import re
+
+import pytest
+from django.utils import timezone
+
+from carepath import versions
+from carepath.communities.models import Community
+from carepath.navigator import snapshots
+from carepath.navigator.models import SavedPlan, token_hash
+from carepath.pathways.services import publish_template
+
+pytestmark = pytest.mark.django_db
+JOURNEY = "/en/communities/north-shore/navigator/"
+ANSWERS = {
+    "age_months": "18",
+    "concerns": ["social-emotional", "sleep"],
+    "screen_asq-se-2": "above-cutoff",
+    "urgency": "routine",
+    "language_1": "en",
+    "max_travel_km": "60",
+    "place": "maple-bay",
+}
+
+
+def step_titles(response) -> list[str]:
+    return [html.unescape(t) for t in re.findall(r'<h3 id="step-[^"]*">([^<]*)', response.content.decode())]
+
+
+def posted_answers(response) -> str:
+    return html.unescape(re.search(r'name="answers" value="([^"]*)"', response.content.decode()).group(1))
+
+
+def test_navigator_goes_straight_to_the_only_community(client, demo):
+    assert client.get("/en/navigator/")["Location"] == JOURNEY
+    second = Community.objects.create(slug="second", name="Second table")
+    publish_template(community=second)
+    page = client.get("/en/navigator/")
+    assert page.status_code == 200 and "Second table" in page.content.decode()
+
+
+def test_questions_in_plain_words_with_crisis_contacts_at_once(client, demo):
+    page = client.get(JOURNEY).content.decode()
+    assert "In crisis right now?" in page and "24/7 Family Crisis Line" in page and 'href="tel:' in page
+    assert "many big tantrums, hitting or biting" in page  # worries with everyday examples
+    assert "Maple Bay" in page  # towns of the community
+    french = client.get("/fr/communities/north-shore/navigator/").content.decode()
+    assert "En crise en ce moment?" in french and "Qu&#x27;est-ce qui vous inquiète?" in french
+
+
+def test_a_plan_says_what_to_do_now_and_next_with_reasons(client, demo):
+    response = client.post(JOURNEY, ANSWERS)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert step_titles(response)[0].startswith("Intake and navigation")
+    assert "What to do now" in page and "Why it fits" in page
+    assert "Children's mental health intake" in html.unescape(page)
+    assert response["Cache-Control"].startswith("max-age=0") and "no-store" in response["Cache-Control"]
+    assert not SavedPlan.objects.exists()  # nothing stored
+
+
+def test_the_plan_in_french(client, demo):
+    response = client.post("/fr/communities/north-shore/navigator/", {**ANSWERS, "language_1": "fr"})
+    page = html.unescape(response.content.decode())
+    assert "Quoi faire maintenant" in page and "Pourquoi il convient" in page
+    assert step_titles(response)[0].startswith("Accueil et orientation")
+
+
+def test_crisis_answers_show_crisis_services_first(client, demo):
+    response = client.post(JOURNEY, {**ANSWERS, "urgency": "crisis"})
+    assert step_titles(response)[0] == "Crisis support"
+    assert "In crisis right now?" in response.content.decode()
+
+
+def test_birth_date_or_age_is_needed_and_checked(client, demo):
+    missing = client.post(JOURNEY, {**ANSWERS, "age_months": ""})
+    assert missing.status_code == 400 and "date of birth or age in months" in html.unescape(
+        missing.content.decode()
+    )
+    future = (timezone.localdate() + datetime.timedelta(days=3)).isoformat()
+    assert (
+        "in the future"
+        in client.post(JOURNEY, {**ANSWERS, "age_months": "", "birth_date": future}).content.decode()
+    )
+    old = (timezone.localdate() - datetime.timedelta(days=8 * 365)).isoformat()
+    assert (
+        "up to 83 months"
+        in client.post(JOURNEY, {**ANSWERS, "age_months": "", "birth_date": old}).content.decode()
+    )
+    born = (timezone.localdate() - datetime.timedelta(days=400)).isoformat()
+    assert (
+        "Age: 13 months"
+        in client.post(JOURNEY, {**ANSWERS, "age_months": "", "birth_date": born}).content.decode()
+    )
+
+
+def test_wrong_choices_are_named_not_crashed(client, demo):
+    response = client.post(
+        JOURNEY, {**ANSWERS, "concerns": ["naps"], "place": "atlantis", "language_1": "xx"}
+    )
+    assert response.status_code == 400
+    page = html.unescape(response.content.decode())
+    assert page.count("Select a valid choice") == 6  # in the summary at the top and beside each field
+
+
+def test_save_print_and_delete_a_plan(client, demo):
+    answers = posted_answers(client.post(JOURNEY, ANSWERS))
+    saved = client.post("/en/communities/north-shore/navigator/save/", {"answers": answers})
+    link = saved["Location"]
+    token = link.rstrip("/").rsplit("/", 1)[-1]
+    assert len(token) >= 32
+    stored = SavedPlan.objects.get()
+    assert stored.key == token_hash(token) and token not in stored.key  # only a hash of the link is kept
+    assert set(stored.answers) == {"community", "language", "child", "family", "situation"}
+    assert stored.answers["family"]["location"] == {"lat": 46.31, "lon": -79.46}
+    assert (stored.expires_at - timezone.now()).days in (89, 90)
+    page = client.get(link)
+    assert page.status_code == 200 and "Delete my saved plan now" in page.content.decode()
+    assert step_titles(page) == step_titles(client.post(JOURNEY, ANSWERS))
+    assert step_titles(client.get(link.replace("/en/", "/fr/")))[0].startswith(
+        "Accueil"
+    )  # same plan, in French
+    printed = client.get(link + "print/")
+    assert printed.status_code == 200 and "Printed from Carepath" in printed.content.decode()
+    assert client.post(link + "delete/").status_code == 302
+    assert not SavedPlan.objects.exists()
+    assert client.get(link).status_code == 404
+
+
+def test_expired_and_made_up_links_are_gone(client, demo):
+    answers = posted_answers(client.post(JOURNEY, ANSWERS))
+    link = client.post("/en/communities/north-shore/navigator/save/", {"answers": answers})["Location"]
+    SavedPlan.objects.update(expires_at=timezone.now() - datetime.timedelta(seconds=1))
+    gone = client.get(link)
+    assert gone.status_code == 404 and "expired or been deleted" in gone.content.decode()
+    assert client.get("/en/plan/not-a-real-token/").status_code == 404
+    assert client.post("/en/plan/not-a-real-token/delete/").status_code == 404
+
+
+def test_tampered_answers_are_refused_and_nothing_is_saved(client, demo):
+    for bad in ("{not json", json.dumps({"child": {"age_months": 500}}), json.dumps([1])):
+        response = client.post("/en/communities/north-shore/navigator/save/", {"answers": bad})
+        assert response.status_code == 302 and response["Location"] == JOURNEY
+    assert not SavedPlan.objects.exists()
+    assert client.get("/en/communities/north-shore/navigator/save/").status_code == 405
+
+
+def test_print_view_of_an_unsaved_plan(client, demo):
+    answers = posted_answers(client.post(JOURNEY, ANSWERS))
+    printed = client.post("/en/communities/north-shore/navigator/print/", {"answers": answers})
+    assert printed.status_code == 200 and "Printed from Carepath" in printed.content.decode()
+
+
+def test_provider_view_shows_eligibility_referral_and_the_step(client, demo):
+    response = client.post("/en/communities/north-shore/navigator/provider/", ANSWERS)
+    page = html.unescape(response.content.decode())
+    assert "Where to refer: the pathway for this child" in page
+    assert "Pathway step" in page and "intake-navigation" in page and "Service within 7 days" in page
+    assert "Ages" in page and "Match score" in page
+    pathway_page = client.get("/en/communities/north-shore/pathway/").content.decode()
+    assert "/en/communities/north-shore/navigator/provider/" in pathway_page
+    directory_page = client.get("/en/communities/north-shore/").content.decode()
+    assert "/en/communities/north-shore/navigator/provider/" in directory_page
+
+
+def test_no_navigator_without_a_published_pathway(client, community):
+    assert client.get("/en/communities/lakeside/navigator/").status_code == 404
+    assert client.get("/en/communities/nowhere/navigator/").status_code == 404
+
+
+def test_the_snapshot_follows_directory_changes(client, demo):
+    from carepath.directory.models import Service
+
+    first = snapshots.directory(demo)
+    assert snapshots.directory(demo) is first  # same version: same snapshot
+    crisis = Service.objects.get(name_en__startswith="24/7 Family Crisis Line")
+    crisis.status = "inactive"
+    crisis.save()
+    second = snapshots.directory(demo)
+    assert second is not first and str(crisis.pk) not in second.index
+    token = versions.current()
+    versions.bump()
+    assert versions.current() != token
