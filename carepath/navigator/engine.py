@@ -38,9 +38,9 @@ WEIGHTS = {
     "tier": 0.10,
     "delivery": 0.15,
     "distance": 0.15,
-    "wait": 0.15,
+    "wait": 0.10,
     "language": 0.10,
-    "cost": 0.05,
+    "cost": 0.10,
     "culture": 0.05,
 }
 # Screening results that call for more than a watchful wait (the tools' own referral bands).
@@ -117,6 +117,19 @@ class Request:
     @property
     def indigenous(self) -> bool:
         return bool(self.family_populations & INDIGENOUS_POPULATIONS)
+
+    @property
+    def need(self) -> int:
+        """The least intensive tier (rank) that meets this child's need: stepped care starts there.
+
+        A screening result that calls for action, urgency "soon" or being in care: early intervention (3);
+        worries alone: prevention (2); otherwise promotion (1).
+        """
+        if self.in_care or self.completing_care or self.urgency != "routine":
+            return TIER_RANK["early-intervention"]
+        if any(result in CALLS_FOR_ACTION for result in self.screening):
+            return TIER_RANK["early-intervention"]
+        return TIER_RANK["prevention"] if self.concerns else TIER_RANK["promotion"]
 
     def situation(self) -> Situation:
         completing = self.completing_care
@@ -448,21 +461,29 @@ def _step_mask(directory: Directory, step: Step) -> np.ndarray:
     return fits
 
 
+def needed_tier(step: Step, request: Request) -> int:
+    """The tier rank to start from at this step: the step's lightest tier, or the child's need if higher."""
+    ranks = [TIER_RANK[t] for t in step.tiers if t in TIER_RANK]
+    if not ranks:
+        return request.need
+    return min(max(min(ranks), request.need), max(ranks))
+
+
 def scores(directory: Directory, family: Family, step: Step, candidates: np.ndarray) -> dict[str, np.ndarray]:
     """Each part of the fit (0 to 1) for the candidate services (indices), and the weighted total."""
     d, request = directory, family.request
     parts: dict[str, np.ndarray] = {}
     if request.concerns:
         matched = d.any_of("concern", request.concerns)[candidates]
-        parts["concerns"] = np.where(matched, 1.0, np.where(d.no_concerns[candidates], 0.5, 0.0))
+        parts["concerns"] = np.where(matched, 1.0, np.where(d.no_concerns[candidates], 0.5, 0.3))
     else:
         parts["concerns"] = np.ones(len(candidates))
-    lowest = min((TIER_RANK[t] for t in step.tiers if t in TIER_RANK), default=0)
+    need = needed_tier(step, request)
     rank = d.tier_rank[candidates].astype(np.float64)
-    if lowest:
-        parts["tier"] = np.where(rank == 0, 0.5, np.clip(1.0 - 0.25 * (rank - lowest), 0.0, 1.0))
-    else:
-        parts["tier"] = np.where(rank == 0, 0.5, 1.0 - 0.15 * np.maximum(rank - 1, 0))
+    # Stepped care: the least intensive tier that meets the need scores best; lighter ones do not meet it.
+    parts["tier"] = np.where(
+        rank == 0, 0.5, np.where(rank < need, 0.4, np.clip(1.0 - 0.25 * (rank - need), 0.0, 1.0))
+    )
     parts["delivery"] = family.delivery_fit[candidates].astype(np.float64)
     if family.distance is not None:
         km = family.distance[candidates]
@@ -517,9 +538,8 @@ def explain(
     concerns = [c for c in request.concerns if c in facts.concerns]
     if concerns:
         reasons.append(("concerns", {"concerns": concerns}))
-    lowest = min((TIER_RANK[t] for t in step.tiers if t in TIER_RANK), default=0)
     ranks = [TIER_RANK[t] for t in facts.tiers if t in TIER_RANK]
-    if lowest and ranks and min(ranks) == lowest and len(step.tiers) > 1:
+    if ranks and min(ranks) == needed_tier(step, request) and len(step.tiers) > 1:
         reasons.append(("least-intensive", {}))
     shared = [code for code in request.languages if equivalents(code) & facts.languages]
     if shared:

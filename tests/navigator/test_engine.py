@@ -446,3 +446,29 @@ def test_distances_are_great_circle_kilometres():
     assert Directory([facts("c", locations=(LOON_RIVER,))]).distances(*MAPLE_BAY)[0] == pytest.approx(
         km(*MAPLE_BAY, *LOON_RIVER)
     )
+
+
+def test_stepped_care_starts_at_the_tier_that_meets_the_need():
+    directory = Directory(
+        [
+            facts("prevention", tiers=frozenset({"prevention"})),
+            facts("early", tiers=frozenset({"early-intervention"})),
+            facts("specialized", tiers=frozenset({"specialized"})),
+        ]
+    )
+    worried = engine.eligible(directory, ask(concerns=("behaviour",)))
+    assert [m.id for m in engine.match_step(directory, worried, intake_step())] == [
+        "prevention",
+        "early",
+        "specialized",
+    ]
+    screened = engine.eligible(
+        directory, ask(concerns=("behaviour",), screening=(("asq-se-2", "above-cutoff"),))
+    )
+    ranked = engine.match_step(directory, screened, intake_step())
+    assert [m.id for m in ranked] == [
+        "early",
+        "specialized",
+        "prevention",
+    ]  # lighter care does not meet the need
+    assert ("least-intensive", {}) in ranked[0].reasons
