@@ -173,6 +173,7 @@ def service_facts(services: Any) -> list[ServiceFacts]:
             "maximum_age",
             "interpretation_services_en",
             "organization__name_en",
+            "organization__name_fr",
         )
     )
     ids = services.order_by().values("id")
@@ -215,7 +216,8 @@ def service_facts(services: Any) -> list[ServiceFacts]:
                 id=str(key),
                 name=row["name_en"] or row["name_fr"] or "",
                 name_fr=row["name_fr"] or "",
-                organization=row["organization__name_en"] or "",
+                organization=row["organization__name_en"] or row["organization__name_fr"] or "",
+                organization_fr=row["organization__name_fr"] or "",
                 active=row["status"] == "active",
                 min_months=None if row["minimum_age"] is None else row["minimum_age"] * 12,
                 max_months=None if row["maximum_age"] is None else row["maximum_age"] * 12,

@@ -13,6 +13,7 @@ class ServiceFacts:
     name: str
     name_fr: str = ""
     organization: str = ""
+    organization_fr: str = ""
     active: bool = True
     min_months: float | None = None  # HSDS ages are years; here months (1.5 years = 18.0)
     max_months: float | None = None

@@ -136,7 +136,9 @@ def service(match: Match, language: str) -> dict[str, Any]:
     return {
         "id": facts.id,
         "name": (facts.name_fr or facts.name) if language == "fr" else facts.name,
-        "organization": facts.organization,
+        "organization": (facts.organization_fr or facts.organization)
+        if language == "fr"
+        else facts.organization,
         "score": match.score,
         "delivery": sorted(facts.delivery),
         "distance_km": match.distance_km,

@@ -121,6 +121,8 @@ def test_the_answer_speaks_the_requests_language(client, demo):
     assert french["steps"][0]["why"] != english["steps"][0]["why"]
     assert french["recommendations"][0]["reasons"][0] != english["recommendations"][0]["reasons"][0]
     assert "Offre" in french["recommendations"][0]["reasons"][0]
+    organizations = {r["organization"] for r in french["recommendations"]}
+    assert "Centre de santé mentale pour enfants de la Rive-Nord" in organizations, organizations
 
 
 def test_the_community_may_be_left_out_when_only_one_has_a_pathway(client, demo):
