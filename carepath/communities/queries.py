@@ -81,3 +81,8 @@ def service_terms(service_ids: list[Any]) -> dict[str, list[tuple[str, str | Non
     for codes in result.values():
         codes.sort()
     return result
+
+
+def published_services(community: Community) -> QuerySet[Service]:
+    """The services of the community's inventory that are published (any status)."""
+    return Service.objects.filter(inventory_entries__community=community, inventory_entries__published=True)

@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 
 from carepath.directory.snapshot import ServiceFacts
-from carepath.pathways.graph import Criteria, Pathway, Situation, Step, Transition, next_steps
+from carepath.pathways.graph import Pathway, Situation, Step, Transition, next_steps
 
 EARTH_KM = 6371.0088
 DEFAULT_TRAVEL_KM = 60.0
@@ -153,7 +153,7 @@ class Directory:
         self.services: list[ServiceFacts] = sorted(
             (s for s in services if s.active), key=lambda s: (s.name.casefold(), s.id)
         )
-        n = self.size = len(self.services)
+        self.size = len(self.services)
         self.index = {s.id: i for i, s in enumerate(self.services)}
         self.min_months = np.array(
             [-math.inf if s.min_months is None else s.min_months for s in self.services], dtype=np.float64
@@ -165,7 +165,6 @@ class Directory:
             [math.nan if s.wait_days is None else s.wait_days for s in self.services], dtype=np.float64
         )
         self.interpretation = np.array([s.interpretation for s in self.services], dtype=bool)
-        self.has_cost = np.array([bool(s.cost) for s in self.services], dtype=bool)
         self.cost_score = np.array(
             [max((COST_SCORE.get(c, 0.5) for c in s.cost), default=0.5) for s in self.services]
         )
@@ -196,10 +195,6 @@ class Directory:
         self.masks = {key: self._mask(ids) for key, ids in members.items()}
         self.no_concerns = np.array([not s.concerns for s in self.services], dtype=bool)
         self.untiered = self.tier_rank == 0
-        self.only_any = np.zeros(n, dtype=bool)
-        for (kind, _), mask in self.masks.items():
-            if kind == "only":
-                self.only_any |= mask
         # Locations, flattened and grouped by service, for one vectorized distance per request.
         owners, lats, lons = [], [], []
         for i, s in enumerate(self.services):
@@ -651,7 +646,3 @@ def _add_wait_support(
             found.services = match_step(directory, family, step, per_step)
             steps.append(found)
             return
-
-
-def criteria_of(plan_step: PlanStep) -> Criteria | None:
-    return plan_step.via.criteria if plan_step.via is not None and not plan_step.via.otherwise else None

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from carepath.directory import vocabulary
 from carepath.directory.services import language_name
@@ -105,6 +105,22 @@ def _number(value: float, language: str) -> str:
     return text.replace(".", ",") if language == "fr" else text
 
 
+# Why a step is in the plan, by the engine's code; "%(step)s" is the step it follows.
+WHY = {
+    "crisis": gettext_lazy("You said this is a crisis: get help now."),
+    "first-steps": gettext_lazy(
+        "Every child's care starts with regular check-ups and developmental screening."
+    ),
+    "screen-result": gettext_lazy("What the pathway says to do after a screening result like yours."),
+    "after-step": gettext_lazy("What comes after “%(step)s”."),
+    "in-care": gettext_lazy("Your child is in care: what keeps it on track and what comes next."),
+    "leaving-care": gettext_lazy("When care ends: how to step down, or move on to school."),
+    "while-waiting": gettext_lazy(
+        "Services for “%(step)s” usually wait longer than the pathway's target: support while you wait."
+    ),
+}
+
+
 def why(plan_step: PlanStep, steps_by_key: dict[str, Any], language: str) -> str:
     """Why this step is in the plan, with the pathway's own criteria when a transition led here."""
     conditions = []
@@ -112,18 +128,7 @@ def why(plan_step: PlanStep, steps_by_key: dict[str, Any], language: str) -> str
         conditions = describe.conditions(plan_step.via.criteria)
     after = steps_by_key.get(plan_step.after) if plan_step.after else None
     after_title = _text(after.title, language) if after else ""
-    lead = {
-        "crisis": _("You said this is a crisis: get help now."),
-        "first-steps": _("Every child's care starts with regular check-ups and developmental screening."),
-        "screen-result": _("What the pathway says to do after a screening result like yours."),
-        "after-step": _("What comes after “%(step)s”.") % {"step": after_title},
-        "in-care": _("Your child is in care: what keeps it on track and what comes next."),
-        "leaving-care": _("When care ends: how to step down, or move on to school."),
-        "while-waiting": _(
-            "Services for “%(step)s” usually wait longer than the pathway's target: support while you wait."
-        )
-        % {"step": after_title},
-    }[plan_step.why]
+    lead = str(WHY[plan_step.why]) % {"step": after_title}
     return " ".join([lead, *conditions])
 
 

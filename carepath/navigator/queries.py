@@ -44,13 +44,16 @@ def community_for(slug: str | None) -> Community | Problem:
 
 
 def plan(
-    community: Community, answers: engine.Request, per_step: int = engine.PER_STEP
+    community: Community,
+    answers: engine.Request,
+    per_step: int = engine.PER_STEP,
+    directory: engine.Directory | None = None,
 ) -> tuple[PathwayVersion, engine.Plan] | Problem:
     found = snapshots.published(community)
     if found is None:
         return Problem(_("%(community)s has no published pathway yet.") % {"community": community.name}, 404)
     version, pathway = found
-    return version, engine.plan(pathway, snapshots.directory(community), answers, per_step)
+    return version, engine.plan(pathway, directory or snapshots.directory(community), answers, per_step)
 
 
 def plan_json(community: Community, answers: engine.Request) -> dict[str, Any] | Problem:
@@ -134,9 +137,8 @@ def service_details(community: Community, ids: list[str]) -> dict[str, ServiceDe
     return out
 
 
-def crisis_ids(community: Community) -> list[str]:
-    """The community's active crisis services, by name."""
-    directory = snapshots.directory(community)
+def crisis_ids(directory: engine.Directory) -> list[str]:
+    """The active crisis services of a community's snapshot, by name."""
     mask = directory.masks.get(("type", "crisis-support"))
     if mask is None:
         return []

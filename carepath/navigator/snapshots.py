@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from carepath import versions
 from carepath.communities.models import Community
-from carepath.directory.models import Service
+from carepath.communities.queries import published_services
 from carepath.directory.queries import service_facts
 from carepath.pathways import graph
 from carepath.pathways.models import PathwayVersion
@@ -38,10 +38,7 @@ _pathways: OrderedDict[tuple[int, object], graph.Pathway] = OrderedDict()
 
 
 def build(community: Community) -> Directory:
-    services = Service.objects.filter(
-        inventory_entries__community=community, inventory_entries__published=True, status="active"
-    )
-    return Directory(service_facts(services))
+    return Directory(service_facts(published_services(community).filter(status="active")))
 
 
 def directory(community: Community) -> Directory:

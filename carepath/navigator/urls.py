@@ -10,6 +10,6 @@ urlpatterns = [
     path("communities/<slug:slug>/navigator/save/", views.save, name="save"),
     path("communities/<slug:slug>/navigator/print/", views.print_plan, name="print"),
     path("plan/<str:token>/", views.saved, name="saved"),
-    path("plan/<str:token>/print/", views.saved_print, name="saved-print"),
+    path("plan/<str:token>/print/", views.saved, {"template": "navigator/print.html"}, name="saved-print"),
     path("plan/<str:token>/delete/", views.delete, name="delete"),
 ]

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 from carepath.communities.models import Community
 
 from . import present, queries, services, snapshots
+from .engine import Directory
 from .forms import JourneyForm, initial_from
 from .serializers import MatchRequestSerializer
 
@@ -46,18 +47,16 @@ def _community(slug: str) -> Community:
     return community
 
 
-def _form(request: HttpRequest, community: Community, data: Any = None, initial: Any = None) -> JourneyForm:
-    directory = snapshots.directory(community)
+def _form(community: Community, directory: Directory, data: Any = None, initial: Any = None) -> JourneyForm:
     languages = sorted({code for kind, code in directory.masks if kind == "language" and len(code) <= 3})
     return JourneyForm(
         data, initial=initial or {}, community=community, language=_language(), extra_languages=languages
     )
 
 
-def _crisis(community: Community) -> list[Any]:
-    ids = queries.crisis_ids(community)
+def _crisis(community: Community, directory: Directory) -> list[Any]:
+    ids = queries.crisis_ids(directory)
     details = queries.service_details(community, ids)
-    directory = snapshots.directory(community)
     language = _language()
     out = []
     for service_id in ids:
@@ -70,10 +69,16 @@ def _crisis(community: Community) -> list[Any]:
 @never_cache
 def journey(request: HttpRequest, slug: str, provider: bool = False) -> HttpResponse:
     community = _community(slug)
-    form = _form(request, community, request.POST if request.method == "POST" else None)
+    directory = snapshots.directory(community)
+    form = _form(community, directory, request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         return _plan_page(request, community, form.as_request(), provider=provider, form=form)
-    context = {"community": community, "form": form, "provider": provider, "crisis": _crisis(community)}
+    context = {
+        "community": community,
+        "form": form,
+        "provider": provider,
+        "crisis": _crisis(community, directory),
+    }
     return render(request, "navigator/journey.html", context, status=400 if form.is_bound else 200)
 
 
@@ -93,7 +98,8 @@ def _plan_page(
     if not serializer.is_valid():  # a saved plan from before a change of codes, say
         messages.error(request, _("These answers can no longer be read. Please answer the questions again."))
         return redirect("navigator:journey", slug=community.slug)
-    found = queries.plan(community, serializer.to_request(), PER_STEP[provider])
+    directory = snapshots.directory(community)
+    found = queries.plan(community, serializer.to_request(), PER_STEP[provider], directory)
     if isinstance(found, queries.Problem):
         raise Http404(found.message)
     version, result = found
@@ -110,9 +116,9 @@ def _plan_page(
             {"url": link.url, "title": link.title.get(language) or link.title.get("en", "")}
             for link in plan_step.step.links
         ]
-        for service in item["services"]:
+        for service, found_service in zip(item["services"], plan_step.services, strict=True):
             service["details"] = details.get(service["id"])
-            service["facts"] = next(m.facts for m in plan_step.services if m.id == service["id"])
+            service["facts"] = found_service.facts
     context = {
         "community": community,
         "version": version,
@@ -123,8 +129,8 @@ def _plan_page(
         "answers_json": json.dumps(answers, separators=(",", ":")),
         "summary": _summary(answers),
         "provider": provider,
-        "crisis": _crisis(community) if answers["situation"].get("urgency") == "crisis" else [],
-        "form": form or _form(request, community, initial=initial_from(answers)),
+        "crisis": _crisis(community, directory) if answers["situation"].get("urgency") == "crisis" else [],
+        "form": form or _form(community, directory, initial=initial_from(answers)),
         "saved": saved,
         "token": token,
     }
@@ -202,21 +208,11 @@ def _gone(request: HttpRequest) -> HttpResponse:
 
 
 @never_cache
-def saved(request: HttpRequest, token: str) -> HttpResponse:
+def saved(request: HttpRequest, token: str, template: str = "navigator/plan.html") -> HttpResponse:
     found = services.find(token)
     if found is None:
         return _gone(request)
-    return _plan_page(request, found.community, found.answers, saved=found, token=token)
-
-
-@never_cache
-def saved_print(request: HttpRequest, token: str) -> HttpResponse:
-    found = services.find(token)
-    if found is None:
-        return _gone(request)
-    return _plan_page(
-        request, found.community, found.answers, saved=found, token=token, template="navigator/print.html"
-    )
+    return _plan_page(request, found.community, found.answers, saved=found, token=token, template=template)
 
 
 @require_POST

@@ -18,8 +18,8 @@ from typing import Any
 from django.conf import settings
 from fhir.resources.R4B.bundle import Bundle
 
+from carepath.communities.queries import published_services
 from carepath.directory import vocabulary
-from carepath.directory.models import Service
 from carepath.directory.queries import service_facts
 
 from . import gaps, graph
@@ -178,9 +178,7 @@ def bundle(version: PathwayVersion) -> dict[str, Any]:
     """The version as a FHIR R4B Bundle (type collection), validated with fhir.resources."""
     plan = to_graph(version)
     community = version.pathway.community
-    facts = service_facts(
-        Service.objects.filter(inventory_entries__community=community, inventory_entries__published=True)
-    )
+    facts = service_facts(published_services(community))
     inventory = gaps.Inventory(facts)
     step_services = {step.key: inventory.ids(gaps.step_gaps(step, inventory).mask) for step in plan.steps}
     status = STATUS[version.status]

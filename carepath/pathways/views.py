@@ -12,9 +12,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from carepath.communities.models import Community
+from carepath.communities.queries import published_services
 from carepath.communities.views import community_permission
 from carepath.directory import vocabulary
-from carepath.directory.models import Service
 from carepath.directory.queries import service_facts
 
 from . import checks, describe, diagram, gaps, services
@@ -119,9 +119,7 @@ def pathway_detail(request: HttpRequest, community: Community, number: int | Non
 
 
 def _inventory(community: Community) -> tuple[list[Any], gaps.Inventory]:
-    facts = service_facts(
-        Service.objects.filter(inventory_entries__community=community, inventory_entries__published=True)
-    )
+    facts = service_facts(published_services(community))
     places = [gaps.Place(p.key, p.name, p.latitude, p.longitude) for p in community.places.all()]
     return facts, gaps.Inventory(facts, places)
 
