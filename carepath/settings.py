@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "carepath.communities",
     "carepath.pathways",
     "carepath.navigator",
+    "carepath.practices",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,102 @@
+"""Reusable reads for the practice registry."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from . import rubric, scoring
+from .models import Answer, Assignment, Instrument, Practice, Rating, Response, Survey
+
+
+def finished_reviews(practice: Practice) -> list[Assignment]:
+    """The current round's finished reviews by reviewers without a conflict, with their ratings."""
+    return list(
+        practice.assignments.filter(
+            round=practice.review_round, has_conflict=False, completed_at__isnull=False
+        )
+        .select_related("reviewer")
+        .prefetch_related(Prefetch("ratings", queryset=Rating.objects.prefetch_related("evidence")))
+    )
+
+
+def ratings_by_criterion(reviews: list[Assignment]) -> dict[str, list[Rating]]:
+    out: dict[str, list[Rating]] = defaultdict(list)
+    for review in reviews:
+        for rating in review.ratings.all():
+            out[rating.criterion].append(rating)
+    return out
+
+
+def evidence_by_criterion(reviews: list[Assignment]) -> dict[str, list[int]]:
+    """For each criterion, the evidence items the reviewers rested their ratings on."""
+    return {
+        code: sorted({e.pk for r in ratings for e in r.evidence.all()})
+        for code, ratings in ratings_by_criterion(reviews).items()
+    }
+
+
+def suggested_agreement(practice: Practice, reviews: list[Assignment]) -> dict[str, str | None]:
+    """Where every finished reviewer gave a criterion the same rating, that rating; None where they differ."""
+    by_code = ratings_by_criterion(reviews)
+    return {
+        c.code: rubric.agreed([r.rating for r in by_code.get(c.code, [])])
+        for c in rubric.load().criteria(practice.indigenous)
+    }
+
+
+def answers_of(response: Response | None, survey: Survey | None = None) -> dict[str, Answer]:
+    """A person's answers (or, with the survey and no response, the consensus) by question code."""
+    if response is not None:
+        rows = response.answers.all()
+    else:
+        assert survey is not None
+        rows = survey.answers.filter(response__isnull=True)
+    return {a.question: a for a in rows}
+
+
+def values(answers: dict[str, Answer]) -> dict[str, int | None]:
+    """For scoring: answered questions only (a level, or None for not applicable)."""
+    return {q: a.value for q, a in answers.items() if a.level is not None or a.not_applicable}
+
+
+def survey_scores(survey: Survey) -> scoring.Scores:
+    return scoring.score(survey.instrument.layout, values(answers_of(None, survey)))
+
+
+def registry_average(instrument: Instrument, *, exclude: Survey | None = None) -> tuple[scoring.Scores, int]:
+    """The mean of every completed survey's consensus scores on this instrument version, and how many."""
+    surveys = Survey.objects.filter(instrument=instrument, status=Survey.Status.COMPLETE)
+    if exclude is not None:
+        surveys = surveys.exclude(pk=exclude.pk)
+    by_survey: dict[int, dict[str, int | None]] = defaultdict(dict)
+    for answer in Answer.objects.filter(survey__in=surveys, response__isnull=True):
+        if answer.level is not None or answer.not_applicable:
+            by_survey[answer.survey_id][answer.question] = answer.value
+    many = [scoring.score(instrument.layout, answers) for answers in by_survey.values()]
+    return scoring.average(instrument.layout, many), len(many)
+
+
+def registry_filters(queryset: QuerySet[Practice], params: dict[str, Any]) -> QuerySet[Practice]:
+    """The public registry's filters: words, dimension, setting, population, jurisdiction, tier, strategy."""
+    words = (params.get("q") or "").strip()
+    if words:
+        for word in words.split()[:8]:
+            queryset = queryset.filter(
+                Q(name_en__icontains=word)
+                | Q(name_fr__icontains=word)
+                | Q(summary_en__icontains=word)
+                | Q(summary_fr__icontains=word)
+                | Q(organizations__name_en__icontains=word)
+                | Q(organizations__name_fr__icontains=word)
+            )
+    for tag in ("dimension", "setting", "population", "jurisdiction", "strategy"):
+        code = (params.get(tag) or "").strip()
+        if code:
+            queryset = queryset.filter(tags__contains=f" {tag}:{code} ")
+    tier = (params.get("tier") or "").strip()
+    if tier:
+        queryset = queryset.filter(tier=tier)
+    return queryset.distinct() if words else queryset

@@ -1,0 +1,113 @@
+"""Case studies and the working group's page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from carepath import audit
+
+from ..models import CaseStudy, CaseStudySection, CaseStudySource, Practice, RegistryPage
+from . import WorkflowError
+
+BOTH = ("en", "fr")
+
+
+def _text(prefix: str, value: dict[str, str]) -> dict[str, str]:
+    return {f"{prefix}_{lang}": value.get(lang, "") for lang in BOTH}
+
+
+@transaction.atomic
+def save_case_study(*, actor: Any, document: dict[str, Any]) -> CaseStudy:
+    """Create or replace a case study from its document (see ``data/case_studies/``); it stays or becomes a
+    draft when its content changes, so approved content is never swapped under an approval."""
+    case, created = CaseStudy.objects.get_or_create(
+        slug=document["slug"],
+        defaults={**_text("title", document["title"]), **_text("summary", document["summary"])},
+    )
+    for field in ("title", "summary"):
+        for lang, value in _text(field, document[field]).items():
+            setattr(case, lang, value)
+    case.indigenous = bool(document.get("indigenous"))
+    for lang, value in _text("indigenous_community", document.get("indigenous_community") or {}).items():
+        setattr(case, lang, value)
+    case.updated_by = actor
+    case.save()
+    case.sections.all().delete()
+    case.sources.all().delete()
+    for position, section in enumerate(document["sections"]):
+        CaseStudySection.objects.create(
+            case_study=case,
+            position=position,
+            figures=section.get("figures", []),
+            **_text("heading", section["heading"]),
+            **_text("body", section["body"]),
+        )
+    for position, source in enumerate(document.get("sources", [])):
+        CaseStudySource.objects.create(
+            case_study=case,
+            position=position,
+            publisher=source.get("publisher", ""),
+            year=source.get("year"),
+            url=source.get("url", ""),
+            **_text("title", source["title"]),
+        )
+    slugs = document.get("practices", [])
+    case.practices.set(Practice.objects.filter(slug__in=slugs))
+    digest = case.compute_digest()
+    if (
+        not created
+        and digest != case.digest
+        and case.status == CaseStudy.Status.PUBLISHED
+        and case.indigenous
+    ):
+        case.status = CaseStudy.Status.DRAFT
+    case.digest = digest
+    case.save(update_fields=["digest", "status", "updated_at"])
+    audit.record(actor=actor, action="practices.save_case_study", target=case, created=created)
+    return case
+
+
+@transaction.atomic
+def publish_case_study(*, actor: Any, case: CaseStudy) -> CaseStudy:
+    if case.indigenous and not case.approval_current:
+        raise WorkflowError(
+            _(
+                "This case study is about an Indigenous community or organization. Record %(community)s’s approval of the text as it stands before publishing."
+            )
+            % {"community": case.indigenous_community or _("the community")}
+        )
+    case.status = CaseStudy.Status.PUBLISHED
+    case.published_at = timezone.now()
+    case.updated_by = actor
+    case.save(update_fields=["status", "published_at", "updated_by", "updated_at"])
+    audit.record(actor=actor, action="practices.publish_case_study", target=case)
+    return case
+
+
+@transaction.atomic
+def withdraw_case_study(*, actor: Any, case: CaseStudy) -> CaseStudy:
+    case.status = CaseStudy.Status.DRAFT
+    case.updated_by = actor
+    case.save(update_fields=["status", "updated_by", "updated_at"])
+    audit.record(actor=actor, action="practices.withdraw_case_study", target=case)
+    return case
+
+
+def registry_page() -> RegistryPage:
+    page = RegistryPage.objects.first()
+    return page if page is not None else RegistryPage()
+
+
+@transaction.atomic
+def save_registry_page(*, actor: Any, data: dict[str, Any]) -> RegistryPage:
+    page = RegistryPage.objects.select_for_update().first() or RegistryPage()
+    for field, value in data.items():
+        setattr(page, field, value)
+    page.updated_by = actor
+    page.save()
+    audit.record(actor=actor, action="practices.save_registry_page", target=page, fields=sorted(data))
+    return page

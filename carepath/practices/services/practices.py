@@ -1,0 +1,202 @@
+"""The practice workflow and community approvals (OCAP)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from carepath import audit
+
+from ..models import Approval, CaseStudy, Evidence, Organization, Practice
+from . import WorkflowError
+
+S = Practice.Status
+CONTENT_FIELDS = (
+    [f"{field}_{lang}" for field in ("name", "summary", "description", "conditions") for lang in ("en", "fr")]
+    + [
+        f"{field}_{lang}"
+        for field in ("core_components", "adaptable_components", "outcomes")
+        for lang in ("en", "fr")
+    ]
+    + ["jurisdictions", "region", "settings", "populations", "dimensions", "contacts", "approaches"]
+    + ["indigenous", "indigenous_community", "restricted_fields", "instrument", "survey"]
+)
+
+
+def log(*, actor: Any, action: str, practice: Practice, **data: Any) -> None:
+    """Every change to a practice or its review goes to the audit log under the practice, where the people
+    it concerns see it on the practice's history."""
+    audit.record(actor=actor, action=f"practices.{action}", target=practice, status=practice.status, **data)
+
+
+def _refresh_digest(practice: Practice) -> None:
+    practice.digest = practice.compute_digest()
+    practice.save(update_fields=["digest", "updated_at"])
+
+
+def _move(practice: Practice, *, to: str, allowed: Iterable[str], what: str) -> None:
+    if practice.status not in allowed:
+        raise WorkflowError(
+            _("%(what)s is not possible while the practice is “%(status)s”.")
+            % {"what": what, "status": practice.get_status_display()}
+        )
+    practice.status = to
+    practice.save(update_fields=["status", "updated_at"])
+
+
+@transaction.atomic
+def create_practice(*, actor: Any, organizations: list[Organization], data: dict[str, Any]) -> Practice:
+    practice = Practice(submitted_by=actor, status=S.DRAFT)
+    for field, value in data.items():
+        setattr(practice, field, value)
+    practice.save()
+    practice.organizations.set(organizations)
+    _refresh_digest(practice)
+    log(actor=actor, action="create", practice=practice, name=practice.name_en)
+    return practice
+
+
+@transaction.atomic
+def update_practice(
+    *, actor: Any, practice: Practice, data: dict[str, Any], organizations: list[Organization] | None = None
+) -> Practice:
+    if practice.status == S.ARCHIVED:
+        raise WorkflowError(_("An archived practice cannot be changed."))
+    changed = sorted(field for field, value in data.items() if getattr(practice, field) != value)
+    for field, value in data.items():
+        setattr(practice, field, value)
+    practice.save()
+    if organizations is not None:
+        practice.organizations.set(organizations)
+    _refresh_digest(practice)
+    log(actor=actor, action="update", practice=practice, fields=changed)
+    return practice
+
+
+@transaction.atomic
+def add_evidence(*, actor: Any, practice: Practice, data: dict[str, Any]) -> Evidence:
+    evidence = Evidence.objects.create(practice=practice, **data)
+    _refresh_digest(practice)
+    log(actor=actor, action="add_evidence", practice=practice, evidence=evidence.pk, title=evidence.title)
+    return evidence
+
+
+@transaction.atomic
+def remove_evidence(*, actor: Any, evidence: Evidence) -> None:
+    practice = evidence.practice
+    title = evidence.title
+    evidence.delete()
+    _refresh_digest(practice)
+    log(actor=actor, action="remove_evidence", practice=practice, title=title)
+
+
+def missing_for_submission(practice: Practice) -> list[str]:
+    """What a practice needs before it can be submitted, in words for the submitter."""
+    missing = []
+    for field, name in (
+        ("name", _("the name")),
+        ("summary", _("the summary")),
+        ("core_components", _("the core components")),
+        ("outcomes", _("the outcomes")),
+    ):
+        for lang, language in (("en", _("English")), ("fr", _("French"))):
+            if not (getattr(practice, f"{field}_{lang}") or "").strip():
+                missing.append(_("%(what)s in %(language)s") % {"what": name, "language": language})
+    if not practice.jurisdictions:
+        missing.append(_("a province or territory"))
+    if not practice.dimensions:
+        missing.append(_("at least one integration dimension"))
+    if not practice.evidence.exists():
+        missing.append(_("at least one evidence item"))
+    if practice.indigenous and not practice.indigenous_community.strip():
+        missing.append(_("the Indigenous community or organization whose approval is needed"))
+    return missing
+
+
+@transaction.atomic
+def submit(*, actor: Any, practice: Practice) -> Practice:
+    missing = missing_for_submission(practice)
+    if missing:
+        raise WorkflowError(_("Before submitting, add: %(list)s.") % {"list": "; ".join(missing)})
+    _move(practice, to=S.SUBMITTED, allowed=[S.DRAFT], what=_("Submitting"))
+    log(actor=actor, action="submit", practice=practice)
+    return practice
+
+
+@transaction.atomic
+def start_screening(*, actor: Any, practice: Practice) -> Practice:
+    _move(practice, to=S.SCREENING, allowed=[S.SUBMITTED], what=_("Screening"))
+    log(actor=actor, action="start_screening", practice=practice)
+    return practice
+
+
+@transaction.atomic
+def screen(*, actor: Any, practice: Practice, accept: bool, note: str) -> Practice:
+    """Screening ends by sending the practice to review, or back to its submitters with the reasons."""
+    if accept:
+        _move(practice, to=S.IN_REVIEW, allowed=[S.SCREENING], what=_("Sending to review"))
+    else:
+        if not note.strip():
+            raise WorkflowError(_("Say why the practice goes back, so its submitters know what to change."))
+        _move(practice, to=S.DRAFT, allowed=[S.SCREENING], what=_("Returning to the submitters"))
+    log(actor=actor, action="screen", practice=practice, accepted=accept, note=note)
+    return practice
+
+
+@transaction.atomic
+def publish(*, actor: Any, practice: Practice) -> Practice:
+    if practice.indigenous and not practice.approval_current:
+        raise WorkflowError(
+            _(
+                "This practice is about an Indigenous community or organization. Record %(community)s’s "
+                "approval of the content as it stands before publishing."
+            )
+            % {"community": practice.indigenous_community or _("the community")}
+        )
+    if not practice.decisions.filter(round=practice.review_round).exists():
+        raise WorkflowError(_("Record a decision before publishing."))
+    _move(practice, to=S.PUBLISHED, allowed=[S.DECIDED], what=_("Publishing"))
+    practice.published_at = timezone.now()
+    practice.save(update_fields=["published_at"])
+    log(actor=actor, action="publish", practice=practice, tier=practice.tier)
+    return practice
+
+
+@transaction.atomic
+def archive(*, actor: Any, practice: Practice, note: str) -> Practice:
+    _move(practice, to=S.ARCHIVED, allowed=[s for s in S.values if s != S.ARCHIVED], what=_("Archiving"))
+    log(actor=actor, action="archive", practice=practice, note=note)
+    return practice
+
+
+@transaction.atomic
+def record_approval(*, actor: Any, subject: Practice | CaseStudy, data: dict[str, Any]) -> Approval:
+    """A community's approval of the content as it stands now, with the fields it keeps private."""
+    if not subject.indigenous:
+        raise WorkflowError(
+            _("Only content about an Indigenous community or organization needs this approval.")
+        )
+    restricted = list(data.get("restricted_fields", []))
+    if isinstance(subject, Practice) and sorted(restricted) != sorted(subject.restricted_fields):
+        subject.restricted_fields = restricted
+        subject.save(update_fields=["restricted_fields", "updated_at"])
+    digest = subject.compute_digest()
+    approval = Approval.objects.create(
+        practice=subject if isinstance(subject, Practice) else None,
+        case_study=subject if isinstance(subject, CaseStudy) else None,
+        digest=digest,
+        recorded_by=actor,
+        **{**data, "restricted_fields": restricted},
+    )
+    subject.digest = subject.approved_digest = digest
+    subject.save(update_fields=["digest", "approved_digest", "updated_at"])
+    details = {"approval": approval.pk, "community": approval.community, "approver": approval.approver_name}
+    if isinstance(subject, Practice):
+        log(actor=actor, action="record_approval", practice=subject, restricted=restricted, **details)
+    else:
+        audit.record(actor=actor, action="practices.record_approval", target=subject, **details)
+    return approval
