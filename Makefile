@@ -33,6 +33,7 @@ run: install
 	$(PY) -m carepath.cli compilemessages --ignore=.venv -v0
 	$(PY) -m carepath.cli migrate --no-input -v0
 	$(PY) -m carepath.cli load-demo north-shore --with-users
+	$(PY) -m carepath.cli load-registry --demo --with-users
 	DEBUG=true $(PY) -m carepath.cli runserver $(HOST):$(PORT)
 
 ## test-tools: what the tests need: the test packages and Debian's Chromium for browser tests

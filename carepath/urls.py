@@ -13,6 +13,7 @@ urlpatterns = [
     path("api/hsds/", include("carepath.directory.api_urls")),
     path("api/v1/", include("carepath.pathways.api_urls")),
     path("api/v1/", include("carepath.navigator.api_urls")),
+    path("api/v1/", include("carepath.practices.api_urls")),
     path("healthz", views.healthz, name="healthz"),
     path("robots.txt", TemplateView.as_view(template_name="robots.txt", content_type="text/plain")),
 ]
@@ -23,6 +24,7 @@ urlpatterns += i18n_patterns(
     path("communities/", include("carepath.pathways.urls")),
     path("review/<str:token>/", review_public, name="review-public"),
     path("", include("carepath.navigator.urls")),
+    path("practices/", include("carepath.practices.urls")),
     path("admin/", admin.site.urls),
     prefix_default_language=True,
 )

@@ -11,6 +11,7 @@ import re
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.extensions import OpenApiSerializerExtension
 from rest_framework import serializers
 
 from carepath.directory import vocabulary
@@ -96,6 +97,28 @@ class ScreeningSerializer(serializers.Serializer):
                 }
             )
         return attrs
+
+
+class ScreeningSchema(OpenApiSerializerExtension):
+    """In the OpenAPI schema, each tool with its own result bands, so that a request valid by the schema is
+    one the API accepts."""
+
+    target_class = ScreeningSerializer
+
+    def map_serializer(self, auto_schema: Any, direction: Any) -> dict[str, Any]:
+        return {
+            "oneOf": [
+                {
+                    "type": "object",
+                    "required": ["tool", "result"],
+                    "properties": {
+                        "tool": {"type": "string", "enum": [tool]},
+                        "result": {"type": "string", "enum": list(bands)},
+                    },
+                }
+                for tool, (bands, _ages) in SCREENING_TOOLS.items()
+            ]
+        }
 
 
 class ChildSerializer(serializers.Serializer):

@@ -103,9 +103,10 @@ def missing_for_submission(practice: Practice) -> list[str]:
         ("core_components", _("the core components")),
         ("outcomes", _("the outcomes")),
     ):
-        for lang, language in (("en", _("English")), ("fr", _("French"))):
+        for lang in ("en", "fr"):
             if not (getattr(practice, f"{field}_{lang}") or "").strip():
-                missing.append(_("%(what)s in %(language)s") % {"what": name, "language": language})
+                in_language = _("%(what)s in English") if lang == "en" else _("%(what)s in French")
+                missing.append(in_language % {"what": name})
     if not practice.jurisdictions:
         missing.append(_("a province or territory"))
     if not practice.dimensions:
@@ -194,7 +195,11 @@ def record_approval(*, actor: Any, subject: Practice | CaseStudy, data: dict[str
     )
     subject.digest = subject.approved_digest = digest
     subject.save(update_fields=["digest", "approved_digest", "updated_at"])
-    details = {"approval": approval.pk, "community": approval.community, "approver": approval.approver_name}
+    details = {
+        "approval": approval.pk,
+        "approved_for": approval.community,
+        "approver": approval.approver_name,
+    }
     if isinstance(subject, Practice):
         log(actor=actor, action="record_approval", practice=subject, restricted=restricted, **details)
     else:

@@ -39,6 +39,19 @@ def store_instrument(model: Any, document: dict[str, Any], *, actor: Any = None)
     return instrument, True
 
 
+def load_shipped(model: Any) -> list[Any]:
+    """The instruments shipped with Carepath (``data/instruments/``), loaded where missing."""
+    from .. import instruments
+
+    loaded = []
+    for path in instruments.shipped():
+        document, problems = instruments.read(path.read_bytes(), path.name)
+        if document is None:
+            raise ValueError(f"{path.name}: {problems[:5]}")
+        loaded.append(store_instrument(model, document)[0])
+    return loaded
+
+
 @transaction.atomic
 def load_instrument(*, actor: Any, document: dict[str, Any]) -> Instrument:
     """A new instrument version from a checked document (see ``instruments.read``)."""

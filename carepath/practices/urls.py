@@ -1,0 +1,45 @@
+from django.urls import path
+
+from .views import registry, surveys, work
+
+app_name = "practices"
+urlpatterns = [
+    path("", registry.index, name="index"),
+    path("grading/", registry.grading, name="grading"),
+    path("working-group/", registry.working_group, name="working-group"),
+    path("working-group/edit/", registry.working_group_edit, name="working-group-edit"),
+    path("case-studies/<slug:slug>/", registry.case_study, name="case-study"),
+    path("case-studies/<slug:slug>/print/", registry.case_study_print, name="case-study-print"),
+    path(
+        "case-studies/<slug:slug>/approval/",
+        work.approval,
+        {"kind": "case-study"},
+        name="case-study-approval",
+    ),
+    path("case-studies/<slug:slug>/<str:action>/", work.case_study_step, name="case-study-step"),
+    path("mine/", work.mine, name="mine"),
+    path("new/", work.create, name="create"),
+    path("instruments/", surveys.instruments, name="instruments"),
+    path("surveys/new/", surveys.start, name="survey-start"),
+    path("surveys/<int:pk>/", surveys.overview, name="survey"),
+    path("surveys/<int:pk>/answer/", surveys.answer, name="survey-answer"),
+    path("surveys/<int:pk>/consensus/", surveys.consensus, name="survey-consensus"),
+    path("surveys/<int:pk>/results/", surveys.results, name="survey-results"),
+    path("surveys/<int:pk>/export.<str:fmt>", surveys.export, name="survey-export"),
+    path("<slug:slug>/", registry.detail, name="detail"),
+    path("<slug:slug>/print/", registry.print_view, name="print"),
+    path("<slug:slug>/edit/", work.edit, name="edit"),
+    path("<slug:slug>/evidence/", work.evidence, name="evidence"),
+    path("<slug:slug>/evidence/<int:pk>/remove/", work.evidence_remove, name="evidence-remove"),
+    path("<slug:slug>/submit/", work.submit, name="submit"),
+    path("<slug:slug>/history/", work.history, name="history"),
+    path("<slug:slug>/questions/", work.ask, name="ask"),
+    path("<slug:slug>/questions/<int:pk>/answer/", work.answer, name="answer"),
+    path("<slug:slug>/manage/", work.manage, name="manage"),
+    path("<slug:slug>/manage/assign/", work.assign, name="assign"),
+    path("<slug:slug>/manage/assignments/<int:pk>/remove/", work.unassign, name="unassign"),
+    path("<slug:slug>/manage/approval/", work.approval, name="approval"),
+    path("<slug:slug>/manage/decide/", work.decide, name="decide"),
+    path("<slug:slug>/manage/<str:action>/", work.step, name="step"),
+    path("<slug:slug>/review/", work.review, name="review"),
+]

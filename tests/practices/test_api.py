@@ -1,0 +1,76 @@
+"""The registry's read API: published practices with filters, why each earned its tier, case studies,
+instruments; bad filters get 400 naming the field."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_list_gives_bilingual_content_and_filters(make_practice, editor, reviewers):
+    make_practice("published", reviewers=reviewers, editor=editor)
+    make_practice("draft", slug="hidden")
+    body = Client().get("/api/v1/practices/").json()
+    assert body["count"] == 1
+    item = body["results"][0]
+    assert item["name"] == {"en": "One door", "fr": "Guichet unique"}
+    assert item["tier"] == "best"
+    assert item["organizations"][0]["name"] == {"en": "Lakeview CHC", "fr": "CSC Lakeview"}
+    assert item["jurisdictions"] == [{"code": "ON", "label": {"en": "Ontario", "fr": "Ontario"}}]
+    assert Client().get("/api/v1/practices/?dimension=equity&strategy=4").json()["count"] == 1
+    assert Client().get("/api/v1/practices/?tier=good").json()["count"] == 0
+
+
+def test_bad_filters_get_400_naming_each_field():
+    response = Client().get("/api/v1/practices/?tier=legendary&dimension=x&strategy=one")
+    assert response.status_code == 400
+    assert sorted(response.json()["errors"]) == ["dimension", "strategy", "tier"]
+    assert Client().get("/api/v1/practices/?q=a%00b").status_code == 400
+
+
+def test_a_practice_explains_its_grade_requirement_by_requirement(make_practice, editor, reviewers):
+    practice = make_practice("published", reviewers=reviewers, editor=editor, ratings="met")
+    body = Client().get(f"/api/v1/practices/{practice.slug}").json()
+    grading = body["grading"]
+    assert grading["tier"] == "best"
+    assert grading["rationale"] == {"en": "Strong evaluation.", "fr": "Évaluation solide."}
+    assert [t["tier"] for t in grading["tiers"]] == ["promising", "good", "best"]
+    assert all(r["met"] for t in grading["tiers"] for r in t["requirements"])
+    first = grading["tiers"][0]["requirements"][0]
+    evidence_id = body["evidence"][0]["id"]
+    assert first["criteria"] == [
+        {"code": "cbpp-population", "rating": "met", "evidence": [evidence_id]},
+        {"code": "cbpp-credible", "rating": "met", "evidence": [evidence_id]},
+    ]
+    assert Client().get("/api/v1/practices/hidden").status_code == 404
+
+
+def test_the_list_costs_the_same_queries_for_one_practice_as_for_three(make_practice, editor, reviewers):
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert Client().get("/api/v1/practices/").status_code == 200
+        return len(queries)
+
+    make_practice("published", reviewers=reviewers, editor=editor)
+    one = count()
+    make_practice("published", reviewers=reviewers, editor=editor, slug="two")
+    make_practice("published", reviewers=reviewers, editor=editor, slug="three")
+    assert count() == one
+
+
+def test_instruments_and_case_studies(db):
+    from django.core.management import call_command
+
+    call_command("load-registry", verbosity=0)
+    document = Client().get("/api/v1/instruments/ipchs/1").json()
+    assert document["code"] == "ipchs" and len(document["sections"]) == 5
+    assert Client().get("/api/v1/instruments/ipchs/9").status_code == 404
+    case = Client().get("/api/v1/case-studies/community-health-centres").json()
+    assert case["title"]["fr"] and len(case["sections"]) >= 6 and case["sources"]
+    assert (
+        Client().get("/api/v1/case-studies/indigenous-primary-health-care-organizations").status_code == 404
+    )
