@@ -233,3 +233,12 @@ def test_editor_reviewers_and_submitters_take_a_practice_through_review_in_the_p
     for label in ("Submitted", "Reviewer assigned", "Question answered", "Decision recorded", "Published"):
         assert label in history
     assert boss.post(base + "nonsense/").status_code == 404
+
+
+def test_site_administrators_manage_organizations_and_read_the_rest(admin_user, make_practice, organization):
+    make_practice("draft")
+    client = login(admin_user)
+    for model in ("organization", "practice", "decision", "approval", "survey", "instrument", "casestudy"):
+        assert client.get(f"/en/admin/practices/{model}/").status_code == 200
+    assert client.get(f"/en/admin/practices/organization/{organization.pk}/change/").status_code == 200
+    assert client.get("/en/admin/practices/practice/add/").status_code == 403
