@@ -242,3 +242,30 @@ def test_site_administrators_manage_organizations_and_read_the_rest(admin_user, 
         assert client.get(f"/en/admin/practices/{model}/").status_code == 200
     assert client.get(f"/en/admin/practices/organization/{organization.pk}/change/").status_code == 200
     assert client.get("/en/admin/practices/practice/add/").status_code == 403
+
+
+def test_every_workflow_page_speaks_french(make_practice, editor, reviewers, lead, ipchs, organization):
+    from carepath.practices.services import surveys
+
+    practice = make_practice("in-review", reviewers=reviewers, editor=editor)
+    survey = surveys.start_survey(
+        actor=lead, organization=organization, instrument=ipchs, title="2026", respondents=[lead]
+    )
+    surveys.save_answers(
+        actor=lead,
+        response=survey.responses.get(),
+        given={q: (2, False, "") for q in ipchs.layout.questions},
+        submit=True,
+    )
+    pages = [
+        (lead, f"/fr/practices/surveys/{survey.pk}/answer/", "Mes réponses : 2026"),
+        (lead, f"/fr/practices/surveys/{survey.pk}/consensus/", "Consensus : 2026"),
+        (lead, "/fr/practices/new/", "Décrire une pratique"),
+        (reviewers[0], f"/fr/practices/{practice.slug}/review/", "Déclarer vos intérêts"),
+        (editor, f"/fr/practices/{practice.slug}/manage/", "Étape suivante"),
+        (editor, "/fr/practices/mine/", "Mon travail dans le registre"),
+    ]
+    for user, url, french in pages:
+        page = login(user).get(url).content.decode()
+        assert french in page, url
+        assert 'lang="fr"' in page
