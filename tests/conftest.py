@@ -31,6 +31,15 @@ def fast_passwords(settings):
 
 
 @pytest.fixture(autouse=True)
+def english():
+    """Each test starts in English, whatever language an earlier request or command left active."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture(autouse=True)
 def fresh_cache():
     """Each test starts with an empty cache, so rate limits counted by one test never reach another."""
     from django.core.cache import cache

@@ -74,3 +74,14 @@ def test_instruments_and_case_studies(db):
     assert (
         Client().get("/api/v1/case-studies/indigenous-primary-health-care-organizations").status_code == 404
     )
+
+
+def test_the_demo_links_its_graded_practice_to_the_community_health_centres_case_study(db):
+    from django.core.management import call_command
+
+    call_command("load-registry", "--demo", verbosity=0)
+    case = Client().get("/api/v1/case-studies/community-health-centres").json()
+    assert case["practices"] == ["one-door-early-years-intake"]
+    page = Client().get("/fr/practices/one-door-early-years-intake/").content.decode()
+    assert "/fr/practices/case-studies/community-health-centres/" in page
+    assert Client().get("/api/v1/practices/one-door-early-years-intake").json()["tier"] == "good"

@@ -254,7 +254,7 @@ def test_every_workflow_page_speaks_french(make_practice, editor, reviewers, lea
     surveys.save_answers(
         actor=lead,
         response=survey.responses.get(),
-        given={q: (2, False, "") for q in ipchs.layout.questions},
+        given=dict.fromkeys(ipchs.layout.questions, (2, False, "")),
         submit=True,
     )
     pages = [

@@ -13,7 +13,14 @@ from django.db import transaction
 
 from carepath.accounts.models import User
 from carepath.practices import rubric
-from carepath.practices.models import Instrument, Organization, OrganizationMember, Practice, Survey
+from carepath.practices.models import (
+    CaseStudy,
+    Instrument,
+    Organization,
+    OrganizationMember,
+    Practice,
+    Survey,
+)
 from carepath.practices.services import content, practices, reviews, surveys
 
 CASE_STUDIES = Path(__file__).resolve().parents[2] / "data" / "case_studies"
@@ -194,6 +201,8 @@ class Command(BaseCommand):
                     "summary_fr": evidence["summary"]["fr"],
                 },
             )
+        for case in CaseStudy.objects.filter(slug__in=item.get("case_studies", [])):
+            case.practices.add(practice)
         if not (item.get("submit") or item.get("grade")):
             return
         practices.submit(actor=submitter, practice=practice)
