@@ -6,23 +6,18 @@ from typing import Any
 
 from django.db.models import CharField, Count, Prefetch, Q, QuerySet, TextField
 from django.db.models.functions import Coalesce, Lower
-from django.utils.translation import get_language
 
+from carepath import i18n
 from carepath.directory.models import Attribute, Language, Service
 from carepath.directory.vocabulary import load as load_vocabulary
 
 from .models import Community, InventoryEntry
 
 
-def _language() -> str:
-    language = (get_language() or "en")[:2]
-    return language if language in ("en", "fr") else "en"
-
-
 def communities_with_counts() -> QuerySet[Community]:
     return Community.objects.annotate(
         published_services=Count("entries", filter=Q(entries__published=True))
-    ).order_by(Lower(Coalesce(f"name_{_language()}", "name_en", output_field=CharField())))
+    ).order_by(Lower(Coalesce(f"name_{i18n.language()}", "name_en", output_field=CharField())))
 
 
 def inventory(
@@ -61,7 +56,7 @@ def inventory(
             Prefetch("service__languages", queryset=Language.objects.order_by("code")),
         )
         .order_by(
-            Lower(Coalesce(f"service__name_{_language()}", "service__name_en", output_field=TextField())),
+            Lower(Coalesce(f"service__name_{i18n.language()}", "service__name_en", output_field=TextField())),
             "service_id",
         )
     )

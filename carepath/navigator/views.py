@@ -13,11 +13,11 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from carepath import i18n
 from carepath.communities.models import Community
 
 from . import present, queries, services, snapshots
@@ -26,11 +26,6 @@ from .forms import JourneyForm, initial_from
 from .serializers import MatchRequestSerializer
 
 PER_STEP = {False: 5, True: 10}  # services per step: families, providers
-
-
-def _language() -> str:
-    language = (get_language() or "en")[:2]
-    return language if language in ("en", "fr") else "en"
 
 
 def choose(request: HttpRequest) -> HttpResponse:
@@ -50,14 +45,14 @@ def _community(slug: str) -> Community:
 def _form(community: Community, directory: Directory, data: Any = None, initial: Any = None) -> JourneyForm:
     languages = sorted({code for kind, code in directory.masks if kind == "language" and len(code) <= 3})
     return JourneyForm(
-        data, initial=initial or {}, community=community, language=_language(), extra_languages=languages
+        data, initial=initial or {}, community=community, language=i18n.language(), extra_languages=languages
     )
 
 
 def _crisis(community: Community, directory: Directory) -> list[Any]:
     ids = queries.crisis_ids(directory)
     details = queries.service_details(community, ids)
-    language = _language()
+    language = i18n.language()
     out = []
     for service_id in ids:
         facts = directory.services[directory.index[service_id]]
@@ -93,7 +88,7 @@ def _plan_page(
     token: str = "",
     template: str = "navigator/plan.html",
 ) -> HttpResponse:
-    answers = {**answers, "community": community.slug, "language": _language()}
+    answers = {**answers, "community": community.slug, "language": i18n.language()}
     serializer = MatchRequestSerializer(data=answers)
     if not serializer.is_valid():  # a saved plan from before a change of codes, say
         messages.error(request, _("These answers can no longer be read. Please answer the questions again."))
@@ -106,7 +101,7 @@ def _plan_page(
     data = present.as_json(result, community.slug, str(version.pathway_id), version.number)
     ids = [item["id"] for item in data["recommendations"]]
     details = queries.service_details(community, ids)
-    language = _language()
+    language = i18n.language()
     for plan_step, item in zip(result.steps, data["steps"], strict=True):
         item["text"] = plan_step.step.text.get(language) or plan_step.step.text.get("en", "")
         item["target_days"] = plan_step.step.target_days

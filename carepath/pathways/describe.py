@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from django.utils.translation import get_language, gettext, ngettext
+from django.utils.translation import gettext, ngettext
 
+from carepath import i18n
 from carepath.directory import vocabulary
 
 from .graph import Criteria, Step
@@ -11,14 +12,9 @@ from .graph import Criteria, Step
 TOOLS = {"asq-se-2": "ASQ:SE-2", "asq-3": "ASQ-3", "m-chat-r": "M-CHAT-R/F", "looksee": "Looksee"}
 
 
-def _language() -> str:
-    language = (get_language() or "en")[:2]
-    return language if language in ("en", "fr") else "en"
-
-
 def term(branch: str, key: str) -> str:
     found = vocabulary.load().terms.get(f"{branch}/{key}")
-    return found.label(_language()) if found else key
+    return found.label(i18n.language()) if found else key
 
 
 def terms(branch: str, keys: list[str] | tuple[str, ...]) -> list[str]:

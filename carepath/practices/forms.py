@@ -6,9 +6,9 @@ import datetime
 from typing import Any
 
 from django import forms
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from carepath import i18n
 from carepath.accounts.models import User
 
 from . import codes, instruments, rubric
@@ -16,8 +16,12 @@ from .models import Evidence, Instrument, Organization, Practice, Survey
 from .models.practices import RESTRICTABLE
 
 
-def _language() -> str:
-    return "fr" if (get_language() or "en").startswith("fr") else "en"
+def restrictable_choices() -> list[tuple[str, Any]]:
+    """The practice fields a community can keep private, named as the forms name them."""
+    return [
+        (field, _("Evidence") if field == "evidence" else Practice._meta.get_field(field).verbose_name)
+        for field in RESTRICTABLE
+    ]
 
 
 class CodesField(forms.MultipleChoiceField):
@@ -26,7 +30,7 @@ class CodesField(forms.MultipleChoiceField):
     widget = forms.CheckboxSelectMultiple
 
     def __init__(self, branch: str, **kwargs: Any) -> None:
-        super().__init__(choices=lambda: codes.choices(branch, _language()), **kwargs)
+        super().__init__(choices=lambda: codes.choices(branch, i18n.language()), **kwargs)
 
 
 class RegistryFilterForm(forms.Form):
@@ -40,7 +44,7 @@ class RegistryFilterForm(forms.Form):
 
     def __init__(self, *args: Any, strategies: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        language = _language()
+        language = i18n.language()
         anything = [("", _("Any"))]
         for branch in ("dimension", "setting", "population", "jurisdiction"):
             self.fields[branch].choices = anything + codes.choices(branch, language)  # type: ignore[attr-defined]
@@ -65,7 +69,7 @@ class PracticeForm(forms.ModelForm):
         label=_("Keep these private (never shown publicly)"),
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        choices=[(field, field) for field in RESTRICTABLE],
+        choices=restrictable_choices,
     )
 
     class Meta:
@@ -122,11 +126,7 @@ class PracticeForm(forms.ModelForm):
             self.fields["organizations"].queryset = Organization.objects.all()  # type: ignore[attr-defined]
         else:
             self.fields["organizations"].queryset = Organization.objects.filter(memberships__user=user)  # type: ignore[attr-defined]
-        self.fields["restricted_fields"].choices = [  # type: ignore[attr-defined]
-            (field, Practice._meta.get_field(field).verbose_name if field != "evidence" else _("Evidence"))
-            for field in RESTRICTABLE
-        ]
-        language = _language()
+        language = i18n.language()
         self.instrument = instrument
         if instrument is not None:
             self.fields["approaches"].choices = [  # type: ignore[attr-defined]
@@ -171,7 +171,7 @@ class EvidenceForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["kind"].choices = codes.choices("evidence", _language())  # type: ignore[attr-defined]
+        self.fields["kind"].choices = codes.choices("evidence", i18n.language())  # type: ignore[attr-defined]
 
     def clean_date(self) -> datetime.date | None:
         date: datetime.date | None = self.cleaned_data.get("date")
@@ -228,9 +228,8 @@ class RatingsForm(forms.Form):
 
     def __init__(self, *args: Any, practice: Practice, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        language = _language()
+        language = i18n.language()
         self.criteria = rubric.load().criteria(practice.indigenous)
-        evidence = list(practice.evidence.all())
         for criterion in self.criteria:
             self.fields[f"r-{criterion.code}"] = forms.ChoiceField(
                 label=criterion.title[language],
@@ -248,7 +247,7 @@ class RatingsForm(forms.Form):
                 widget=forms.CheckboxSelectMultiple,
             )
             self.fields[f"e-{criterion.code}"].label_from_instance = lambda e: e.title  # type: ignore[attr-defined]
-        self.has_evidence = bool(evidence)
+        self.has_evidence = practice.evidence.exists()
 
     def ratings(self) -> dict[str, tuple[str, str, list[Evidence]]]:
         return {
@@ -283,7 +282,7 @@ class DecisionForm(forms.Form):
 
     def __init__(self, *args: Any, practice: Practice, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        language = _language()
+        language = i18n.language()
         self.criteria = rubric.load().criteria(practice.indigenous)
         for criterion in self.criteria:
             self.fields[f"a-{criterion.code}"] = forms.ChoiceField(
@@ -311,19 +310,12 @@ class ApprovalForm(forms.Form):
         label=_("Keep these private (never shown publicly)"),
         required=False,
         widget=forms.CheckboxSelectMultiple,
+        choices=restrictable_choices,
     )
 
     def __init__(self, *args: Any, restrictable: bool, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        if restrictable:
-            self.fields["restricted_fields"].choices = [  # type: ignore[attr-defined]
-                (
-                    field,
-                    Practice._meta.get_field(field).verbose_name if field != "evidence" else _("Evidence"),
-                )
-                for field in RESTRICTABLE
-            ]
-        else:
+        if not restrictable:
             del self.fields["restricted_fields"]
 
     def clean_approved_on(self) -> datetime.date:
@@ -364,7 +356,7 @@ class SurveyForm(forms.Form):
             organization_memberships__organization__in=organizations, is_active=True
         ).distinct()
         self.fields["respondents"].label_from_instance = lambda u: u.get_full_name() or u.username  # type: ignore[attr-defined]
-        language = _language()
+        language = i18n.language()
         self.fields["instrument"].label_from_instance = lambda i: f"{i.title(language)} (v{i.version})"  # type: ignore[attr-defined]
 
     def clean(self) -> dict[str, Any]:

@@ -28,6 +28,18 @@ def approaches(practice: Practice, language: str) -> list[dict[str, str]]:
     ]
 
 
+def grade_of(decision: Decision, practice: Practice) -> rubric.Result:
+    """The rubric applied to the ratings a decision agreed."""
+    agreed = {code: value["rating"] for code, value in decision.ratings.items()}
+    return rubric.grade(rubric.load(), agreed, indigenous=practice.indigenous)
+
+
+def evidence_ids(decision: Decision, criterion: str) -> list[int]:
+    """The evidence items the reviewers rested a criterion's rating on."""
+    ids: list[int] = decision.ratings.get(criterion, {}).get("evidence", [])
+    return ids
+
+
 def why(
     decision: Decision, practice: Practice, evidence: dict[int, Evidence], language: str
 ) -> dict[str, Any]:
@@ -35,15 +47,14 @@ def why(
     criteria, their ratings and the evidence they rest on (evidence kept private is not listed publicly)."""
     grading = rubric.load()
     titles = {c.code: c.title[language] for c in grading.criteria(True)}
-    agreed = {code: value["rating"] for code, value in decision.ratings.items()}
-    result = rubric.grade(grading, agreed, indigenous=practice.indigenous)
+    result = grade_of(decision, practice)
     tiers = []
     for tier in result.tiers:
         requirements = []
         for check in tier.checks:
             criteria = []
             for code, rating in check.ratings:
-                ids = decision.ratings.get(code, {}).get("evidence", [])
+                ids = evidence_ids(decision, code)
                 criteria.append(
                     {
                         "code": code,
@@ -77,9 +88,7 @@ def practice(practice: Practice, language: str, *, public: bool) -> dict[str, An
     def text(field: str) -> str:
         return str(getattr(practice, f"{field}_{language}") or getattr(practice, f"{field}_en") or "")
 
-    decision = (
-        practice.decisions.filter(round__lte=practice.review_round).order_by("-decided_at", "-pk").first()
-    )
+    decision = practice.latest_decision()
     evidence = list(practice.evidence.all()) if shown("evidence") else []
     return {
         "practice": practice,

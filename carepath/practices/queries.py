@@ -11,6 +11,11 @@ from . import rubric, scoring
 from .models import Answer, Assignment, Instrument, Practice, Rating, Response, Survey
 
 
+def current_instrument(code: str = "ipchs") -> Instrument | None:
+    """The newest version of an instrument; new surveys and practices use it."""
+    return Instrument.objects.filter(code=code).order_by("-version").first()
+
+
 def finished_reviews(practice: Practice) -> list[Assignment]:
     """The current round's finished reviews by reviewers without a conflict, with their ratings."""
     return list(
@@ -47,14 +52,14 @@ def suggested_agreement(practice: Practice, reviews: list[Assignment]) -> dict[s
     }
 
 
-def answers_of(response: Response | None, survey: Survey | None = None) -> dict[str, Answer]:
-    """A person's answers (or, with the survey and no response, the consensus) by question code."""
-    if response is not None:
-        rows = response.answers.all()
-    else:
-        assert survey is not None
-        rows = survey.answers.filter(response__isnull=True)
-    return {a.question: a for a in rows}
+def answers_of(response: Response) -> dict[str, Answer]:
+    """A person's answers by question code."""
+    return {a.question: a for a in response.answers.all()}
+
+
+def consensus_of(survey: Survey) -> dict[str, Answer]:
+    """The answers agreed at the consensus meeting, by question code."""
+    return {a.question: a for a in survey.answers.filter(response__isnull=True)}
 
 
 def values(answers: dict[str, Answer]) -> dict[str, int | None]:
@@ -63,7 +68,7 @@ def values(answers: dict[str, Answer]) -> dict[str, int | None]:
 
 
 def survey_scores(survey: Survey) -> scoring.Scores:
-    return scoring.score(survey.instrument.layout, values(answers_of(None, survey)))
+    return scoring.score(survey.instrument.layout, values(consensus_of(survey)))
 
 
 def registry_average(instrument: Instrument, *, exclude: Survey | None = None) -> tuple[scoring.Scores, int]:

@@ -9,12 +9,9 @@ from rest_framework import serializers
 
 from . import codes, present
 from .models import CaseStudy, Practice
+from .models.practices import bilingual
 
 TEXT = serializers.DictField(child=serializers.CharField(allow_blank=True))
-
-
-def both(obj: Any, field: str) -> dict[str, str]:
-    return {lang: getattr(obj, f"{field}_{lang}") or "" for lang in ("en", "fr")}
 
 
 def coded(branch: str, values: list[str]) -> list[dict[str, Any]]:
@@ -38,7 +35,7 @@ class OrganizationSerializer(serializers.Serializer):
 
     @extend_schema_field(TEXT)
     def get_name(self, obj: Any) -> dict[str, str]:
-        return both(obj, "name")
+        return bilingual(obj, "name")
 
 
 class PracticeSummarySerializer(serializers.Serializer):
@@ -56,11 +53,11 @@ class PracticeSummarySerializer(serializers.Serializer):
 
     @extend_schema_field(TEXT)
     def get_name(self, obj: Practice) -> dict[str, str]:
-        return both(obj, "name")
+        return bilingual(obj, "name")
 
     @extend_schema_field(TEXT)
     def get_summary(self, obj: Practice) -> dict[str, str]:
-        return both(obj, "summary")
+        return bilingual(obj, "summary")
 
     @extend_schema_field(CodeSerializer(many=True))
     def get_jurisdictions(self, obj: Practice) -> list[dict[str, Any]]:
@@ -89,7 +86,7 @@ class EvidenceSerializer(serializers.Serializer):
 
     @extend_schema_field(TEXT)
     def get_summary(self, obj: Any) -> dict[str, str]:
-        return both(obj, "summary")
+        return bilingual(obj, "summary")
 
 
 class RequirementSerializer(serializers.Serializer):
@@ -112,7 +109,7 @@ class PracticeSerializer(PracticeSummarySerializer):
     grading = serializers.SerializerMethodField()
 
     def _private(self, obj: Practice, field: str) -> Any:
-        return None if not obj.shows(field) else both(obj, field)
+        return None if not obj.shows(field) else bilingual(obj, field)
 
     @extend_schema_field(serializers.DictField(child=serializers.CharField(), allow_null=True))
     def get_description(self, obj: Practice) -> Any:
@@ -152,38 +149,36 @@ class PracticeSerializer(PracticeSummarySerializer):
         )
     )
     def get_grading(self, obj: Practice) -> Any:
-        decision = obj.decisions.order_by("-decided_at", "-pk").first()
+        decision = obj.latest_decision()
         if decision is None:
             return None
-        evidence = {e.pk: e for e in obj.evidence.all()} if obj.shows("evidence") else {}
-        explained = {lang: present.why(decision, obj, evidence, lang) for lang in ("en", "fr")}
-        tiers = []
-        for en, fr in zip(explained["en"]["tiers"], explained["fr"]["tiers"], strict=True):
-            tiers.append(
-                {
-                    "tier": en["code"],
-                    "earned": en["earned"],
-                    "requirements": [
-                        {
-                            "label": {"en": r_en["label"], "fr": r_fr["label"]},
-                            "met": r_en["met"],
-                            "criteria": [
-                                {
-                                    "code": c["code"],
-                                    "rating": c["rating"],
-                                    "evidence": [e.pk for e in c["evidence"]],
-                                }
-                                for c in r_en["criteria"]
-                            ],
-                        }
-                        for r_en, r_fr in zip(en["requirements"], fr["requirements"], strict=True)
-                    ],
-                }
-            )
+        shown = {e.pk for e in obj.evidence.all()} if obj.shows("evidence") else set()
+        tiers = [
+            {
+                "tier": tier.tier.code,
+                "earned": tier.earned,
+                "requirements": [
+                    {
+                        "label": check.requirement.label,
+                        "met": check.met,
+                        "criteria": [
+                            {
+                                "code": code,
+                                "rating": rating,
+                                "evidence": [i for i in present.evidence_ids(decision, code) if i in shown],
+                            }
+                            for code, rating in check.ratings
+                        ],
+                    }
+                    for check in tier.checks
+                ],
+            }
+            for tier in present.grade_of(decision, obj).tiers
+        ]
         return {
             "tier": decision.tier or None,
             "decided_at": decision.decided_at.isoformat(),
-            "rationale": both(decision, "rationale"),
+            "rationale": bilingual(decision, "rationale"),
             "tiers": tiers,
         }
 
@@ -196,11 +191,11 @@ class CaseStudySummarySerializer(serializers.Serializer):
 
     @extend_schema_field(TEXT)
     def get_title(self, obj: CaseStudy) -> dict[str, str]:
-        return both(obj, "title")
+        return bilingual(obj, "title")
 
     @extend_schema_field(TEXT)
     def get_summary(self, obj: CaseStudy) -> dict[str, str]:
-        return both(obj, "summary")
+        return bilingual(obj, "summary")
 
 
 class CaseStudySerializer(CaseStudySummarySerializer):
@@ -211,14 +206,14 @@ class CaseStudySerializer(CaseStudySummarySerializer):
     @extend_schema_field(serializers.ListField(child=serializers.DictField()))
     def get_sections(self, obj: CaseStudy) -> list[dict[str, Any]]:
         return [
-            {"heading": both(s, "heading"), "body": both(s, "body"), "figures": s.figures}
+            {"heading": bilingual(s, "heading"), "body": bilingual(s, "body"), "figures": s.figures}
             for s in obj.sections.all()
         ]
 
     @extend_schema_field(serializers.ListField(child=serializers.DictField()))
     def get_sources(self, obj: CaseStudy) -> list[dict[str, Any]]:
         return [
-            {"title": both(s, "title"), "publisher": s.publisher, "year": s.year, "url": s.url}
+            {"title": bilingual(s, "title"), "publisher": s.publisher, "year": s.year, "url": s.url}
             for s in obj.sources.all()
         ]
 

@@ -10,18 +10,16 @@ from django.utils.translation import gettext_lazy as _
 
 from carepath.communities.models import slug_validator
 
-from .practices import digest_of
+from .practices import ApprovedContent, approved, bilingual
 
 
 class CaseStudyQuerySet(models.QuerySet["CaseStudy"]):
     def public(self) -> CaseStudyQuerySet:
         """Published, and where the content is Indigenous, approved as it stands now."""
-        return self.filter(status=CaseStudy.Status.PUBLISHED).filter(
-            models.Q(indigenous=False) | models.Q(approved_digest=models.F("digest"), digest__gt="")
-        )
+        return self.filter(approved(), status=CaseStudy.Status.PUBLISHED)
 
 
-class CaseStudy(models.Model):
+class CaseStudy(ApprovedContent, models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
         PUBLISHED = "published", _("Published")
@@ -59,24 +57,15 @@ class CaseStudy(models.Model):
 
         return reverse("practices:case-study", kwargs={"slug": self.slug})
 
-    @property
-    def approval_current(self) -> bool:
-        return not self.indigenous or (bool(self.digest) and self.approved_digest == self.digest)
-
-    @property
-    def is_public(self) -> bool:
-        return self.status == self.Status.PUBLISHED and self.approval_current
-
     def content(self) -> dict[str, Any]:
         """Everything a community approves, so an approval covers exactly what it saw."""
-        both = ("en", "fr")
         return {
-            "title": {lang: getattr(self, f"title_{lang}") or "" for lang in both},
-            "summary": {lang: getattr(self, f"summary_{lang}") or "" for lang in both},
+            "title": bilingual(self, "title"),
+            "summary": bilingual(self, "summary"),
             "sections": [
                 {
-                    "heading": {lang: getattr(s, f"heading_{lang}") or "" for lang in both},
-                    "body": {lang: getattr(s, f"body_{lang}") or "" for lang in both},
+                    "heading": bilingual(s, "heading"),
+                    "body": bilingual(s, "body"),
                     "figures": s.figures,
                 }
                 for s in self.sections.order_by("position")
@@ -84,9 +73,6 @@ class CaseStudy(models.Model):
             if self.pk
             else [],
         }
-
-    def compute_digest(self) -> str:
-        return digest_of(self.content())
 
 
 class CaseStudySection(models.Model):

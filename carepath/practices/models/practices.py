@@ -34,10 +34,40 @@ RESTRICTABLE = (
 )
 
 
-def digest_of(content: dict[str, Any]) -> str:
-    """A fingerprint of content a community approves; any later change makes the approval stale."""
-    payload = json.dumps(content, sort_keys=True, ensure_ascii=False).encode("utf-8")
-    return hashlib.sha256(payload).hexdigest()
+def bilingual(obj: Any, field: str) -> dict[str, str]:
+    """A translated field as {"en": ..., "fr": ...}."""
+    return {lang: getattr(obj, f"{field}_{lang}") or "" for lang in ("en", "fr")}
+
+
+def approved() -> models.Q:
+    """Content that is not about an Indigenous community, or that its community approved as it stands now."""
+    return models.Q(indigenous=False) | models.Q(approved_digest=models.F("digest"), digest__gt="")
+
+
+class ApprovedContent:
+    """What practices and case studies share under OCAP: their content has a digest, and an approval records
+    the digest it saw, so any later change needs a new approval before the content shows publicly.
+    The model gives ``indigenous``, ``status``, ``digest``, ``approved_digest`` and ``content()``."""
+
+    indigenous: bool
+    status: str
+    digest: str
+    approved_digest: str
+
+    def content(self) -> dict[str, Any]:
+        raise NotImplementedError
+
+    def compute_digest(self) -> str:
+        payload = json.dumps(self.content(), sort_keys=True, ensure_ascii=False).encode("utf-8")
+        return hashlib.sha256(payload).hexdigest()
+
+    @property
+    def approval_current(self) -> bool:
+        return not self.indigenous or (bool(self.digest) and self.approved_digest == self.digest)
+
+    @property
+    def is_public(self) -> bool:
+        return self.status == "published" and self.approval_current
 
 
 class Organization(models.Model):
@@ -89,9 +119,7 @@ class OrganizationMember(models.Model):
 class PracticeQuerySet(models.QuerySet["Practice"]):
     def public(self) -> PracticeQuerySet:
         """Published, and where the content is Indigenous, approved as it stands now."""
-        return self.filter(status=Practice.Status.PUBLISHED).filter(
-            models.Q(indigenous=False) | models.Q(approved_digest=models.F("digest"), digest__gt="")
-        )
+        return self.filter(approved(), status=Practice.Status.PUBLISHED)
 
     def of_user(self, user: Any) -> PracticeQuerySet:
         """What a signed-in person may open besides the public ones: their organizations' practices and
@@ -105,7 +133,7 @@ class PracticeQuerySet(models.QuerySet["Practice"]):
         ).distinct()
 
 
-class Practice(models.Model):
+class Practice(ApprovedContent, models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
         SUBMITTED = "submitted", _("Submitted")
@@ -190,6 +218,10 @@ class Practice(models.Model):
 
         return reverse("practices:detail", kwargs={"slug": self.slug})
 
+    def latest_decision(self) -> Any:
+        """The decision the practice's tier comes from (re-grading adds decisions; the last one counts)."""
+        return self.decisions.order_by("-decided_at", "-pk").first()
+
     def compute_tags(self) -> str:
         strategies = sorted({code.split(".")[0] for code in self.approaches})
         pairs = [
@@ -201,20 +233,9 @@ class Practice(models.Model):
         ]
         return f" {' '.join(pairs)} " if pairs else ""
 
-    @property
-    def approval_current(self) -> bool:
-        return not self.indigenous or (bool(self.digest) and self.approved_digest == self.digest)
-
-    @property
-    def is_public(self) -> bool:
-        return self.status == self.Status.PUBLISHED and self.approval_current
-
     def content(self) -> dict[str, Any]:
         """Everything a community approves, so an approval covers exactly what it saw."""
-        text = {
-            field: {lang: getattr(self, f"{field}_{lang}") or "" for lang in ("en", "fr")}
-            for field in TRANSLATED
-        }
+        text = {field: bilingual(self, field) for field in TRANSLATED}
         return {
             **text,
             "contacts": self.contacts,
@@ -228,9 +249,6 @@ class Practice(models.Model):
             "organizations": sorted(self.organizations.values_list("slug", flat=True)) if self.pk else [],
             "evidence": [e.content() for e in self.evidence.order_by("pk")] if self.pk else [],
         }
-
-    def compute_digest(self) -> str:
-        return digest_of(self.content())
 
     def shows(self, field: str) -> bool:
         """Whether a field may be shown to the public."""
@@ -259,7 +277,7 @@ class Evidence(models.Model):
             "title": self.title,
             "url": self.url,
             "date": self.date.isoformat() if self.date else None,
-            "summary": {lang: getattr(self, f"summary_{lang}") or "" for lang in ("en", "fr")},
+            "summary": bilingual(self, "summary"),
         }
 
 

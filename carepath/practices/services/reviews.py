@@ -24,22 +24,18 @@ MIN_REVIEWERS = 2
 def assign_reviewer(*, actor: Any, practice: Practice, reviewer: User) -> Assignment:
     if practice.status not in (S.SCREENING, S.IN_REVIEW):
         raise WorkflowError(_("Reviewers are assigned during screening or review."))
+    who = {"name": reviewer.get_full_name() or reviewer.username}
     if not reviewer.is_reviewer:
-        raise WorkflowError(
-            _("%(name)s is not a working-group reviewer.") % {"name": reviewer.get_full_name() or reviewer}
-        )
+        raise WorkflowError(_("%(name)s is not a working-group reviewer.") % who)
     if practice.organizations.filter(members=reviewer).exists():
         raise WorkflowError(
-            _("%(name)s belongs to an organization behind this practice and cannot review it.")
-            % {"name": reviewer.get_full_name() or reviewer}
+            _("%(name)s belongs to an organization behind this practice and cannot review it.") % who
         )
     assignment, created = Assignment.objects.get_or_create(
         practice=practice, round=practice.review_round, reviewer=reviewer, defaults={"assigned_by": actor}
     )
     if not created:
-        raise WorkflowError(
-            _("%(name)s is already assigned.") % {"name": reviewer.get_full_name() or reviewer}
-        )
+        raise WorkflowError(_("%(name)s is already assigned.") % who)
     log(
         actor=actor,
         action="assign_reviewer",

@@ -7,16 +7,12 @@ from typing import Any
 from django import template
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from carepath import i18n
 from carepath.practices import codes
 
 register = template.Library()
-
-
-def _language() -> str:
-    return "fr" if (get_language() or "en").startswith("fr") else "en"
 
 
 @register.filter
@@ -24,12 +20,12 @@ def tr(value: Any) -> str:
     """A {"en": ..., "fr": ...} text in the page's language (English when the French is missing)."""
     if not isinstance(value, dict):
         return "" if value is None else str(value)
-    return str(value.get(_language()) or value.get("en") or "")
+    return str(value.get(i18n.language()) or value.get("en") or "")
 
 
 @register.filter
 def code_label(code: str, branch: str) -> str:
-    return codes.label(branch, code, _language())
+    return codes.label(branch, code, i18n.language())
 
 
 @register.filter
@@ -93,4 +89,4 @@ def rating_label(code: str) -> str:
     from carepath.practices import rubric
 
     rating = rubric.load().ratings.get(code)
-    return rating["label"][_language()] if rating else code
+    return rating["label"][i18n.language()] if rating else code

@@ -9,15 +9,10 @@ from typing import Any
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
-from django.utils.translation import get_language
-
-
-def language() -> str:
-    return "fr" if (get_language() or "en").startswith("fr") else "en"
 
 
 def allowed(request: HttpRequest, perm: str, obj: Any = None) -> None:
-    """Check a permission; visitors who are not signed in are sent to sign in first."""
+    """Check a permission (403 when it fails); the views that need a signed-in person say so with `signed_in`."""
     if not request.user.has_perm(perm, obj):
         raise PermissionDenied
 

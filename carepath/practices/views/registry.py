@@ -11,24 +11,20 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from carepath.i18n import language
+
 from .. import present, queries, rubric
-from ..forms import RegistryPageForm
-from ..models import CaseStudy, Instrument, Organization, Practice
+from ..forms import RegistryFilterForm, RegistryPageForm
+from ..models import CaseStudy, Organization, Practice
 from ..services import content
-from . import allowed, language, signed_in
+from . import allowed, signed_in
 
 PAGE_SIZE = 20
 
 
-def _ipchs() -> Instrument | None:
-    return Instrument.objects.filter(code="ipchs").order_by("-version").first()
-
-
 def index(request: HttpRequest) -> HttpResponse:
-    from ..forms import RegistryFilterForm
-
     lang = language()
-    instrument = _ipchs()
+    instrument = queries.current_instrument()
     strategies = (
         [(s["code"], f"{s['code']}. {s['title'][lang]}") for s in instrument.document["sections"]]
         if instrument

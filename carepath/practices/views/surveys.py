@@ -14,12 +14,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
+from carepath.i18n import language
+
 from .. import queries, radar, scoring
 from ..forms import AnswersForm, ConsensusForm, InstrumentUploadForm, SurveyForm
 from ..models import Instrument, Organization, OrganizationMember, Response, Survey
 from ..services import WorkflowError
 from ..services import surveys as survey_services
-from . import allowed, language, signed_in
+from . import allowed, signed_in
 from .work import _failed
 
 
@@ -71,12 +73,15 @@ def _questions(
     return sections
 
 
+def _choice(level: int | None, not_applicable: bool) -> str:
+    """The value of a question's radio buttons: a level, "na", or "" when unanswered."""
+    return "na" if not_applicable else ("" if level is None else str(level))
+
+
 def _initial(answers: dict[str, Any]) -> dict[str, Any]:
     initial = {}
     for code, answer in answers.items():
-        initial[f"q-{code}"] = (
-            "na" if answer.not_applicable else ("" if answer.level is None else str(answer.level))
-        )
+        initial[f"q-{code}"] = _choice(answer.level, answer.not_applicable)
         initial[f"e-{code}"] = answer.evidence
     return initial
 
@@ -96,7 +101,7 @@ def start(request: HttpRequest) -> HttpResponse:
     form = SurveyForm(
         request.POST or None,
         organizations=organizations,
-        initial={"instrument": Instrument.objects.filter(code="ipchs").first()},
+        initial={"instrument": queries.current_instrument()},
     )
     if request.method == "POST" and form.is_valid():
         allowed(request, "practices.start_survey", form.cleaned_data["organization"])
@@ -182,16 +187,12 @@ def consensus(request: HttpRequest, pk: int) -> HttpResponse:
     )
     people = [{a.question: a for a in r.answers.all()} for r in responses]
     agreement = scoring.agreement(survey.instrument.layout, [queries.values(p) for p in people])
-    existing = queries.answers_of(None, survey)
+    existing = queries.consensus_of(survey)
     initial = (
         _initial(existing)
         if existing
         else {
-            f"q-{code}": (
-                "na"
-                if found.suggestion is None and found.not_applicable
-                else ("" if found.suggestion is None else str(found.suggestion))
-            )
+            f"q-{code}": _choice(found.suggestion, found.suggestion is None and found.not_applicable > 0)
             for code, found in agreement.items()
         }
     )
@@ -364,7 +365,7 @@ def export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
         messages.info(request, _("The scores come from the consensus; they are ready once it is recorded."))
         return redirect(survey)
     scores = queries.survey_scores(survey)
-    answers = queries.answers_of(None, survey)
+    answers = queries.consensus_of(survey)
     document = survey.instrument.document
     name = f"alignment-{survey.organization.slug}-{survey.pk}"
     if fmt == "json":

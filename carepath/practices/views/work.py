@@ -13,6 +13,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from carepath.i18n import language
 from carepath.models import AuditEntry
 
 from .. import queries, rubric
@@ -30,7 +31,7 @@ from ..forms import (
 from ..models import Assignment, CaseStudy, Evidence, Instrument, Practice, Response, ReviewQuestion, Survey
 from ..services import WorkflowError, reviews
 from ..services import practices as workflow
-from . import allowed, language, signed_in
+from . import allowed, signed_in
 
 S = Practice.Status
 
@@ -88,15 +89,11 @@ def _unique_slug(name: str) -> str:
     return slug
 
 
-def _ipchs() -> Instrument | None:
-    return Instrument.objects.filter(code="ipchs").order_by("-version").first()
-
-
 @signed_in
 @require_http_methods(["GET", "POST"])
 def create(request: HttpRequest) -> HttpResponse:
     allowed(request, "practices.add_practice")
-    instrument = _ipchs()
+    instrument = queries.current_instrument()
     form = PracticeForm(request.POST or None, user=request.user, instrument=instrument)
     if request.method == "POST" and form.is_valid():
         data = form.practice_data()
@@ -118,7 +115,7 @@ def edit(request: HttpRequest, slug: str) -> HttpResponse:
         request.POST or None,
         instance=practice,
         user=request.user,
-        instrument=practice.instrument or _ipchs(),
+        instrument=practice.instrument or queries.current_instrument(),
         initial={"organizations": practice.organizations.all()},
     )
     if request.method == "POST" and form.is_valid():

@@ -12,7 +12,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
 
 from carepath.accounts.models import User
-from carepath.practices import rubric
+from carepath.practices import queries, rubric
 from carepath.practices.models import (
     CaseStudy,
     Instrument,
@@ -91,7 +91,8 @@ class Command(BaseCommand):
                 },
             )
         people = {p["username"]: self.person(p, options["with_users"]) for p in data["people"]}
-        instrument = Instrument.objects.filter(code="ipchs").order_by("-version").get()
+        instrument = queries.current_instrument()
+        assert instrument is not None  # load_shipped above loaded it
         for item in data["surveys"]:
             self.survey(item, instrument, people)
         for item in data["practices"]:
@@ -116,8 +117,6 @@ class Command(BaseCommand):
         if with_password:
             user.set_password(DEMO_PASSWORD)
             user.save(update_fields=["password"])
-        elif not user.has_usable_password():
-            user.set_unusable_password()
         if item.get("organization"):
             OrganizationMember.objects.update_or_create(
                 organization=Organization.objects.get(slug=item["organization"]),
