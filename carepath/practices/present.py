@@ -64,8 +64,14 @@ def why(
                         "evidence": [evidence[i] for i in ids if i in evidence],
                     }
                 )
+            cited = {e.pk: e for c in criteria for e in c["evidence"]}  # each item once, in order
             requirements.append(
-                {"label": check.requirement.label[language], "met": check.met, "criteria": criteria}
+                {
+                    "label": check.requirement.label[language],
+                    "met": check.met,
+                    "criteria": criteria,
+                    "evidence": list(cited.values()),
+                }
             )
         tiers.append(
             {

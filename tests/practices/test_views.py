@@ -8,6 +8,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from carepath.practices import rubric
 from carepath.practices.models import Practice, RegistryPage
 
 from .conftest import criteria
@@ -80,6 +81,8 @@ def test_a_published_practice_shows_why_it_earned_its_tier_in_both_languages(
     assert "The working group graded it a <strong>Best practice</strong>." in page
     assert "Strong evaluation." in page
     assert page.count("Evaluation 2025") >= 2  # listed as evidence and under the criteria it supports
+    non_indigenous = sum(1 for t in rubric.load().tiers for r in t.requirements if r.applies == "all")
+    assert page.count("<li>Evaluation 2025</li>") == non_indigenous  # once per requirement, not per criterion
     page = Client().get(f"/fr/practices/{practice.slug}/").content.decode()
     assert "Guichet unique" in page and "Évaluation solide." in page
     printed = Client().get(f"/fr/practices/{practice.slug}/print/").content.decode()
