@@ -6,6 +6,7 @@ from django import template
 from django.urls import translate_url
 from django.utils.translation import get_language, gettext, ngettext
 
+from carepath import links
 from carepath.directory import vocabulary
 
 register = template.Library()
@@ -94,3 +95,12 @@ def schedule_text(schedule: Any) -> str:
 def get_item(mapping: Any, key: Any) -> Any:
     """``mapping[key]`` in a template, or None."""
     return mapping.get(key) if hasattr(mapping, "get") else None
+
+
+@register.filter
+def safe_href(value: Any, schemes: str = "http,https") -> str:
+    """A URL from data when it may be a link (``carepath.links``), else "": show the value as text instead.
+
+    ``{% with href=service.url|safe_href %}{% if href %}<a href="{{ href }}">...</a>{% else %}...{% endif %}``
+    """
+    return links.href(value, [s.strip() for s in schemes.split(",")])
