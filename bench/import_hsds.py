@@ -287,7 +287,7 @@ def main() -> None:
     django.setup()
     from django.core.management import call_command
 
-    from carepath.directory.services import import_hsds
+    from carepath.communities.imports import import_hsds
 
     call_command("migrate", verbosity=0)
     package = scratch / "package"

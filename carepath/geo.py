@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import json
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+
+from . import safejson
 
 EARTH_KM = 6371.0088
 Ring = Sequence[Sequence[float]]  # GeoJSON positions: longitude, latitude
@@ -57,7 +58,7 @@ def parse_area(extent: str | None, extent_type: str | None) -> Area | None:
     if not extent or (extent_type or "").lower() != "geojson":
         return None
     try:
-        shape = json.loads(extent)
+        shape = safejson.loads(extent)
         kind = shape["type"]
         polygons = (
             [shape["coordinates"]]

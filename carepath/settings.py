@@ -141,7 +141,20 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 CAREPATH_NAVIGATOR_RATE = os.getenv("CAREPATH_NAVIGATOR_RATE", "120/minute")
 # How long a saved plan link lasts.
 CAREPATH_PLAN_DAYS = envint("CAREPATH_PLAN_DAYS", "90")
+# What an import may hold (README, "Security"): the upload as sent, then the file once expanded.
 CAREPATH_MAX_IMPORT_BYTES = envint("CAREPATH_MAX_IMPORT_BYTES", str(50 * 1024 * 1024))
+CAREPATH_IMPORT_MAX_UNCOMPRESSED_BYTES = envint(
+    "CAREPATH_IMPORT_MAX_UNCOMPRESSED_BYTES", str(256 * 1024 * 1024)
+)
+CAREPATH_IMPORT_MAX_FILES = envint("CAREPATH_IMPORT_MAX_FILES", "100")
+CAREPATH_IMPORT_MAX_RATIO = envint("CAREPATH_IMPORT_MAX_RATIO", "100")
+CAREPATH_IMPORT_MAX_FIELD_BYTES = envint("CAREPATH_IMPORT_MAX_FIELD_BYTES", str(1024 * 1024))
+CAREPATH_IMPORT_MAX_COLUMNS = envint("CAREPATH_IMPORT_MAX_COLUMNS", "100")
+# How long an import waits for another import into the same community before it says so (PostgreSQL;
+# SQLite waits its busy timeout, 5 seconds).
+CAREPATH_IMPORT_WAIT_SECONDS = envint("CAREPATH_IMPORT_WAIT_SECONDS", "5")
+# Nesting depth of any JSON read from outside (uploads, API bodies, posted answers).
+CAREPATH_JSON_MAX_DEPTH = envint("CAREPATH_JSON_MAX_DEPTH", "32")
 
 EMAIL_BACKEND = os.getenv("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.getenv("DEFAULT_FROM_EMAIL", "Carepath <no-reply@carepath.localhost>")
@@ -157,6 +170,7 @@ REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["carepath.api.JSONParser"],
     "EXCEPTION_HANDLER": "carepath.api.exception_handler",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }

@@ -117,7 +117,7 @@ def import_file(tmp_path):
     """Write JSON (or text) to a file and import it into a community; returns the import result."""
     import json
 
-    from carepath.directory.services import import_hsds
+    from carepath.communities.imports import import_hsds
 
     def run(content, *, community="lakeside", language="en", name="data.json"):
         path = tmp_path / name

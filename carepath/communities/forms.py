@@ -62,11 +62,20 @@ class ImportForm(forms.Form):
         initial="en",
     )
 
-    def __init__(self, *args: Any, max_bytes: int, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, max_bytes: int, stopped: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.max_bytes = max_bytes
+        self.stopped = stopped  # the upload passed the limit and was not read further
+        if stopped:  # the rest of the body was never read: only the file's error is worth showing
+            for field in self.fields.values():
+                field.required = False
 
     def clean_file(self) -> Any:
+        if self.stopped:
+            raise forms.ValidationError(
+                _("The file is larger than the %(limit)s bytes allowed for an upload."),
+                params={"limit": self.max_bytes},
+            )
         upload = self.cleaned_data["file"]
         if upload.size > self.max_bytes:
             raise forms.ValidationError(

@@ -20,6 +20,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from carepath import uploads
 from carepath.accounts.permissions import can_change_inventory, can_see_unpublished
 from carepath.directory import services as directory_services
 from carepath.directory.exports import export_bytes
@@ -32,8 +33,9 @@ from carepath.directory.models import (
     ServiceAtLocation,
 )
 from carepath.directory.services import language_name
+from carepath.uploads import limited_upload
 
-from . import services
+from . import imports, services
 from .forms import CommunityForm, EntryForm, ImportForm, InventoryFilterForm
 from .forms import PlaceFormSet as CommunityPlaceFormSet
 from .models import Community, InventoryEntry
@@ -273,9 +275,15 @@ def community_settings(request: HttpRequest, community: Community) -> HttpRespon
 
 @community_permission("communities.import_hsds")
 @require_http_methods(["GET", "POST"])
+@limited_upload("CAREPATH_MAX_IMPORT_BYTES")
 def import_upload(request: HttpRequest, community: Community) -> HttpResponse:
+    stopped = uploads.stopped_at(request) is not None
+    posted = request.method == "POST"
     form = ImportForm(
-        request.POST or None, request.FILES or None, max_bytes=settings.CAREPATH_MAX_IMPORT_BYTES
+        request.POST if posted else None,
+        request.FILES if posted else None,
+        max_bytes=settings.CAREPATH_MAX_IMPORT_BYTES,
+        stopped=stopped,
     )
     result = None
     if request.method == "POST" and form.is_valid():
@@ -286,14 +294,15 @@ def import_upload(request: HttpRequest, community: Community) -> HttpResponse:
             with path.open("wb") as handle:
                 for chunk in upload.chunks():
                     handle.write(chunk)
-            result = directory_services.import_hsds(
+            result = imports.import_hsds(
                 path=path,
                 community_slug=community.slug,
                 language=form.cleaned_data["language"],
                 actor=request.user,
                 display_name=Path(upload.name).name,
             )
-        status = 200 if result.ok else 422
+        busy = any(p.code in ("import_busy", "import_conflict") for p in result.errors)
+        status = 200 if result.ok else 409 if busy else 422
         return render(
             request,
             "communities/import.html",

@@ -4,6 +4,10 @@ The ORM's ``bulk_create`` builds a model instance per row, which costs more than
 100,000 services. Here rows go straight to the database: ``COPY`` on PostgreSQL (psycopg), ``executemany``
 on SQLite, and ``UPDATE ... WHERE id`` for changed rows. Values are compared in the form the database
 driver returns them, so re-importing the same file writes nothing. Runs inside the caller's transaction.
+
+Every write is made for a steward (``Stewardship``): new records get it, and a record another steward keeps
+may be given again unchanged but never changed, nor added to (a phone for its service). What is refused is
+collected, and the caller rolls the transaction back.
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ from django.db import connection, models
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from .hsds.spec import tables
+from .hsds.spec import OWNERS, POLYMORPHIC_OWNERS, REFERENCES, tables
 from .models import HSDS_MODELS
 from .translation import TRANSLATED
 
@@ -60,9 +64,34 @@ def converter(field: models.Field[Any, Any]) -> Convert:
 
 
 @dataclass(frozen=True)
+class Refusal:
+    """A record a write may not make: it changes, or adds to, a record another steward keeps."""
+
+    table: str
+    record_id: str  # as the file gives it
+    field: str  # "" when the record itself is kept elsewhere, else the link that adds it to another
+    target_table: str
+    target_id: str  # as the file gives it
+    steward: Any  # the other steward's id; None: the site
+
+
+class Stewardship:
+    """What one import may write: new records, and records that ``steward`` keeps (None: the site)."""
+
+    def __init__(self, steward: Any) -> None:
+        self.steward = steward
+        self.ours: dict[str, set[Any]] = {}  # table -> keys (database form) known to be the steward's
+        self.refusals: list[Refusal] = []
+
+    def mine(self, table: str) -> set[Any]:
+        return self.ours.setdefault(table, set())
+
+
+@dataclass(frozen=True)
 class Plan:
     """How one HSDS table is written in one language."""
 
+    table: str
     db_table: str
     hsds: list[str]  # HSDS field names, in column order
     columns: list[str]  # database columns they go to (translated text: the language's column)
@@ -70,6 +99,10 @@ class Plan:
     originals: list[tuple[str, int]]  # modeltranslation's original column, filled from column index on insert
     stamp: int | None  # index of last_modified on services: set to now when a service changes
     id_convert: Convert
+    owners: tuple[
+        tuple[int, str, str], ...
+    ] = ()  # links that make a row part of another: index, field, table
+    polymorphic: tuple[int, int, str] | None = None  # attributes, metadata: entity index, id index, id field
 
 
 def plan(table: str, language: str) -> Plan:
@@ -90,7 +123,25 @@ def plan(table: str, language: str) -> Plan:
         columns.append(target.column)  # type: ignore[union-attr]
         convert.append(converter(target))  # type: ignore[arg-type]
     stamp = hsds.index("last_modified") if table == "service" else None
-    return Plan(model._meta.db_table, hsds, columns, convert, originals, stamp, key_converter())
+    owners = tuple(
+        (hsds.index(name), name, REFERENCES[table][name]) for name in OWNERS.get(table, ()) if name in hsds
+    )
+    polymorphic = None
+    if table in POLYMORPHIC_OWNERS:
+        entity, link = POLYMORPHIC_OWNERS[table]
+        polymorphic = (hsds.index(entity), hsds.index(link), link)
+    return Plan(
+        table,
+        model._meta.db_table,
+        hsds,
+        columns,
+        convert,
+        originals,
+        stamp,
+        key_converter(),
+        owners,
+        polymorphic,
+    )
 
 
 def _quote(name: str) -> str:
@@ -114,41 +165,65 @@ def _empty(plan: Plan) -> bool:
         return cursor.fetchone() is None
 
 
-def _existing(plan: Plan, ids: list[Any]) -> dict[Any, tuple[Any, ...]]:
-    found: dict[Any, tuple[Any, ...]] = {}
-    columns = ", ".join(_quote(c) for c in ["id", *plan.columns])
-    table = _quote(plan.db_table)
+def _select(db_table: str, columns: list[str], ids: list[Any]) -> list[tuple[Any, ...]]:
+    """Rows of ``db_table`` by id (the first column asked for must be ``id``)."""
+    names = ", ".join(_quote(c) for c in columns)
+    table = _quote(db_table)
     with _cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute(f"SELECT {columns} FROM {table} WHERE id = ANY(%s)", [ids])  # noqa: S608
-            rows = cursor.fetchall()
-        else:
-            rows = []
-            for start in range(0, len(ids), SQLITE_PARAMS):
-                part = ids[start : start + SQLITE_PARAMS]
-                marks = ", ".join(["%s"] * len(part))
-                cursor.execute(f"SELECT {columns} FROM {table} WHERE id IN ({marks})", part)  # noqa: S608
-                rows += cursor.fetchall()
-    for row in rows:
-        found[row[0]] = tuple(row[1:])
-    return found
+            cursor.execute(f"SELECT {names} FROM {table} WHERE id = ANY(%s)", [ids])  # noqa: S608
+            return list(cursor.fetchall())
+        rows: list[tuple[Any, ...]] = []
+        for start in range(0, len(ids), SQLITE_PARAMS):
+            part = ids[start : start + SQLITE_PARAMS]
+            marks = ", ".join(["%s"] * len(part))
+            cursor.execute(f"SELECT {names} FROM {table} WHERE id IN ({marks})", part)  # noqa: S608
+            rows += cursor.fetchall()
+        return rows
 
 
-def upsert(plan: Plan, rows: dict[str, dict[str, Any]], given: set[str] | None = None) -> dict[str, int]:
-    """Create new rows, update changed ones; ``given``: columns the file gives for every row (CSV header)."""
+def _existing(plan: Plan, ids: list[Any]) -> dict[Any, tuple[Any, tuple[Any, ...]]]:
+    """Stored rows by key: their steward and their values in the plan's column order."""
+    return {
+        row[0]: (row[1], tuple(row[2:]))
+        for row in _select(plan.db_table, ["id", "steward_id", *plan.columns], ids)
+    }
+
+
+def stewards(table: str, keys: Iterable[Any]) -> dict[Any, Any]:
+    """The steward of each stored record of ``table`` among ``keys`` (database form); absent keys are left out."""
+    wanted = list(set(keys))
+    if not wanted:
+        return {}
+    return {
+        row[0]: row[1] for row in _select(HSDS_MODELS[table]._meta.db_table, ["id", "steward_id"], wanted)
+    }
+
+
+def upsert(
+    plan: Plan, rows: dict[str, dict[str, Any]], given: set[str] | None = None, *, stewardship: Stewardship
+) -> dict[str, int]:
+    """Create new rows, update changed ones; ``given``: columns the file gives for every row (CSV header).
+
+    Records that would change or add to another steward's records are not written: they are added to
+    ``stewardship.refusals``, and the caller must then roll the transaction back.
+    """
     counts = {"created": 0, "updated": 0, "unchanged": 0}
     now = moment_converter()(timezone.now().isoformat()) if plan.stamp is not None else None
     ids = list(rows)
     empty = _empty(plan)  # a first import: nothing to compare with
+    mine = stewardship.mine(plan.table)
     for start in range(0, len(ids), CHUNK):
         chunk = ids[start : start + CHUNK]
         keys = [plan.id_convert(i) for i in chunk]
         existing = {} if empty else _existing(plan, keys)
         inserts: list[tuple[Any, ...]] = []
         updates: list[tuple[Any, ...]] = []
+        written: list[tuple[str, list[Any]]] = []  # records to write, with their values
         for record_id, key in zip(chunk, keys, strict=True):
             record = rows[record_id]
-            old = existing.get(key)
+            stored = existing.get(key)
+            steward, old = stored if stored is not None else (None, None)
             values = list(old) if old is not None else [None] * len(plan.hsds)
             for index, name in enumerate(plan.hsds):
                 if name in record:
@@ -161,14 +236,34 @@ def upsert(plan: Plan, rows: dict[str, dict[str, Any]], given: set[str] | None =
                 values[plan.stamp] = old[plan.stamp] if old is not None else None
                 if old is None or tuple(values) != old:
                     values[plan.stamp] = now
+            if old is not None and (
+                tuple(values) == old
+                or (steward != stewardship.steward and _same_but_stamp(plan, values, old))
+            ):
+                # Given again as stored (another steward's record may differ in when it was last stamped).
+                counts["unchanged"] += 1
+                if steward == stewardship.steward:
+                    mine.add(key)
+                continue
+            if old is not None and steward != stewardship.steward:
+                stewardship.refusals.append(
+                    Refusal(plan.table, record_id, "", plan.table, record_id, steward)
+                )
+                continue
+            mine.add(key)
+            written.append((record_id, values))
             if old is None:
                 inserts.append(
-                    (key, *values, *(values[i] if values[i] is not None else "" for _, i in plan.originals))
+                    (
+                        key,
+                        stewardship.steward,
+                        *values,
+                        *(values[i] if values[i] is not None else "" for _, i in plan.originals),
+                    )
                 )
-            elif tuple(values) != old:
-                updates.append((*values, key))
             else:
-                counts["unchanged"] += 1
+                updates.append((*values, key))
+        _check_owners(plan, rows, written, stewardship)
         _insert(plan, inserts)
         _update(plan, updates)
         counts["created"] += len(inserts)
@@ -176,9 +271,51 @@ def upsert(plan: Plan, rows: dict[str, dict[str, Any]], given: set[str] | None =
     return counts
 
 
+def _same_but_stamp(plan: Plan, values: list[Any], old: tuple[Any, ...]) -> bool:
+    if plan.stamp is None:
+        return False
+    return all(a == b for index, (a, b) in enumerate(zip(values, old, strict=True)) if index != plan.stamp)
+
+
+def _check_owners(
+    plan: Plan,
+    rows: dict[str, dict[str, Any]],
+    written: list[tuple[str, list[Any]]],
+    stewardship: Stewardship,
+) -> None:
+    """Refuse records that would be added to a record another steward keeps (a phone to their service)."""
+    wanted: dict[str, list[tuple[str, str, Any]]] = {}  # target table -> (record id, field, target key)
+    for record_id, values in written:
+        links = [(field, table, values[index]) for index, field, table in plan.owners]
+        if plan.polymorphic is not None:
+            entity_index, id_index, field = plan.polymorphic
+            entity = values[entity_index]
+            if entity in HSDS_MODELS:
+                links.append((field, entity, values[id_index]))
+        for field, table, target in links:
+            if target is not None and target not in stewardship.mine(table):
+                wanted.setdefault(table, []).append((record_id, field, target))
+    for table, items in wanted.items():
+        found = stewards(table, (target for _, _, target in items))
+        mine = stewardship.mine(table)
+        for record_id, field, target in items:
+            if target not in found:
+                continue  # a record no one holds: the reference is kept as given
+            if found[target] == stewardship.steward:
+                mine.add(target)
+                continue
+            stewardship.refusals.append(
+                Refusal(plan.table, record_id, field, table, str(rows[record_id].get(field)), found[target])
+            )
+
+
 def _insert(plan: Plan, rows: list[tuple[Any, ...]]) -> None:
     if rows:
-        insert_rows(plan.db_table, ["id", *plan.columns, *(column for column, _ in plan.originals)], rows)
+        insert_rows(
+            plan.db_table,
+            ["id", "steward_id", *plan.columns, *(column for column, _ in plan.originals)],
+            rows,
+        )
 
 
 def insert_rows(db_table: str, columns: Iterable[str], rows: list[tuple[Any, ...]]) -> None:

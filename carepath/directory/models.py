@@ -2,8 +2,10 @@
 
 HSDS ids (UUIDs) are the primary keys. Links between records are foreign keys without database constraints,
 because real directories (and the official examples) refer to records they do not hold; the importer warns
-about such references and keeps them. Family-facing text is translated (see ``translation.py``): each such
-field has ``_en`` and ``_fr`` columns.
+about such references and keeps them. Every record has a steward, the community whose import or form made it
+(none: the site, as for the carepath vocabulary); only its steward changes it (README, "Shared records").
+The directory only stores the steward; the communities app decides who may write. Family-facing text is
+translated (see ``translation.py``): each such field has ``_en`` and ``_fr`` columns.
 """
 
 from __future__ import annotations
@@ -41,6 +43,16 @@ def link(to: str, related_name: str, **options: Any) -> Any:
 
 class HSDSModel(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    steward = models.ForeignKey(
+        "communities.Community",
+        verbose_name=_("steward"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.PROTECT,  # hand a community's records to another before it goes
+        related_name="+",
+        help_text=_("The community that keeps this record; none: the site."),
+    )
     hsds_table = ""
 
     class Meta:

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
@@ -25,6 +26,8 @@ Progress = Callable[[str, int, int], None]  # stage, done, total
 
 @dataclass
 class ImportResult:
+    """What an import did, or every reason it did not."""
+
     problems: list[Problem]
     counts: dict[str, dict[str, int]] = field(default_factory=dict)  # table -> created / updated / unchanged
     service_ids: list[str] = field(default_factory=list)
@@ -89,61 +92,49 @@ def existing_ids(table: str, ids: set[str]) -> set[str]:
     return found
 
 
+def reader_limits() -> reader.Limits:
+    """The import limits of the settings (README, "Security")."""
+    return reader.Limits(
+        max_bytes=settings.CAREPATH_IMPORT_MAX_UNCOMPRESSED_BYTES,
+        max_files=settings.CAREPATH_IMPORT_MAX_FILES,
+        max_ratio=settings.CAREPATH_IMPORT_MAX_RATIO,
+        max_field_bytes=settings.CAREPATH_IMPORT_MAX_FIELD_BYTES,
+        max_columns=settings.CAREPATH_IMPORT_MAX_COLUMNS,
+        max_depth=settings.CAREPATH_JSON_MAX_DEPTH,
+    )
+
+
 def read_and_check(
     path: Path, *, display_name: str | None = None, progress: Progress | None = None
 ) -> reader.Dataset:
     """Read and validate a file against the directory, without writing anything."""
     counter = _Counter(progress, "read")
-    data = reader.read(path, display_name=display_name, progress=counter if progress else None)
+    data = reader.read(
+        path, display_name=display_name, progress=counter if progress else None, limits=reader_limits()
+    )
     if not data.errors:
         validate.validate(data, existing=existing_ids, vocabulary=vocabulary.load())
     return data
 
 
-def import_hsds(
-    *,
-    path: Path,
-    community_slug: str,
-    language: str = "en",
-    actor: Any = None,
-    display_name: str | None = None,
-    progress: Progress | None = None,
-    community_name: str | None = None,
-) -> ImportResult:
-    """Import an HSDS file into the directory and the community's inventory; nothing is written on error."""
-    from carepath.communities import services as community_services
-
-    data = read_and_check(path, display_name=display_name, progress=progress)
-    result = ImportResult(problems=validate.problems_sorted(data.problems))
-    if not result.ok:
-        return result
-    with transaction.atomic():
-        community = community_services.get_or_create_community(
-            slug=community_slug, name=community_name or community_slug, actor=actor
-        )
-        for table in WRITE_ORDER:
-            rows = data.records.get(table)
-            if rows:
-                result.counts[table] = bulk.upsert(bulk.plan(table, language), rows, data.given.get(table))
-                if progress:
-                    progress(f"write {table}", len(rows), len(rows))
-        result.service_ids = list(dict.fromkeys(data.top_ids or data.records.get("service", {})))
-        result.added_to_inventory = community_services.add_to_inventory(
-            community=community, service_ids=result.service_ids, actor=actor
-        )
-        versions.bump()  # the bulk writes above send no signals
-        audit.record(
-            actor=actor,
-            action="directory.import_hsds",
-            community=community,
-            target_type="hsds_file",
-            target_id=(display_name or path.name)[:80],
-            language=language,
-            counts=result.counts,
-            added_to_inventory=result.added_to_inventory,
-            warnings=len(result.warnings),
-        )
-    return result
+def write_dataset(
+    data: reader.Dataset, *, language: str, steward: Any, progress: Progress | None = None
+) -> tuple[dict[str, dict[str, int]], bulk.Stewardship]:
+    """Upsert a checked file's records for ``steward`` (a community id, None for the site), inside the
+    caller's transaction: the counts per table, and what the steward holds and was refused (records another
+    steward keeps: then the caller must roll back)."""
+    stewardship = bulk.Stewardship(steward)
+    counts: dict[str, dict[str, int]] = {}
+    for table in WRITE_ORDER:
+        rows = data.records.get(table)
+        if rows:
+            counts[table] = bulk.upsert(
+                bulk.plan(table, language), rows, data.given.get(table), stewardship=stewardship
+            )
+            if progress:
+                progress(f"write {table}", len(rows), len(rows))
+    versions.bump()  # the bulk writes above send no signals
+    return counts, stewardship
 
 
 class _Counter:

@@ -8,11 +8,12 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
 from rest_framework import exceptions, status
-from rest_framework.parsers import JSONParser
 from rest_framework.request import Request as DRFRequest
 from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
+
+from carepath.api import JSONParser
 
 from . import queries
 from .serializers import ErrorsSerializer, MatchRequestSerializer, MatchResponseSerializer, flatten

@@ -9,6 +9,8 @@ from typing import Any
 
 import jsonschema
 
+from carepath import safejson
+
 SCHEMA_PATH = Path(__file__).parent / "schema" / "pathway.schema.json"
 TEMPLATES = Path(__file__).parent / "templates_data"
 ONTARIO_TEMPLATE = "ontario-early-years"
@@ -31,13 +33,15 @@ def schema_errors(document: Any) -> list[str]:
 def load(path: Path) -> tuple[dict[str, Any] | None, list[str]]:
     """A pathway document and the problems found in it (the document is None when it cannot be read)."""
     try:
-        document = json.loads(path.read_text(encoding="utf-8"))
+        document = safejson.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as error:
         return None, [f"{path.name}: {error}"]
     except json.JSONDecodeError as error:
         return None, [
             f"{path.name}: the JSON is broken at line {error.lineno}, column {error.colno}: {error.msg}"
         ]
+    except safejson.TooDeep as error:
+        return None, [f"{path.name}: {error}"]
     return document, schema_errors(document)
 
 

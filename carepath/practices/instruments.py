@@ -15,6 +15,8 @@ from typing import Any
 
 import jsonschema
 
+from carepath import safejson
+
 SCHEMA_PATH = Path(__file__).parent / "schema" / "instrument.schema.json"
 SHIPPED = Path(__file__).parent / "data" / "instruments"
 
@@ -68,14 +70,18 @@ def problems(document: Any) -> list[str]:
     return found or _rule_errors(document)
 
 
-def read(data: bytes, name: str = "instrument.json") -> tuple[dict[str, Any] | None, list[str]]:
+def read(
+    data: bytes, name: str = "instrument.json", *, max_depth: int = safejson.DEFAULT_MAX_DEPTH
+) -> tuple[dict[str, Any] | None, list[str]]:
     """An instrument document from a file's bytes, and the problems found in it."""
     try:
-        document = json.loads(data.decode("utf-8"))
+        document = safejson.loads(data.decode("utf-8"), max_depth=max_depth)
     except UnicodeDecodeError:
         return None, [f"{name}: the file is not UTF-8 text."]
     except json.JSONDecodeError as error:
         return None, [f"{name}: the JSON is broken at line {error.lineno}, column {error.colno}: {error.msg}"]
+    except safejson.TooDeep as error:
+        return None, [f"{name}: {error}."]
     found = problems(document)
     return (None if found else document), found
 

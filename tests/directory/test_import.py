@@ -6,9 +6,9 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from carepath.communities.imports import import_hsds
 from carepath.communities.models import Community, InventoryEntry
 from carepath.directory.models import Attribute, Organization, Phone, Service
-from carepath.directory.services import import_hsds
 from carepath.models import AuditEntry
 from tests.conftest import official
 from tests.factories import service, term_id, uid

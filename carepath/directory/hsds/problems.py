@@ -27,6 +27,29 @@ MESSAGES = {
         "This is not an HSDS file: give a .json file, a .zip data package or a folder with datapackage.json."
     ),
     "json_syntax": gettext_noop("The JSON is broken at line %(line)s, column %(column)s: %(reason)s."),
+    "json_too_deep": gettext_noop(
+        "The JSON is nested more than %(limit)s levels deep; HSDS files need far fewer. Check the file."
+    ),
+    "package_files": gettext_noop(
+        "The data package holds %(count)s files; at most %(limit)s are allowed (HSDS has 24 tables)."
+    ),
+    "zip_path": gettext_noop(
+        "The zip holds %(path)s, a path outside the package (absolute or with '..'); nothing was read."
+    ),
+    "package_too_large": gettext_noop(
+        "The data package expands to %(size)s bytes; at most %(limit)s are allowed. Split the file or ask "
+        "the site administrator to raise CAREPATH_IMPORT_MAX_UNCOMPRESSED_BYTES."
+    ),
+    "zip_ratio": gettext_noop(
+        "This file of the zip expands %(ratio)s times its stored size (at most %(limit)s): it looks like a "
+        "zip bomb, so nothing was read."
+    ),
+    "csv_field_too_large": gettext_noop(
+        "A cell is larger than the %(limit)s bytes allowed; check for a missing closing quote."
+    ),
+    "csv_columns": gettext_noop(
+        "This row has %(count)s columns; at most %(limit)s are allowed (HSDS tables have far fewer)."
+    ),
     "json_shape": gettext_noop(
         "The JSON must be one service, a list of services or a service_list page with 'contents'."
     ),
@@ -50,7 +73,9 @@ MESSAGES = {
     "not_boolean": gettext_noop("%(field)s must be true or false; found %(value)s."),
     "bad_uuid": gettext_noop("%(field)s must be a UUID; found %(value)s."),
     "bad_email": gettext_noop("%(field)s must be an email address; found %(value)s."),
-    "bad_uri": gettext_noop("%(field)s must be a web address (URI) with a scheme; found %(value)s."),
+    "bad_uri": gettext_noop(
+        "%(field)s must be a web address that starts with http:// or https://; found %(value)s."
+    ),
     "bad_date": gettext_noop("%(field)s must be a date written YYYY-MM-DD; found %(value)s."),
     "bad_time": gettext_noop("%(field)s must be a time written HH:MM or HH:MM:SS; found %(value)s."),
     "bad_datetime": gettext_noop("%(field)s must be a date and time in ISO 8601; found %(value)s."),
@@ -86,6 +111,31 @@ MESSAGES = {
     ),
     "vocabulary_days": gettext_noop(
         "The value of a wait-days attribute must be a whole number of days; found %(value)s."
+    ),
+    "stewarded_elsewhere": gettext_noop(
+        "%(table)s %(id)s is kept by %(steward)s: only they can change it. Leave it out of the file or give "
+        "it unchanged, or ask them to change it."
+    ),
+    "stewarded_by_site": gettext_noop(
+        "%(table)s %(id)s is kept by the site: only a site administrator can change it. Leave it out of the "
+        "file or give it unchanged."
+    ),
+    "attaches_elsewhere": gettext_noop(
+        "%(field)s adds this record to %(target)s %(value)s, which %(steward)s keeps: only they can add to it."
+    ),
+    "attaches_to_site": gettext_noop(
+        "%(field)s adds this record to %(target)s %(value)s, which the site keeps: only a site administrator "
+        "can add to it."
+    ),
+    "unlisted_elsewhere": gettext_noop(
+        "service %(id)s is kept by %(steward)s, who has not published it: it can be listed here once they do."
+    ),
+    "import_busy": gettext_noop(
+        "Another import into this community is being written. Nothing was changed: try again when it has "
+        "finished."
+    ),
+    "import_conflict": gettext_noop(
+        "Another import wrote some of the same records at the same moment. Nothing was changed: try again."
     ),
     "latitude": gettext_noop("latitude must be between -90 and 90; found %(value)s."),
     "longitude": gettext_noop("longitude must be between -180 and 180; found %(value)s."),

@@ -18,11 +18,28 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from carepath import safejson
+
 from .problems import ERROR, WARNING, Problem, describe
 from .spec import BACK_REFERENCE, ONE_TO_ONE, Table, tables
 
 Record = dict[str, Any]
 Progress = Callable[[int], None]
+
+
+@dataclass(frozen=True)
+class Limits:
+    """How much a file may hold, so that no file can exhaust a worker's memory or time (settings in README)."""
+
+    max_bytes: int = 256 * 1024 * 1024  # uncompressed: the JSON file, or all CSV files of a package
+    max_files: int = 100  # entries of a zip
+    max_ratio: int = 100  # uncompressed size / compressed size of one zip entry (above 1 MiB)
+    max_field_bytes: int = 1024 * 1024  # one CSV cell
+    max_columns: int = 100  # one CSV row
+    max_depth: int = safejson.DEFAULT_MAX_DEPTH  # JSON nesting
+
+
+RATIO_FLOOR = 1024 * 1024  # small entries compress well by nature (an empty table, datapackage.json)
 
 # Keys nested records may carry that are not HSDS fields but are harmless to drop silently.
 _IGNORED_KEYS = frozenset({"$schema"})
@@ -95,23 +112,36 @@ class Dataset:
         return [p for p in self.problems if not p.is_error]
 
 
-def read(path: Path, *, display_name: str | None = None, progress: Progress | None = None) -> Dataset:
-    """Read a JSON file, a .zip data package or a data package folder."""
+def read(
+    path: Path,
+    *,
+    display_name: str | None = None,
+    progress: Progress | None = None,
+    limits: Limits = Limits(),  # frozen: one shared default is safe
+) -> Dataset:
+    """Read a JSON file, a .zip data package or a data package folder, within ``limits``."""
     name = display_name or path.name
     data = Dataset()
     if not path.exists():
         data.problem("file_missing", file=name, where="")
         return data
     if path.is_dir():
-        _read_package(_FolderPackage(path), data, progress)
+        folder = _FolderPackage(path)
+        if _within_limits(folder, data, limits):
+            _read_package(folder, data, progress, limits)
     elif zipfile.is_zipfile(path):
         try:
             with zipfile.ZipFile(path) as archive:
-                _read_package(_ZipPackage(archive), data, progress)
-        except (zipfile.BadZipFile, OSError) as exc:
+                package = _ZipPackage(archive)
+                if _within_limits(package, data, limits):
+                    _read_package(package, data, progress, limits)
+        except (zipfile.BadZipFile, OSError, NotImplementedError) as exc:
             data.problem("file_unreadable", file=name, where="", reason=str(exc))
     elif path.suffix.lower() in (".json", ".geojson") or _looks_like_json(path):
-        read_json_bytes(path.read_bytes(), name, data, progress)
+        if path.stat().st_size > limits.max_bytes:
+            data.problem("file_too_large", file=name, where="", limit=limits.max_bytes)
+        else:
+            read_json_bytes(path.read_bytes(), name, data, progress, max_depth=limits.max_depth)
     else:
         data.problem("file_type", file=name, where="")
     if not data.problems and not data.count():
@@ -129,7 +159,12 @@ def _looks_like_json(path: Path) -> bool:
 
 
 def read_json_bytes(
-    raw: bytes, name: str, data: Dataset | None = None, progress: Progress | None = None
+    raw: bytes,
+    name: str,
+    data: Dataset | None = None,
+    progress: Progress | None = None,
+    *,
+    max_depth: int = safejson.DEFAULT_MAX_DEPTH,
 ) -> Dataset:
     data = data if data is not None else Dataset()
     try:
@@ -138,9 +173,12 @@ def read_json_bytes(
         data.problem("file_not_utf8", file=name, where="")
         return data
     try:
-        document = json.loads(text)
+        document = safejson.loads(text, max_depth=max_depth)
     except json.JSONDecodeError as exc:
         data.problem("json_syntax", file=name, where="", line=exc.lineno, column=exc.colno, reason=exc.msg)
+        return data
+    except safejson.TooDeep:
+        data.problem("json_too_deep", file=name, where="", limit=max_depth)
         return data
     if isinstance(document, dict) and isinstance(document.get("contents"), list):
         services, prefix = document["contents"], "contents"
@@ -282,6 +320,10 @@ class _Package:
     def exists(self, path: str) -> bool:
         raise NotImplementedError
 
+    def sizes(self) -> list[tuple[str, int, int]]:
+        """Each file of the package: its path, its size and its size as stored (compressed)."""
+        raise NotImplementedError
+
     def open_text(self, path: str) -> io.TextIOBase:
         raise NotImplementedError
 
@@ -299,6 +341,14 @@ class _FolderPackage(_Package):
 
     def exists(self, path: str) -> bool:
         return self._resolve(path) is not None
+
+    def sizes(self) -> list[tuple[str, int, int]]:
+        found = []
+        for item in self.root.glob("*"):
+            if item.is_file():
+                size = item.stat().st_size
+                found.append((item.name, size, size))
+        return found
 
     def open_text(self, path: str) -> io.TextIOBase:
         resolved = self._resolve(path)
@@ -319,6 +369,9 @@ class _ZipPackage(_Package):
         self.prefix = "" if not roots or roots[0] == "." else roots[0] + "/"
         self.names = set(names)
 
+    def sizes(self) -> list[tuple[str, int, int]]:
+        return [(info.filename, info.file_size, info.compress_size) for info in self.archive.infolist()]
+
     def exists(self, path: str) -> bool:
         return _safe_relative(path) and self.prefix + path in self.names
 
@@ -328,10 +381,39 @@ class _ZipPackage(_Package):
 
 def _safe_relative(path: str) -> bool:
     pure = PurePosixPath(path)
-    return not pure.is_absolute() and ".." not in pure.parts and "\\" not in path
+    return (
+        not pure.is_absolute()
+        and ".." not in pure.parts
+        and "\\" not in path
+        and not (len(path) > 1 and path[1] == ":")  # C:/...
+    )
 
 
-def _read_package(package: _Package, data: Dataset, progress: Progress | None) -> None:
+def _within_limits(package: _Package, data: Dataset, limits: Limits) -> bool:
+    """Refuse a package before reading it: too many files, unsafe paths, too large once expanded, a bomb."""
+    sizes = package.sizes()
+    if len(sizes) > limits.max_files:
+        data.problem("package_files", file=package.name, where="", count=len(sizes), limit=limits.max_files)
+        return False
+    unsafe = [path for path, _size, _stored in sizes if not _safe_relative(path)]
+    for path in unsafe:
+        data.problem("zip_path", file=package.name, where="", path=path)
+    total = sum(size for _path, size, _stored in sizes)
+    if total > limits.max_bytes:
+        data.problem("package_too_large", file=package.name, where="", size=total, limit=limits.max_bytes)
+    for path, size, stored in sizes:
+        if size > RATIO_FLOOR and size > limits.max_ratio * max(stored, 1):
+            data.problem(
+                "zip_ratio",
+                file=package.name,
+                where=path,
+                ratio=size // max(stored, 1),
+                limit=limits.max_ratio,
+            )
+    return not data.problems
+
+
+def _read_package(package: _Package, data: Dataset, progress: Progress | None, limits: Limits) -> None:
     spec = tables("3.1")
     resources = _resources(package, data)
     if resources is None:
@@ -370,9 +452,13 @@ def _read_package(package: _Package, data: Dataset, progress: Progress | None) -
                 data.problem("nul_character", file=path, where="", table=table.name, fld="")
                 continue
             with package.open_text(path) as handle:
-                for _ in _read_csv(table, path, handle, data):
+                for _ in _read_csv(table, path, handle, data, limits):
                     if progress:
                         progress(1)
+        except _FieldTooLarge as exc:
+            data.problem(
+                "csv_field_too_large", file=path, where=f"row {exc.row}", limit=limits.max_field_bytes
+            )
         except (UnicodeDecodeError, csv.Error, OSError) as exc:
             data.problem("csv_broken", file=path, where="", reason=str(exc))
 
@@ -388,11 +474,11 @@ def _resources(package: _Package, data: Dataset) -> list[Any] | None:
         return None
     try:
         with package.open_text("datapackage.json") as handle:
-            descriptor = json.load(handle)
+            descriptor = safejson.loads(handle.read())
         resources = descriptor["resources"]
         if not isinstance(resources, list):
             raise TypeError("'resources' must be a list")
-    except (json.JSONDecodeError, KeyError, TypeError, UnicodeDecodeError) as exc:
+    except (ValueError, KeyError, TypeError) as exc:  # broken, too deep or not UTF-8
         data.problem(
             "datapackage_broken", severity=WARNING, file="datapackage.json", where="", reason=str(exc)
         )
@@ -400,10 +486,34 @@ def _resources(package: _Package, data: Dataset) -> list[Any] | None:
     return resources
 
 
-def _read_csv(table: Table, file: str, handle: io.TextIOBase, data: Dataset) -> Iterator[str]:
+class _FieldTooLarge(Exception):
+    def __init__(self, row: int) -> None:
+        self.row = row
+
+
+def _rows(handle: io.TextIOBase, limits: Limits) -> Iterator[list[str]]:
+    """CSV rows, a cell larger than the limit stopping the file (the csv module's limit is per process)."""
+    csv.field_size_limit(limits.max_field_bytes)
     reader = csv.reader(handle)
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            if "field larger than field limit" in str(exc):
+                raise _FieldTooLarge(reader.line_num) from None
+            raise
+        yield row
+
+
+def _read_csv(table: Table, file: str, handle: io.TextIOBase, data: Dataset, limits: Limits) -> Iterator[str]:
+    reader = _rows(handle, limits)
     header = next(reader, None)
     if header is None:
+        return
+    if len(header) > limits.max_columns:
+        data.problem("csv_columns", file=file, where="row 1", count=len(header), limit=limits.max_columns)
         return
     header = [column.strip() for column in header]
     if "id" not in header:
@@ -422,6 +532,11 @@ def _read_csv(table: Table, file: str, handle: io.TextIOBase, data: Dataset) -> 
     intern = sys.intern
     shared = {column for _, column in columns if column in _SHARED_VALUES or column in table.references}
     for number, values in enumerate(reader, start=2):
+        if len(values) > limits.max_columns:
+            data.problem(
+                "csv_columns", file=file, where=f"row {number}", count=len(values), limit=limits.max_columns
+            )
+            return
         if not any(values):
             continue
         # Empty cells are left out (the table's ``given`` columns say they clear the field); values that

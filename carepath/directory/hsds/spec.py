@@ -87,6 +87,30 @@ REFERENCES: dict[str, dict[str, str]] = {
     "service_capacity": {"service_id": "service", "unit_id": "unit"},
 }
 
+# The links that make a record part of another: a phone of a service is part of that service, so adding or
+# changing it changes the service. Other links are references: a service names its organization and a
+# service at a location names its location without being part of them. Attributes and metadata are part of
+# the record their ``link_id`` / ``resource_id`` names (``POLYMORPHIC_OWNERS``).
+OWNERS: dict[str, tuple[str, ...]] = {
+    "organization_identifier": ("organization_id",),
+    "program": ("organization_id",),
+    "service_at_location": ("service_id",),
+    "address": ("location_id",),
+    "contact": ("organization_id", "service_id", "service_at_location_id", "location_id"),
+    "phone": ("location_id", "service_id", "organization_id", "contact_id", "service_at_location_id"),
+    "schedule": ("service_id", "location_id", "service_at_location_id"),
+    "service_area": ("service_id", "service_at_location_id"),
+    "language": ("service_id", "location_id", "phone_id"),
+    "funding": ("organization_id", "service_id"),
+    "cost_option": ("service_id",),
+    "required_document": ("service_id",),
+    "accessibility": ("location_id",),
+    "taxonomy_term": ("taxonomy_id",),
+    "url": ("organization_id", "service_id"),
+    "service_capacity": ("service_id",),
+}
+POLYMORPHIC_OWNERS = {"attribute": ("link_entity", "link_id"), "metadata": ("resource_type", "resource_id")}
+
 # Order in which tables can be written so that a record's links point at records written before it.
 WRITE_ORDER = (
     "taxonomy",
@@ -139,6 +163,10 @@ ONE_TO_ONE = {
 }
 
 
+# Links the official schemas leave as plain text; checked as web addresses like the ``uri`` fields.
+UNDECLARED_URIS = frozenset({("organization", "logo"), ("service_area", "uri")})
+
+
 def _field(name: str, prop: dict[str, object], required: bool) -> Field:
     kind = str(prop.get("type", "string"))
     fmt = prop.get("format") or prop.get("datapackage_type")
@@ -171,6 +199,8 @@ def tables(version: str = "3.1") -> dict[str, Table]:
                 nested[key] = Nested(key, ref.removesuffix(".json"), many=prop.get("type") == "array")
             else:
                 fields[key] = _field(key, prop, key in required)
+                if (schema["name"], key) in UNDECLARED_URIS:
+                    fields[key] = Field(key, fields[key].type, "uri", None, fields[key].required)
         result[schema["name"]] = Table(schema["name"], schema["path"], fields, nested)
     return result
 

@@ -8,13 +8,14 @@ a ``link_entity`` of ``"link_entity"``) are kept with a warning.
 from __future__ import annotations
 
 import functools
-import json
 import math
 import re
 import uuid
 from collections.abc import Callable, Iterable
 from datetime import UTC, date, datetime, time
 from typing import Any
+
+from carepath import links, safejson
 
 from ..vocabulary import POPULATION_VALUES, TAXONOMY_ID, TAXONOMY_NAME, WAIT_DAYS, Vocabulary
 from .problems import WARNING, describe
@@ -25,7 +26,6 @@ from .spec import Field, Table, tables
 Existing = Callable[[str, set[str]], set[str]]
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-_URI = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:\S+$")
 _TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d+)?)?(Z|[+-]\d\d:?\d\d)?$")
 _UUID = re.compile(r"^[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}$")
 _TRUE = {"true", "1", "yes"}
@@ -137,6 +137,8 @@ def _convert(spec: Field, value: Any, problem: Callable[..., None]) -> Any:
         return _INVALID
     if spec.format == "uuid":
         return str(uuid.UUID(value.strip()))
+    if spec.format == "uri":
+        return value.strip()
     return value
 
 
@@ -188,7 +190,7 @@ def _is_time(value: str) -> bool:
 _FORMATS: dict[str, Callable[[str], bool]] = {
     "uuid": lambda v: bool(_UUID.match(v)),
     "email": lambda v: bool(_EMAIL.match(v)),
-    "uri": lambda v: bool(_URI.match(v)),
+    "uri": links.is_safe,  # web addresses only: a javascript: or data: link would run on our pages
     "date": _is_date,
     "date-time": _is_datetime,
     "time": _is_time,
@@ -219,7 +221,7 @@ def _check_extent(record: dict[str, Any], problem: Callable[..., None]) -> None:
     if extent is None or kind != "geojson":
         return
     try:
-        shape = json.loads(extent)
+        shape = safejson.loads(extent)
     except ValueError:
         problem("placeholder_extent", "extent", severity=WARNING, value=extent)
         return

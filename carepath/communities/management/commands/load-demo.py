@@ -8,7 +8,7 @@ from django.db import transaction
 
 from carepath.accounts import services as account_services
 from carepath.communities import services
-from carepath.directory.services import import_hsds
+from carepath.communities.imports import import_hsds
 from carepath.pathways.services import publish_template
 
 DEMO_DIR = settings.BASE_DIR / "demo"

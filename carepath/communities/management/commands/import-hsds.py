@@ -3,9 +3,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from carepath.directory.services import import_hsds
-
-from ._progress import ProgressBar
+from carepath.communities.imports import import_hsds
+from carepath.directory.management.commands._progress import ProgressBar
 
 
 class Command(BaseCommand):

@@ -1,0 +1,43 @@
+"""JSON from outside (uploads, API bodies, posted answers) with a bound on nesting depth.
+
+Python's parser recurses: a few thousand ``[`` make it raise ``RecursionError``, and code that walks the result
+(a JSON Schema validator, say) recurses too. ``loads`` turns both into ``TooDeep``, a ``ValueError``, so callers
+that already handle broken JSON handle deep JSON the same way. No Django here: the HSDS reader uses it.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+DEFAULT_MAX_DEPTH = 32
+
+
+class TooDeep(ValueError):
+    def __init__(self, limit: int) -> None:
+        super().__init__(f"the JSON is nested more than {limit} levels deep")
+        self.limit = limit
+
+
+def loads(text: str | bytes, *, max_depth: int = DEFAULT_MAX_DEPTH) -> Any:
+    """``json.loads``, refusing documents nested deeper than ``max_depth`` objects and arrays."""
+    try:
+        document = json.loads(text)
+    except RecursionError:
+        raise TooDeep(max_depth) from None
+    if too_deep(document, max_depth):
+        raise TooDeep(max_depth)
+    return document
+
+
+def too_deep(value: Any, limit: int) -> bool:
+    """Whether ``value`` nests objects and arrays more than ``limit`` levels (walked without recursion)."""
+    stack: list[tuple[Any, int]] = [(value, 1)] if isinstance(value, dict | list) else []
+    while stack:
+        item, depth = stack.pop()
+        if depth > limit:
+            return True
+        for child in item.values() if isinstance(item, dict) else item:
+            if isinstance(child, dict | list):
+                stack.append((child, depth + 1))
+    return False
