@@ -48,6 +48,10 @@ class InventoryFilterForm(forms.Form):
         return list(self.cleaned_data.get("term") or []) if self.is_valid() else []
 
 
+class ElsewhereSearchForm(forms.Form):
+    q = forms.CharField(label=_("Search services other communities keep"), required=False, max_length=200)
+
+
 class ImportForm(forms.Form):
     file = forms.FileField(
         label=_("HSDS file"),

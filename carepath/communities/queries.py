@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import CharField, Count, Prefetch, Q, QuerySet, TextField
+from django.db.models import CharField, Count, F, Prefetch, Q, QuerySet, TextField
 from django.db.models.functions import Coalesce, Lower
 
 from carepath import i18n
@@ -81,3 +81,22 @@ def service_terms(service_ids: list[Any]) -> dict[str, list[tuple[str, str | Non
 def published_services(community: Community) -> QuerySet[Service]:
     """The services of the community's inventory that are published (any status)."""
     return Service.objects.filter(inventory_entries__community=community, inventory_entries__published=True)
+
+
+def listable_elsewhere(community: Community, q: str = "") -> QuerySet[InventoryEntry]:
+    """Services other communities keep and publish, that this community does not list yet: each once, as its
+    steward's inventory entry."""
+    services = Service.objects.exclude(steward_id=community.pk).exclude(
+        inventory_entries__community=community
+    )
+    if q:
+        services = services.search(q)
+    return (
+        InventoryEntry.objects.published()
+        .filter(community_id=F("service__steward_id"), service__in=services.values("id"))
+        .select_related("service", "service__organization", "community")
+        .order_by(
+            Lower(Coalesce(f"service__name_{i18n.language()}", "service__name_en", output_field=TextField())),
+            "service_id",
+        )
+    )

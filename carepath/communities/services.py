@@ -10,7 +10,9 @@ from django.utils import timezone
 
 from carepath import audit, versions
 from carepath.directory import bulk
+from carepath.directory import services as directory
 from carepath.directory.models import Service
+from carepath.directory.queries import parts_of
 
 from .models import Community, InventoryEntry, Place
 
@@ -163,3 +165,108 @@ def save_settings(*, community: Community, form: Any, places: Any, actor: Any) -
         places_changed=places.has_changed(),
     )
     return community
+
+
+class NotKept(Exception):
+    """A change to a service (or one of its places) that another community keeps."""
+
+    def __init__(self, steward: Any) -> None:
+        super().__init__(steward)
+        self.steward = steward
+
+
+@transaction.atomic
+def save_service(
+    *,
+    community: Community,
+    service_id: Any,
+    fields: dict[str, Any],
+    terms: list[tuple[str, str | None]],
+    languages: list[str],
+    phones: list[dict[str, Any]],
+    places: list[dict[str, Any]],
+    removed_places: list[Any],
+    entry: dict[str, Any],
+    actor: Any,
+) -> Service:
+    """Create a service in the community's inventory (``service_id`` None), or change one it keeps: its
+    details, terms, languages, phones and places, and how the community lists it (``entry``). All or nothing;
+    a service or place another community keeps is refused (``NotKept``)."""
+    listed = None
+    if service_id is not None:
+        listed = community.entries.select_related("service__steward").filter(service_id=service_id).first()
+        if listed is None:
+            raise InventoryEntry.DoesNotExist(service_id)
+    try:
+        saved = directory.save_service(
+            service_id=service_id,
+            steward=community,
+            fields=fields,
+            terms=terms,
+            languages=languages,
+            actor=actor,
+        )
+        directory.set_phones(service=saved, phones=phones, actor=actor)
+        directory.save_places(service=saved, places=places, removed=removed_places, actor=actor)
+    except directory.NotSteward as error:
+        raise NotKept(error.record.steward) from None
+    if listed is None:
+        add_to_inventory(community=community, service_ids=[saved.pk], actor=actor)
+    update_entry(entry=community.entries.get(service=saved), actor=actor, **entry)
+    return saved
+
+
+class NotListable(Exception):
+    """A service that cannot be listed here: its steward has not published it, or it is listed already."""
+
+
+@transaction.atomic
+def list_from_elsewhere(*, community: Community, service_id: Any, actor: Any) -> InventoryEntry:
+    """List in the community's inventory a service another community keeps and publishes; it stays theirs
+    (this community adds its own referral notes and contact)."""
+    service = Service.objects.filter(pk=service_id).exclude(steward_id=community.pk).first()
+    published = service is not None and (
+        InventoryEntry.objects.published().filter(community_id=service.steward_id, service=service).exists()
+    )
+    if not published or community.entries.filter(service_id=service_id).exists():
+        raise NotListable(service_id)
+    add_to_inventory(community=community, service_ids=[service_id], actor=actor)
+    return community.entries.get(service_id=service_id)
+
+
+@transaction.atomic
+def transfer_services(*, service_ids: list[Any], to: Community | None, actor: Any) -> int:
+    """Give services, with every record that is part of them, to another steward (a community, or the site
+    with None). Site administrators do this, e.g. when another community takes a service over. Logged under
+    the old and the new steward."""
+    records = parts_of("service", service_ids)
+    before = set(Service.objects.filter(pk__in=list(records["service"])).values_list("steward_id", flat=True))
+    moved = directory.set_steward(records=records, steward=to)
+    for steward_id in {*before, getattr(to, "pk", None)}:
+        audit.record(
+            actor=actor,
+            action="directory.transfer_stewardship",
+            community=Community.objects.filter(pk=steward_id).first() if steward_id else None,
+            target_type="directory.service",
+            target_id=str(service_ids[0])[:80] if len(service_ids) == 1 else f"{len(service_ids)} services",
+            services=[str(pk) for pk in service_ids],
+            to=to.slug if to else None,
+            records=moved,
+        )
+    return moved
+
+
+@transaction.atomic
+def hand_over_records(*, community: Community, to: Community | None, actor: Any) -> int:
+    """Give every directory record a community keeps to another steward (before it closes, say)."""
+    moved = directory.hand_over(from_steward=community, to_steward=to)
+    for steward in {community, to}:
+        audit.record(
+            actor=actor,
+            action="directory.hand_over",
+            community=steward,
+            target=community,
+            to=to.slug if to else None,
+            records=moved,
+        )
+    return moved

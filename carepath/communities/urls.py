@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.community_list, name="list"),
     path("<slug:slug>/", views.community_detail, name="detail"),
     path("<slug:slug>/services/add/", views.service_add, name="service-add"),
+    path("<slug:slug>/services/from-elsewhere/", views.list_from_elsewhere, name="list-elsewhere"),
     path("<slug:slug>/services/<uuid:service_id>/", views.service_detail, name="service"),
     path("<slug:slug>/services/<uuid:service_id>/edit/", views.service_edit, name="service-edit"),
     path("<slug:slug>/services/<uuid:service_id>/remove/", views.service_remove, name="service-remove"),

@@ -10,9 +10,8 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -22,9 +21,8 @@ from django.views.decorators.http import require_http_methods
 
 from carepath import uploads
 from carepath.accounts.permissions import can_change_inventory, can_see_unpublished
-from carepath.directory import services as directory_services
 from carepath.directory.exports import export_bytes
-from carepath.directory.forms import PhoneFormSet, PlaceFormSet, ServiceForm, place_initial
+from carepath.directory.forms import PhoneFormSet, PlaceFormSet, ServiceForm, phone_changes, place_initial
 from carepath.directory.models import (
     Language,
     Phone,
@@ -36,10 +34,10 @@ from carepath.directory.services import language_name
 from carepath.uploads import limited_upload
 
 from . import imports, services
-from .forms import CommunityForm, EntryForm, ImportForm, InventoryFilterForm
+from .forms import CommunityForm, ElsewhereSearchForm, EntryForm, ImportForm, InventoryFilterForm
 from .forms import PlaceFormSet as CommunityPlaceFormSet
 from .models import Community, InventoryEntry
-from .queries import communities_with_counts, inventory, service_terms
+from .queries import communities_with_counts, inventory, listable_elsewhere, service_terms
 
 PAGE_SIZE = 20
 
@@ -115,7 +113,11 @@ def community_detail(request: HttpRequest, community: Community) -> HttpResponse
 
 def _entry(request: HttpRequest, community: Community, service_id: Any) -> InventoryEntry:
     entries = InventoryEntry.objects.visible_to(request.user, community)
-    entry = entries.select_related("service", "service__organization").filter(service_id=service_id).first()
+    entry = (
+        entries.select_related("service", "service__organization", "service__steward")
+        .filter(service_id=service_id)
+        .first()
+    )
     if entry is None:
         raise Http404(_("This service is not in the community's inventory."))
     return entry
@@ -126,7 +128,7 @@ def service_detail(request: HttpRequest, community: Community, service_id: Any) 
     entry = _entry(request, community, service_id)
     service = (
         Service.objects.filter(pk=entry.service_id)
-        .select_related("organization")
+        .select_related("organization", "steward")
         .prefetch_related(
             Prefetch(
                 "service_at_locations",
@@ -164,11 +166,14 @@ def service_detail(request: HttpRequest, community: Community, service_id: Any) 
                 for item in service.languages.all()
             ],
             "can_edit": can_change_inventory(request.user, community),
+            "kept_here": service.steward_id == community.pk,
         },
     )
 
 
 def _edit(request: HttpRequest, community: Community, entry: InventoryEntry | None) -> HttpResponse:
+    if entry is not None and entry.service.steward_id != community.pk:
+        return _edit_listing(request, community, entry)
     service = entry.service if entry is not None else Service(status=Service.Status.ACTIVE)
     current_terms = service_terms([service.pk]).get(str(service.pk), []) if entry is not None else []
     current_languages = (
@@ -184,39 +189,33 @@ def _edit(request: HttpRequest, community: Community, entry: InventoryEntry | No
     )
     entry_form = EntryForm(data, instance=entry or InventoryEntry(community=community), prefix="entry")
     forms_ok = all([form.is_valid(), phones.is_valid(), places.is_valid(), entry_form.is_valid()])
+    refused = None
     if request.method == "POST" and forms_ok:
-        with transaction.atomic():
-            saved = directory_services.save_service(
-                service=form.save(commit=False),
-                actor=request.user,
+        try:
+            saved = services.save_service(
+                community=community,
+                service_id=entry.service_id if entry is not None else None,
+                fields={name: form.cleaned_data[name] for name in ServiceForm.Meta.fields},
                 terms=form.chosen_terms(),
                 languages=form.cleaned_data["languages"],
-                changed_fields=form.changed_data,
-            )
-            phones.instance = saved
-            phones.save()
-            directory_services.save_places(
-                service=saved,
+                phones=phone_changes(phones),
                 places=[
                     f.cleaned_data
                     for f in places.forms
                     if f.has_changed() or f.initial
                     if f.cleaned_data and not f.cleaned_data.get("DELETE")
                 ],
-                removed=[f.cleaned_data.get("location_id") for f in places.deleted_forms if f.cleaned_data],
+                removed_places=[
+                    f.cleaned_data.get("location_id") for f in places.deleted_forms if f.cleaned_data
+                ],
+                entry={name: entry_form.cleaned_data[name] for name in EntryForm.Meta.fields},
                 actor=request.user,
             )
-            if entry is None:
-                services.add_to_inventory(community=community, service_ids=[saved.pk], actor=request.user)
-            services.update_entry(
-                entry=community.entries.get(
-                    service=saved
-                ),  # as stored: the form has changed its instance already
-                actor=request.user,
-                **{name: entry_form.cleaned_data[name] for name in EntryForm.Meta.fields},
-            )
-        messages.success(request, _("The service was saved."))
-        return redirect("communities:service", slug=community.slug, service_id=saved.pk)
+        except services.NotKept as error:
+            refused = error
+        else:
+            messages.success(request, _("The service was saved."))
+            return redirect("communities:service", slug=community.slug, service_id=saved.pk)
     return render(
         request,
         "communities/service_form.html",
@@ -227,7 +226,28 @@ def _edit(request: HttpRequest, community: Community, entry: InventoryEntry | No
             "places": places,
             "entry_form": entry_form,
             "entry": entry,
+            "refused": refused,
         },
+        status=409 if refused else 400 if request.method == "POST" else 200,
+    )
+
+
+def _edit_listing(request: HttpRequest, community: Community, entry: InventoryEntry) -> HttpResponse:
+    """A service another community keeps: this community changes only how it lists it."""
+    form = EntryForm(request.POST or None, instance=entry, prefix="entry")
+    if request.method == "POST" and form.is_valid():
+        services.update_entry(
+            entry=community.entries.get(pk=entry.pk),
+            actor=request.user,
+            **{name: form.cleaned_data[name] for name in EntryForm.Meta.fields},
+        )
+        messages.success(request, _("The service was saved."))
+        return redirect("communities:service", slug=community.slug, service_id=entry.service_id)
+    return render(
+        request,
+        "communities/listing_form.html",
+        {"community": community, "entry_form": form, "entry": entry, "steward": entry.service.steward},
+        status=400 if request.method == "POST" else 200,
     )
 
 
@@ -241,6 +261,32 @@ def service_edit(request: HttpRequest, community: Community, service_id: Any) ->
 @require_http_methods(["GET", "POST"])
 def service_add(request: HttpRequest, community: Community) -> HttpResponse:
     return _edit(request, community, None)
+
+
+@community_permission("communities.change_inventory")
+@require_http_methods(["GET", "POST"])
+def list_from_elsewhere(request: HttpRequest, community: Community) -> HttpResponse:
+    """Find a service another community keeps and publishes, and list it here with local notes."""
+    if request.method == "POST":
+        try:
+            entry = services.list_from_elsewhere(
+                community=community, service_id=request.POST.get("service"), actor=request.user
+            )
+        except (services.NotListable, ValidationError):
+            messages.error(request, _("This service cannot be listed here: choose one from the list."))
+            return redirect("communities:list-elsewhere", slug=community.slug)
+        messages.success(
+            request,
+            _("%(name)s is now in your inventory. Add how to refer to it locally.")
+            % {"name": entry.service.name},
+        )
+        return redirect("communities:service-edit", slug=community.slug, service_id=entry.service_id)
+    form = ElsewhereSearchForm(request.GET or None)
+    words = form.cleaned_data["q"] if form.is_valid() else ""
+    page = Paginator(listable_elsewhere(community, words), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request, "communities/list_elsewhere.html", {"community": community, "form": form, "page": page}
+    )
 
 
 @community_permission("communities.change_inventory")

@@ -1,6 +1,11 @@
-"""Every HSDS table in the Django admin; translated models show their English and French fields."""
+"""Every HSDS table in the Django admin, to read: writes go through imports and the service forms, which check
+who keeps a record and log every change (README, "Shared records"). Translated models show both languages.
+Handing records to another steward is an action of ``carepath.communities.admin``."""
+
+from typing import Any
 
 from django.contrib import admin
+from django.http import HttpRequest
 from modeltranslation.admin import TranslationAdmin
 
 from . import models
@@ -15,10 +20,10 @@ SEARCH = {
     models.Attribute: ("link_id", "value"),
 }
 LISTS = {
-    models.Service: ("name", "organization", "status", "last_modified"),
-    models.Organization: ("name", "email", "website"),
+    models.Service: ("name", "organization", "status", "steward", "last_modified"),
+    models.Organization: ("name", "email", "website", "steward"),
     models.TaxonomyTerm: ("code", "name", "taxonomy"),
-    models.Location: ("name", "latitude", "longitude"),
+    models.Location: ("name", "latitude", "longitude", "steward"),
     models.Attribute: ("link_entity", "link_id", "taxonomy_term", "value"),
 }
 RAW_IDS = (
@@ -36,13 +41,31 @@ RAW_IDS = (
     "unit",
 )
 
+
+class ReadOnly:
+    """An admin that shows records and changes none."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+ADMINS: dict[type[models.HSDSModel], type[admin.ModelAdmin[Any]]] = {}
 for model in models.HSDS_MODELS.values():
     base = TranslationAdmin if model in TRANSLATED else admin.ModelAdmin
     raw = tuple(name for name in RAW_IDS if any(f.name == name for f in model._meta.get_fields()))
+    listed = LISTS.get(model, ("__str__",))
     options = {
         "search_fields": SEARCH.get(model, ("id",)),
-        "list_display": LISTS.get(model, ("__str__",)),
+        "list_display": listed,
+        "list_filter": ("steward",) if "steward" in listed else (),
         "raw_id_fields": raw,
-        "list_select_related": tuple(n for n in raw if n in LISTS.get(model, ())),
+        "list_select_related": tuple(n for n in (*raw, "steward") if n in listed),
     }
-    admin.site.register(model, type(f"{model.__name__}Admin", (base,), options))
+    ADMINS[model] = type(f"{model.__name__}Admin", (ReadOnly, base), options)
+    admin.site.register(model, ADMINS[model])

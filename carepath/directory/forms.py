@@ -191,6 +191,24 @@ PhoneFormSet = forms.inlineformset_factory(
 )
 
 
+def phone_changes(formset: Any) -> list[dict[str, Any]]:
+    """A valid phone formset's changes as data for ``directory.services.set_phones`` (ids are the service's
+    own phones: the formset only accepts those)."""
+    changes = []
+    for form in formset.forms:
+        if not form.has_changed() or not form.cleaned_data:
+            continue
+        phone = form.cleaned_data.get("id")
+        changes.append(
+            {
+                "id": phone.pk if phone is not None else None,
+                "delete": bool(form.cleaned_data.get("DELETE")),
+                **{name: form.cleaned_data.get(name) for name in PhoneForm.Meta.fields},
+            }
+        )
+    return changes
+
+
 class PlaceForm(forms.Form):
     """Where the service is offered: a location with its street address and map position."""
 

@@ -8,11 +8,14 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
+from django.db.models import Q
+
 from carepath.geo import parse_area
 
 from . import vocabulary
-from .hsds.spec import tables
+from .hsds.spec import OWNERS, POLYMORPHIC_OWNERS, REFERENCES, tables
 from .models import (
+    HSDS_MODELS,
     Accessibility,
     Address,
     Attribute,
@@ -237,3 +240,33 @@ def service_facts(services: Any) -> list[ServiceFacts]:
             )
         )
     return facts
+
+
+def parts_of(table: str, ids: Iterable[Any]) -> dict[str, set[Any]]:
+    """The records and every record that is part of them (``spec.OWNERS``): a service with its phones, its
+    services at locations and their schedules, its attributes... Locations and organizations a service only
+    names are not parts of it."""
+    found: dict[str, set[Any]] = {table: set(ids)}
+    frontier = {table: set(found[table])}
+    while frontier:
+        reached: dict[str, set[Any]] = {}
+        for part, fields in OWNERS.items():
+            query = Q()
+            for name in fields:
+                targets = frontier.get(REFERENCES[part][name])
+                if targets:
+                    query |= Q(**{f"{name}__in": list(targets)})
+            if query:
+                reached[part] = set(HSDS_MODELS[part].objects.filter(query).values_list("pk", flat=True))
+        for part, (entity, link) in POLYMORPHIC_OWNERS.items():
+            query = Q()
+            for target, targets in frontier.items():
+                query |= Q(**{entity: target, f"{link}__in": list(targets)})
+            reached[part] = set(HSDS_MODELS[part].objects.filter(query).values_list("pk", flat=True))
+        frontier = {}
+        for part, pks in reached.items():
+            new = pks - found.get(part, set())
+            if new:
+                found.setdefault(part, set()).update(new)
+                frontier[part] = new
+    return found

@@ -18,7 +18,7 @@ from . import bulk, vocabulary
 from .hsds import reader, validate
 from .hsds.problems import Problem
 from .hsds.spec import WRITE_ORDER
-from .models import HSDS_MODELS, Address, Attribute, Language, Location, Service, ServiceAtLocation
+from .models import HSDS_MODELS, Address, Attribute, Language, Location, Phone, Service, ServiceAtLocation
 
 BATCH = 2000
 Progress = Callable[[str, int, int], None]  # stage, done, total
@@ -148,19 +148,44 @@ class _Counter:
 
 
 # --- Editing one service ---------------------------------------------------------------------------------
+# A community edits the services it keeps (their steward, an object the directory only stores: see
+# models.py); a record another steward keeps is never changed here (``NotSteward``).
+
+
+class NotSteward(Exception):
+    """A write to a record that another steward keeps."""
+
+    def __init__(self, record: Any) -> None:
+        super().__init__(f"{record._meta.label_lower} {record.pk}")
+        self.record = record
+
+
+def _keeps(record: Any, steward: Any) -> bool:
+    return bool(record.steward_id == getattr(steward, "pk", None))
 
 
 @transaction.atomic
 def save_service(
     *,
-    service: Service,
-    actor: Any,
+    service_id: Any,
+    steward: Any,
+    fields: dict[str, Any],
     terms: list[tuple[str, str | None]],
     languages: list[str],
-    changed_fields: Iterable[str] = (),
+    actor: Any,
 ) -> Service:
-    """Save a service edited through a form, with its carepath terms and languages; stamps last_modified."""
+    """Create (``service_id`` None) or change a service ``steward`` keeps, with its carepath terms and
+    languages; stamps last_modified."""
+    if service_id is None:
+        service = Service(steward=steward)
+    else:
+        service = Service.objects.select_for_update().get(pk=service_id)
+        if not _keeps(service, steward):
+            raise NotSteward(service)
     creating = service._state.adding
+    changed = sorted(name for name, value in fields.items() if getattr(service, name) != value)
+    for name, value in fields.items():
+        setattr(service, name, value)
     service.last_modified = timezone.now()
     service.save()
     set_terms(service=service, terms=terms)
@@ -169,38 +194,114 @@ def save_service(
         actor=actor,
         action="directory.create_service" if creating else "directory.update_service",
         target=service,
-        fields=sorted(changed_fields),
+        community=steward,
+        fields=changed,
         terms=[code for code, _ in terms],
         languages=languages,
     )
     return service
 
 
+PHONE_FIELDS = ("number", "extension", "description_en", "description_fr")
+
+
+@transaction.atomic
+def set_phones(*, service: Service, phones: list[dict[str, Any]], actor: Any) -> None:
+    """Add, change and remove the service's own phones: ``{"id": None or a phone of this service,
+    "delete": bool, "number": ..., "extension": ..., "description_en": ..., "description_fr": ...}``."""
+    own = {phone.pk: phone for phone in Phone.objects.filter(service=service)}
+    added = changed = removed = 0
+    for item in phones:
+        phone = own.get(item.get("id")) if item.get("id") else None
+        if item.get("delete"):
+            if phone is not None:
+                phone.delete()
+                removed += 1
+            continue
+        if phone is None:
+            phone = Phone(service=service, steward_id=service.steward_id)
+            added += 1
+        elif all(getattr(phone, name) == item.get(name) for name in PHONE_FIELDS):
+            continue
+        else:
+            changed += 1
+        for name in PHONE_FIELDS:
+            setattr(phone, name, item.get(name))
+        phone.save()
+    if added or changed or removed:
+        audit.record(
+            actor=actor,
+            action="directory.set_phones",
+            target=service,
+            community=service.steward,
+            added=added,
+            changed=changed,
+            removed=removed,
+        )
+
+
+PLACE_FIELDS = ("address_1", "city", "state_province", "postal_code", "country")
+
+
 @transaction.atomic
 def save_places(*, service: Service, places: list[dict[str, Any]], removed: list[Any], actor: Any) -> None:
     """Make the service offered at these places (a location with one physical address each).
 
-    A location shared with other services is updated in place; removing a place only unlinks it.
+    A place the service is already offered at is changed in place when the service's steward keeps it; a place
+    another steward keeps can be unlinked but not changed (``NotSteward``). A ``location_id`` that is not one
+    of the service's places is ignored: the place is added as a new one.
     """
+    current = {
+        sal.location_id: sal.location
+        for sal in service.service_at_locations.select_related("location")
+        if sal.location is not None
+    }
+    steward = service.steward
     kept = []
     for place in places:
-        location = Location.objects.filter(pk=place.get("location_id")).first() or Location(
-            organization_id=service.organization_id, location_type=Location.Type.PHYSICAL
-        )
-        location.name_en, location.name_fr = place["name_en"], place.get("name_fr") or None
-        location.latitude, location.longitude = place.get("latitude"), place.get("longitude")
+        location = current.get(place.get("location_id"))
+        if location is None:
+            location = Location(
+                organization_id=service.organization_id,
+                location_type=Location.Type.PHYSICAL,
+                steward=steward,
+            )
+        address = location.addresses.first() if location.pk else None
+        wanted = {
+            "name_en": place["name_en"],
+            "name_fr": place.get("name_fr") or None,
+            "latitude": place.get("latitude"),
+            "longitude": place.get("longitude"),
+        }
+        if location.pk and not _keeps(location, steward):
+            same = all(getattr(location, k) == v for k, v in wanted.items()) and all(
+                address is not None and getattr(address, k) == place[k] for k in PLACE_FIELDS
+            )
+            if not same:
+                raise NotSteward(location)
+            kept.append(location.pk)
+            continue
+        for key, value in wanted.items():
+            setattr(location, key, value)
         location.save()
-        address = location.addresses.first() or Address(location=location, address_type=Address.Type.PHYSICAL)
-        for key in ("address_1", "city", "state_province", "postal_code", "country"):
+        address = address or Address(location=location, address_type=Address.Type.PHYSICAL, steward=steward)
+        for key in PLACE_FIELDS:
             setattr(address, key, place[key])
         address.save()
-        ServiceAtLocation.objects.get_or_create(service=service, location=location)
+        ServiceAtLocation.objects.get_or_create(
+            service=service, location=location, defaults={"steward": steward}
+        )
         kept.append(location.pk)
     ServiceAtLocation.objects.filter(service=service, location_id__in=removed).exclude(
         location_id__in=kept
     ).delete()
     audit.record(
-        actor=actor, action="directory.save_places", target=service, places=len(kept), removed=len(removed)
+        actor=actor,
+        action="directory.save_places",
+        target=service,
+        community=steward,
+        places=len(kept),
+        removed=len(removed),
     )
 
 
@@ -224,6 +325,7 @@ def set_terms(*, service: Service, terms: list[tuple[str, str | None]]) -> None:
                 link_entity="service",
                 taxonomy_term_id=term_id,
                 value=value,
+                steward_id=service.steward_id,
             )
             for term_id, value in wanted.items()
             if term_id not in current
@@ -238,7 +340,9 @@ def set_languages(*, service: Service, codes: list[str]) -> None:
             language.delete()
     Language.objects.bulk_create(
         [
-            Language(service=service, code=code, name=language_name(code, "en"))
+            Language(
+                service=service, code=code, name=language_name(code, "en"), steward_id=service.steward_id
+            )
             for code in codes
             if code not in current
         ]
@@ -268,6 +372,29 @@ def language_name(code: str, in_language: str | None = None) -> str:
             return code
         # French writes language names in lower case inside a sentence.
         return name.lower() if (translation.get_language() or "").startswith("fr") else name
+
+
+def set_steward(*, records: dict[str, set[Any]], steward: Any) -> int:
+    """Give ``records`` (table -> ids) to ``steward`` (None: the site); how many changed hands."""
+    moved = 0
+    for table, ids in records.items():
+        pks = list(ids)
+        for start in range(0, len(pks), BATCH):
+            moved += (
+                HSDS_MODELS[table].objects.filter(pk__in=pks[start : start + BATCH]).update(steward=steward)
+            )
+    versions.bump()
+    return moved
+
+
+def hand_over(*, from_steward: Any, to_steward: Any) -> int:
+    """Give every record ``from_steward`` keeps to ``to_steward`` (None: the site)."""
+    moved = sum(
+        model.objects.filter(steward=from_steward).update(steward=to_steward)
+        for model in HSDS_MODELS.values()
+    )
+    versions.bump()
+    return moved
 
 
 def touch_services(service_ids: Iterable[Any]) -> None:

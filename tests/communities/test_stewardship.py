@@ -159,3 +159,175 @@ def test_who_may_change_a_shared_record_the_vocabulary_is_the_sites(import_file,
     )
     assert [p.code for p in result.errors] == ["stewarded_by_site"]
     assert Taxonomy.objects.get(pk=TAXONOMY_ID).description != "Renamed by a community"
+
+
+# --- Forms: a community changes only what it keeps ---------------------------------------------------
+
+
+def place_form(**fields) -> dict:
+    from tests.communities.test_views import service_form
+
+    return service_form(
+        **{
+            "places-TOTAL_FORMS": "1",
+            "places-INITIAL_FORMS": "0",
+            "places-0-name_en": "Our office",
+            "places-0-address_1": "9 Hostile Road",
+            "places-0-city": "Elsewhere",
+            "places-0-state_province": "ON",
+            "places-0-postal_code": "P0H 1A0",
+            "places-0-country": "CA",
+            **fields,
+        }
+    )
+
+
+def test_who_may_change_a_shared_record_a_listing_form_changes_only_the_listing(client, demo, outsider):
+    from carepath.communities.services import list_from_elsewhere
+
+    hillcrest = outsider.memberships.get().community
+    list_from_elsewhere(community=hillcrest, service_id=CRISIS_LINE, actor=outsider)
+    assert client.login(username=outsider.username, password=PASSWORD)
+    url = f"/en/communities/hillcrest/services/{CRISIS_LINE}/edit/"
+    page = client.get(url)
+    assert page.templates[0].name == "communities/listing_form.html"
+    assert "This service is kept by North Shore Early Years Table" in page.content.decode()
+    response = client.post(
+        url,
+        {
+            "service-name_en": "Hijacked",
+            "service-url": "javascript:alert(1)",
+            "entry-published": "on",
+            "entry-referral_notes_en": "Call our hub first.",
+            "entry-local_contact": "Hillcrest hub",
+        },
+    )
+    assert response.status_code == 302
+    crisis = Service.objects.get(pk=CRISIS_LINE)
+    assert (crisis.name, crisis.url) == (
+        "24/7 Family Crisis Line (phone, text and video)",
+        "https://example.org/family-crisis-line",
+    )
+    assert hillcrest.entries.get(service_id=CRISIS_LINE).referral_notes_en == "Call our hub first."
+
+
+def test_who_may_change_a_shared_record_list_another_communitys_published_service(intruder, demo):
+    page = intruder.get("/en/communities/hillcrest/services/from-elsewhere/?q=crisis")
+    assert page.status_code == 200
+    listed = [entry.service_id for entry in page.context["page"]]
+    assert str(CRISIS_LINE) in [str(pk) for pk in listed]
+    response = intruder.post("/en/communities/hillcrest/services/from-elsewhere/", {"service": CRISIS_LINE})
+    assert response.status_code == 302
+    assert response["Location"] == f"/en/communities/hillcrest/services/{CRISIS_LINE}/edit/"
+    assert InventoryEntry.objects.filter(community__slug="hillcrest", service_id=CRISIS_LINE).exists()
+    again = intruder.get("/en/communities/hillcrest/services/from-elsewhere/?q=crisis")
+    assert str(CRISIS_LINE) not in [str(entry.service_id) for entry in again.context["page"]]
+
+
+@pytest.mark.parametrize("service_id", [CRISIS_LINE, "not-a-uuid", "00000000-0000-0000-0000-000000000000"])
+def test_who_may_change_a_shared_record_only_published_services_can_be_listed(intruder, demo, service_id):
+    InventoryEntry.objects.filter(community=demo, service_id=CRISIS_LINE).update(published=False)
+    response = intruder.post("/en/communities/hillcrest/services/from-elsewhere/", {"service": service_id})
+    assert response.status_code == 302
+    assert response["Location"] == "/en/communities/hillcrest/services/from-elsewhere/"
+    assert not InventoryEntry.objects.filter(community__slug="hillcrest").exists()
+
+
+def test_who_may_change_a_shared_record_a_form_cannot_reach_another_communitys_place(
+    client, demo, community, facilitator, import_file
+):
+    from carepath.directory.models import Address, Location
+
+    import_file([service("speech")])
+    theirs = Location.objects.filter(steward=demo).first()
+    before = (theirs.name, list(Address.objects.filter(location=theirs).values_list("address_1", flat=True)))
+    assert client.login(username=facilitator.username, password=PASSWORD)
+    response = client.post(
+        f"/en/communities/lakeside/services/{uid('service:speech')}/edit/",
+        place_form(**{"places-0-location_id": str(theirs.pk)}),
+    )
+    assert response.status_code == 302
+    theirs.refresh_from_db()
+    assert (
+        theirs.name,
+        list(Address.objects.filter(location=theirs).values_list("address_1", flat=True)),
+    ) == before
+    ours = Location.objects.get(name_en="Our office")
+    assert ours.steward == community
+
+
+def test_who_may_change_a_shared_record_a_shared_place_is_changed_only_by_its_steward(
+    client, demo, community, facilitator, import_file
+):
+    """Lakeside offers its service at a place North Shore keeps: it may list it, not rewrite it."""
+    from carepath.directory.models import Location
+
+    theirs = Location.objects.filter(steward=demo).first()
+    record = service("speech")
+    record["service_at_locations"] = [{"id": uid("sal:shared"), "location_id": str(theirs.pk)}]
+    assert import_file([record]).ok
+    assert client.login(username=facilitator.username, password=PASSWORD)
+    response = client.post(
+        f"/en/communities/lakeside/services/{uid('service:speech')}/edit/",
+        place_form(**{"places-INITIAL_FORMS": "1", "places-0-location_id": str(theirs.pk)}),
+    )
+    assert response.status_code == 409
+    assert "a place of this service is kept by North Shore Early Years Table" in response.content.decode()
+    assert Service.objects.get(pk=uid("service:speech")).name == "Service speech"  # nothing saved
+    assert Location.objects.get(pk=theirs.pk).name == theirs.name
+
+
+def test_who_may_change_a_shared_record_form_edits_are_logged_under_the_steward(
+    client, community, facilitator, import_file
+):
+    from tests.communities.test_views import service_form
+
+    import_file([service("speech")])
+    assert client.login(username=facilitator.username, password=PASSWORD)
+    response = client.post(f"/en/communities/lakeside/services/{uid('service:speech')}/edit/", service_form())
+    assert response.status_code == 302
+    entry = AuditEntry.objects.get(action="directory.update_service")
+    assert entry.community == community
+
+
+# --- Site administrators hand records over ---------------------------------------------------------------
+
+
+def test_who_may_change_a_shared_record_admin_hands_a_service_with_its_parts_to_another_steward(
+    client, demo, other_community, admin_user
+):
+    assert client.login(username=admin_user.username, password=PASSWORD)
+    changelist = "/en/admin/directory/service/"
+    form = client.post(changelist, {"action": "transfer", "_selected_action": [CRISIS_LINE]})
+    assert form.status_code == 200
+    assert "Hand services to another steward" in form.content.decode()
+    done = client.post(
+        changelist,
+        {
+            "action": "transfer",
+            "_selected_action": [CRISIS_LINE],
+            "apply": "1",
+            "steward": other_community.pk,
+        },
+    )
+    assert done.status_code == 302
+    assert Service.objects.get(pk=CRISIS_LINE).steward == other_community
+    assert set(Phone.objects.filter(service_id=CRISIS_LINE).values_list("steward__slug", flat=True)) == {
+        "hillcrest"
+    }
+    logged = AuditEntry.objects.filter(action="directory.transfer_stewardship")
+    assert {e.community.slug for e in logged} == {"north-shore", "hillcrest"}
+
+
+def test_who_may_change_a_shared_record_admin_cannot_edit_directory_records_directly(
+    client, demo, admin_user
+):
+    assert client.login(username=admin_user.username, password=PASSWORD)
+    page = f"/en/admin/directory/phone/{CRISIS_PHONE}/change/"
+    assert client.get(page).status_code == 200  # to read
+    response = client.post(page, {"number": "900-555-0000"})
+    assert response.status_code == 403
+    assert Phone.objects.get(pk=CRISIS_PHONE).number == "705-555-0199"
+    assert (
+        client.post(f"/en/admin/directory/phone/{CRISIS_PHONE}/delete/", {"post": "yes"}).status_code == 403
+    )

@@ -218,7 +218,7 @@ def test_bad_service_form_is_refused_with_the_fields_named(client, inventory, fa
             }
         ),
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     errors = response.context["form"].errors
     assert set(errors) == {"maximum_age", "languages", "name_en"}
     assert Service.objects.get(pk=uid("service:speech")).maximum_age == 6
@@ -370,7 +370,7 @@ def test_half_a_map_position_is_refused(client, inventory, facilitator):
             }
         ),
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert response.context["places"].forms[0].non_field_errors() == [
         "Give both the latitude and the longitude, or neither."
     ]
