@@ -4,8 +4,11 @@ the form was opened is not overwritten; the form says who changed it and when, a
 from __future__ import annotations
 
 import datetime
+import threading
+import time
 
 import pytest
+from django.db import connection, transaction
 from django.test import Client
 from django.utils import timezone, translation
 
@@ -15,7 +18,7 @@ from carepath.models import AuditEntry
 from carepath.pathways import services
 from carepath.pathways.models import PathwayVersion, Step, Transition
 
-from .test_published_means_frozen import _draft, _step_form
+from .test_published_means_frozen import _draft, _step_form, _threads_database
 
 pytestmark = pytest.mark.django_db
 
@@ -237,3 +240,63 @@ def test_no_lost_updates_services_check_the_revision_under_the_lock(draft, fay):
         version_id=draft.pk, step_id=step.pk, data={"title_en": "Three"}, revision=None, actor=None
     )
     assert Step.objects.get(pk=step.pk).revision == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_no_lost_updates_two_saves_of_the_same_step_at_the_same_time_one_is_refused(
+    community, fay, colleague, tmp_path
+):
+    """Both read the step at revision 0; the second to write waits for the first, then sees revision 1."""
+    draft = _draft(community)
+    step = Step.objects.get(version=draft, key="assessment")
+    first_written = threading.Event()
+    outcome: dict = {}
+    with _threads_database(tmp_path) as attach:
+
+        def first() -> None:
+            attach()
+            try:
+                with transaction.atomic():
+                    services.save_step(
+                        version_id=draft.pk,
+                        step_id=step.pk,
+                        data={"title_en": "Fay's"},
+                        revision=0,
+                        actor=fay,
+                    )
+                    first_written.set()
+                    time.sleep(0.5)  # written, not committed yet: the second save arrives now
+            except Exception as error:
+                outcome["first"] = error
+                first_written.set()
+            finally:
+                connection.close()
+
+        def second() -> None:
+            attach()
+            try:
+                first_written.wait(10)
+                services.save_step(
+                    version_id=draft.pk,
+                    step_id=step.pk,
+                    data={"title_en": "Cy's"},
+                    revision=0,
+                    actor=colleague,
+                )
+            except StaleEditError as refused:
+                outcome["refused"] = refused
+            except Exception as error:
+                outcome["second"] = error
+            finally:
+                connection.close()
+
+        threads = [threading.Thread(target=first), threading.Thread(target=second)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(30)
+        attach()
+        assert set(outcome) == {"refused"}, outcome
+        assert (outcome["refused"].who, outcome["refused"].revision) == ("Fay Facilitator", 1)
+        saved = Step.objects.get(pk=step.pk)
+        assert (saved.title_en, saved.revision) == ("Fay's", 1)

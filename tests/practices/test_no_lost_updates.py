@@ -5,6 +5,8 @@ form was opened, say who changed it and when, and keep what was typed; the admin
 from __future__ import annotations
 
 import datetime
+import json
+from pathlib import Path
 
 import pytest
 from django.test import Client
@@ -115,6 +117,29 @@ def test_no_lost_updates_an_approval_of_content_that_changed_since_the_form_open
     response = _as(editor).post(url, {**posted, "revision": practice.revision + 1})
     assert response.status_code == 302
     assert Practice.objects.get(pk=practice.pk).approval_current
+
+
+def test_no_lost_updates_an_approval_of_a_case_study_replaced_since_the_form_opened_is_refused(editor):
+    from carepath.practices.models import CaseStudy
+    from carepath.practices.services import content
+
+    path = Path(content.__file__).resolve().parents[1] / "data" / "case_studies"
+    document = json.loads((path / "indigenous-primary-health-care-organizations.json").read_text())
+    case = content.save_case_study(actor=None, document=document)
+    url = f"/en/practices/case-studies/{case.slug}/approval/"
+    assert _as(editor).get(url).context["form"]["revision"].value() == case.revision == 0
+    other = type(editor).objects.create_user(username="ed2", first_name="Eddie", working_group_role="editor")
+    content.save_case_study(actor=other, document={**document, "summary": {"en": "New", "fr": "Nouveau"}})
+    _at_known_time("practices.save_case_study")
+    posted = {**approval_data(), "approved_on": "2026-11-02", "revision": 0}
+    response = _as(editor).post(url, posted)
+    assert response.status_code == 409
+    assert response.context["form"].non_field_errors() == [
+        f"Someone else changed this case study since you opened it: Eddie, 1 December 2026 at 14:27. {AGAIN}"
+    ]
+    assert not Approval.objects.exists()
+    assert _as(editor).post(url, {**posted, "revision": 1}).status_code == 302
+    assert CaseStudy.objects.get(pk=case.pk).approval_current
 
 
 def test_no_lost_updates_a_stale_save_of_the_working_group_page_is_refused(editor):
