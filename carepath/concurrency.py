@@ -31,7 +31,8 @@ Form::
     class ServiceForm(concurrency.RevisionFormMixin, forms.ModelForm): ...   # mixin first
     form = SettingsForm(request.POST or None, initial=..., revision=community.revision)  # plain Form
 
-Service (takes cleaned data and an id, never a form)::
+Service (takes cleaned data and an id, never a form; the messages are ``gettext_lazy`` at module level and
+take ``%(who)s`` and ``%(when)s``)::
 
     SERVICE_CHANGED = _("Someone else changed this service since you opened it: %(who)s, %(when)s.")
     SERVICE_REMOVED = _("Someone else removed this service since you opened it: %(who)s, %(when)s.")
@@ -58,9 +59,11 @@ View::
         else:
             return redirect(...)
 
-Templates render ``{{ form.revision }}`` (a hidden input) inside the ``<form>`` and the form's non-field errors
-(``includes/form_errors.html`` does). The audit entry must target the record itself (``target=service``)
-for the refusal to find who changed it.
+Templates render ``{{ form.revision }}`` (a hidden input) inside the ``<form>`` (a template that loops over the
+fields loops over ``form.visible_fields``) and the form's non-field errors (``includes/form_errors.html``
+does). ``cleaned_data`` never holds ``revision``. A form on a record that exists and posts no revision is
+invalid, asking the person to check and save again (and then carries the current one). The audit entry must
+target the record itself (``target=service``) for the refusal to find who changed it.
 """
 
 from __future__ import annotations
