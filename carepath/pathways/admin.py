@@ -1,16 +1,36 @@
+"""Pathways in the Django admin, read-only: a published version never changes, and drafts, reviews and
+comments change only through the editor and the review pages, whose services lock the version and write the
+audit log. The admin shows everything, for support and for checking the audit trail."""
+
+from typing import Any
+
 from django.contrib import admin
+from django.http import HttpRequest
 from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 
 from .models import Comment, Invitation, Pathway, PathwayVersion, Review, Step, Transition
 
 
+class ReadOnly:
+    """No adding, changing or deleting: the admin views the records (an admin or an inline)."""
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
 @admin.register(Pathway)
-class PathwayAdmin(admin.ModelAdmin):
+class PathwayAdmin(ReadOnly, admin.ModelAdmin):
     list_display = ("community", "source", "created_at")
     list_select_related = ("community",)
 
 
-class StepInline(TranslationTabularInline):
+class StepInline(ReadOnly, TranslationTabularInline):
     model = Step
     fields = ("position", "key", "stage", "kind", "entry", "title", "age_min", "age_max", "target_days")
     extra = 0
@@ -18,7 +38,7 @@ class StepInline(TranslationTabularInline):
 
 
 @admin.register(PathwayVersion)
-class PathwayVersionAdmin(TranslationAdmin):
+class PathwayVersionAdmin(ReadOnly, TranslationAdmin):
     list_display = ("title", "pathway", "number", "status", "published_at")
     list_filter = ("status",)
     list_select_related = ("pathway__community",)
@@ -26,14 +46,14 @@ class PathwayVersionAdmin(TranslationAdmin):
     raw_id_fields = ("based_on", "created_by", "published_by")
 
 
-class TransitionInline(TranslationTabularInline):
+class TransitionInline(ReadOnly, TranslationTabularInline):
     model = Transition
     fields = ("position", "to_key", "otherwise", "label", "criteria")
     extra = 0
 
 
 @admin.register(Step)
-class StepAdmin(TranslationAdmin):
+class StepAdmin(ReadOnly, TranslationAdmin):
     list_display = ("key", "version", "stage", "kind", "entry")
     list_filter = ("stage", "kind")
     list_select_related = ("version",)
@@ -41,15 +61,14 @@ class StepAdmin(TranslationAdmin):
     raw_id_fields = ("version",)
 
 
-class InvitationInline(admin.TabularInline):
+class InvitationInline(ReadOnly, admin.TabularInline):
     model = Invitation
     fields = ("name", "email", "role", "approved_at")
-    readonly_fields = ("approved_at",)
     extra = 0
 
 
 @admin.register(Review)
-class ReviewAdmin(admin.ModelAdmin):
+class ReviewAdmin(ReadOnly, admin.ModelAdmin):
     list_display = ("version", "opened_at", "deadline", "closed_at")
     list_select_related = ("version",)
     inlines = [InvitationInline]
@@ -57,7 +76,7 @@ class ReviewAdmin(admin.ModelAdmin):
 
 
 @admin.register(Comment)
-class CommentAdmin(admin.ModelAdmin):
+class CommentAdmin(ReadOnly, admin.ModelAdmin):
     list_display = ("author_name", "step_key", "review", "created_at", "resolved_at")
     list_select_related = ("review__version",)
     raw_id_fields = ("review", "invitation", "answered_by")

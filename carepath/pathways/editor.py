@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
+from django import forms
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -13,6 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from carepath.communities.models import Community
 from carepath.communities.views import community_permission
+from carepath.concurrency import RevisionForm, StaleEditError
 from carepath.directory import vocabulary
 
 from . import checks, describe, services
@@ -23,15 +27,40 @@ from .models import PathwayVersion, Step, Transition
 PERMISSION = "pathways.change_pathway"
 
 
-def _draft(community: Community, number: int) -> PathwayVersion:
+def _draft(community: Community, number: int, request: HttpRequest | None = None) -> PathwayVersion:
+    """The draft being edited. A save (``request`` a POST) gets the version whatever its state: the service
+    locks it and refuses if it is no longer a draft, and the view says so, keeping what the person typed."""
     version = get_object_or_404(
         PathwayVersion.objects.select_related("pathway__community"),
         pathway__community=community,
         number=number,
     )
-    if not version.editable:
+    if not version.editable and not (request is not None and request.method == "POST"):
         raise Http404(_("Only a draft can be changed; start a new draft from this version."))
     return version
+
+
+class _Opened(forms.Form):
+    """The id of the step a step form was opened on (its key, in the address, may change meanwhile)."""
+
+    step_id = forms.IntegerField(required=False, min_value=1)
+
+
+def _step_to_save(request: HttpRequest, version: PathwayVersion, key: str | None) -> tuple[Step, int | None]:
+    """The step a step form edits and its id (None for a new step). On a save, the step the form was opened on
+    counts, found by id: someone may have renamed it (the key in the address is then another's or nobody's) or
+    removed it (the service then says who and when)."""
+    if key is None:
+        return Step(version=version, stage="through-care", kind="coordinate"), None
+    step = Step.objects.filter(version=version, key=key).first()
+    opened = _Opened(request.POST) if request.method == "POST" else None
+    step_id = opened.cleaned_data["step_id"] if opened is not None and opened.is_valid() else None
+    if step_id is not None and (step is None or step.pk != step_id):
+        found = Step.objects.filter(version=version, pk=step_id).first()
+        return found or Step(version=version, key=key, stage="through-care", kind="coordinate"), step_id
+    if step is None:
+        raise Http404(_("This step is not in the draft."))
+    return step, step.pk
 
 
 def _language(request: HttpRequest) -> str:
@@ -78,13 +107,43 @@ def _steps_context(request: HttpRequest, community: Community, version: PathwayV
     return {"community": community, "version": version, "lanes": lanes}
 
 
-def _changed(request: HttpRequest, community: Community, version: PathwayVersion) -> HttpResponse:
-    """After a small edit: the steps again (htmx, with an event that refreshes the problems) or the page."""
+def _changed(
+    request: HttpRequest, community: Community, version: PathwayVersion, refusal: str = ""
+) -> HttpResponse:
+    """After a small edit: the steps again (htmx, with an event that refreshes the problems) or the page.
+    ``refusal`` says why the edit was not made; the steps show as they are now."""
     if request.htmx:
-        response = render(request, "pathways/_editor_steps.html", _steps_context(request, community, version))
+        context = {**_steps_context(request, community, version), "refusal": refusal}
+        response = render(request, "pathways/_editor_steps.html", context)
         response["HX-Trigger"] = "pathway-changed"
         return response
+    if refusal:
+        messages.error(request, refusal)
     return redirect("pathways:edit", slug=community.slug, number=version.number)
+
+
+def _not_a_draft(
+    request: HttpRequest, community: Community, version: PathwayVersion, why: str
+) -> HttpResponse:
+    """The version stopped being a draft while the person worked: say so on the version's page."""
+    messages.error(request, why)
+    target = reverse("pathways:version", kwargs={"slug": community.slug, "number": version.number})
+    if request.htmx:
+        response = HttpResponse(status=200)
+        response["HX-Redirect"] = target
+        return response
+    return redirect(target)
+
+
+def _again(error: StaleEditError) -> str:
+    return " ".join([error.reason, _("The draft below is as it is now; check it and try again.")])
+
+
+def _gone() -> str:
+    return _(
+        "This step was renamed or removed since the page was shown. The draft below is as it is now; "
+        "check it and try again."
+    )
 
 
 @community_permission(PERMISSION)
@@ -110,18 +169,32 @@ def problems(request: HttpRequest, community: Community, number: int) -> HttpRes
 def step_form(
     request: HttpRequest, community: Community, number: int, key: str | None = None
 ) -> HttpResponse:
-    version = _draft(community, number)
-    step = (
-        get_object_or_404(Step, version=version, key=key)
-        if key
-        else Step(version=version, stage="through-care", kind="coordinate")
-    )
+    version = _draft(community, number, request)
+    step, step_id = _step_to_save(request, version, key)
+    shown = copy.copy(step)  # the step as saved: the form writes what was posted into its instance
     keys = set(version.steps.values_list("key", flat=True))
     form = StepForm(request.POST or None, instance=step, keys=keys)
+    status = 400 if request.method == "POST" else 200
     if request.method == "POST" and form.is_valid():
-        saved = services.save_step(version=version, form=form, actor=request.user)
-        messages.success(request, _("The step was saved."))
-        return redirect("pathways:step", slug=community.slug, number=number, key=saved.key)
+        try:
+            saved = services.save_step(
+                version_id=version.pk,
+                step_id=step_id,
+                data=form.cleaned_data,
+                revision=form.revision,
+                actor=request.user,
+            )
+        except StaleEditError as error:
+            form.stale(error)
+            status = 409
+        except services.NotEditable as refused:
+            form.add_error(None, str(refused))
+            status = 409
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The step was saved."))
+            return redirect("pathways:step", slug=community.slug, number=number, key=saved.key)
     transitions = []
     if step.pk:
         language = _language(request)
@@ -143,32 +216,55 @@ def step_form(
         {
             "community": community,
             "version": version,
-            "step": step,
+            "step": shown,
             "form": form,
             "transitions": transitions,
             "findings": _findings(version),
         },
-        status=400 if request.method == "POST" else 200,
+        status=status,
     )
 
 
 @community_permission(PERMISSION)
 @require_POST
 def step_move(request: HttpRequest, community: Community, number: int, key: str) -> HttpResponse:
-    version = _draft(community, number)
-    step = get_object_or_404(Step, version=version, key=key)
-    services.move_step(
-        step=step, direction=-1 if request.POST.get("direction") == "up" else 1, actor=request.user
-    )
+    version = _draft(community, number, request)
+    step = Step.objects.filter(version=version, key=key).first()
+    if step is None:
+        return _changed(request, community, version, _gone())
+    try:
+        services.move_step(
+            version_id=version.pk,
+            step_id=step.pk,
+            direction=-1 if request.POST.get("direction") == "up" else 1,
+            actor=request.user,
+        )
+    except services.NotEditable as refused:
+        return _not_a_draft(request, community, version, str(refused))
+    except StaleEditError as error:
+        return _changed(request, community, version, _again(error))
     return _changed(request, community, version)
 
 
 @community_permission(PERMISSION)
 @require_POST
 def step_remove(request: HttpRequest, community: Community, number: int, key: str) -> HttpResponse:
-    version = _draft(community, number)
-    step = get_object_or_404(Step, version=version, key=key)
-    incoming = services.remove_step(step=step, actor=request.user)
+    version = _draft(community, number, request)
+    step = Step.objects.filter(version=version, key=key).first()
+    if step is None:
+        return _changed(request, community, version, _gone())
+    form = RevisionForm(request.POST, revision=step.revision)
+    try:
+        incoming = services.remove_step(
+            version_id=version.pk,
+            step_id=step.pk,
+            revision=form.revision if form.is_valid() else None,
+            actor=request.user,
+        )
+    except services.NotEditable as refused:
+        return _not_a_draft(request, community, version, str(refused))
+    except StaleEditError as error:
+        return _changed(request, community, version, _again(error))
     if not request.htmx:
         messages.success(
             request,
@@ -183,9 +279,18 @@ def step_remove(request: HttpRequest, community: Community, number: int, key: st
 def transition_form(
     request: HttpRequest, community: Community, number: int, key: str, pk: int | None = None
 ) -> HttpResponse:
-    version = _draft(community, number)
-    step = get_object_or_404(Step, version=version, key=key)
-    transition = get_object_or_404(Transition, step=step, pk=pk) if pk else None
+    version = _draft(community, number, request)
+    step = Step.objects.filter(version=version, key=key).first()
+    transition = None
+    if pk is not None:
+        # Found by id, whatever its step's key is now; on a save, one that went is refused by the service.
+        transition = Transition.objects.filter(step__version=version, pk=pk).select_related("step").first()
+        if transition is not None:
+            step = transition.step
+        elif request.method != "POST":
+            raise Http404(_("This transition is not in the draft."))
+    if step is None:
+        raise Http404(_("This step is not in the draft."))
     language = _language(request)
     choices = [
         (k, f"{(t_fr if language == 'fr' else t_en) or t_en} ({k})")
@@ -195,11 +300,30 @@ def transition_form(
         request.POST or None,
         steps=choices,
         initial=TransitionForm.initial_for(transition) if transition else None,
+        revision=transition.revision if transition else None,
     )
+    status = 400 if request.method == "POST" else 200
     if request.method == "POST" and form.is_valid():
-        services.save_transition(step=step, transition=transition, form=form, actor=request.user)
-        messages.success(request, _("The transition was saved."))
-        return redirect("pathways:step", slug=community.slug, number=number, key=key)
+        try:
+            services.save_transition(
+                version_id=version.pk,
+                step_id=step.pk,
+                transition_id=pk,
+                data=form.transition_data(),
+                revision=form.revision,
+                actor=request.user,
+            )
+        except StaleEditError as error:
+            form.stale(error)
+            status = 409
+        except services.NotEditable as refused:
+            form.add_error(None, str(refused))
+            status = 409
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The transition was saved."))
+            return redirect("pathways:step", slug=community.slug, number=number, key=step.key)
     return render(
         request,
         "pathways/transition_form.html",
@@ -210,7 +334,7 @@ def transition_form(
             "transition": transition,
             "form": form,
         },
-        status=400 if request.method == "POST" else 200,
+        status=status,
     )
 
 
@@ -219,8 +343,19 @@ def transition_form(
 def transition_remove(
     request: HttpRequest, community: Community, number: int, key: str, pk: int
 ) -> HttpResponse:
-    version = _draft(community, number)
-    transition = get_object_or_404(Transition, step__version=version, step__key=key, pk=pk)
-    services.remove_transition(transition=transition, actor=request.user)
-    messages.success(request, _("The transition was removed."))
+    version = _draft(community, number, request)
+    form = RevisionForm(request.POST)
+    try:
+        services.remove_transition(
+            version_id=version.pk,
+            transition_id=pk,
+            revision=form.revision if form.is_valid() else None,
+            actor=request.user,
+        )
+    except services.NotEditable as refused:
+        return _not_a_draft(request, community, version, str(refused))
+    except StaleEditError as error:
+        messages.error(request, _again(error))
+    else:
+        messages.success(request, _("The transition was removed."))
     return redirect(reverse("pathways:step", kwargs={"slug": community.slug, "number": number, "key": key}))

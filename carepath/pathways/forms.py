@@ -9,6 +9,7 @@ from django.core.validators import RegexValidator
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from carepath.concurrency import RevisionFormMixin
 from carepath.directory import vocabulary
 
 from .graph import MAX_MONTHS, SCREENING_TOOLS, URGENCIES, AgeRange, Criteria
@@ -31,7 +32,7 @@ def _checkboxes(label: Any, branch: str) -> forms.MultipleChoiceField:
     )
 
 
-class StepForm(forms.ModelForm):
+class StepForm(RevisionFormMixin, forms.ModelForm):
     key = forms.CharField(
         label=_("Key"),
         max_length=80,
@@ -102,7 +103,9 @@ class StepForm(forms.ModelForm):
 ANY_YES_NO = [("", _("Any")), ("yes", _("Yes")), ("no", _("No"))]
 
 
-class TransitionForm(forms.Form):
+class TransitionForm(RevisionFormMixin, forms.Form):
+    """A transition out of a step; a form on a transition that exists takes ``revision=transition.revision``."""
+
     to = forms.ChoiceField(label=_("Next step"))
     otherwise = forms.BooleanField(
         label=_("Otherwise: take this when no other transition applies"), required=False
@@ -189,6 +192,18 @@ class TransitionForm(forms.Form):
             in_care=flag.get(data.get("in_care") or ""),
             completing_care=flag.get(data.get("completing_care") or ""),
         )
+
+    def transition_data(self) -> dict[str, Any]:
+        """The cleaned transition as the service takes it (criteria as the pathway JSON writes them)."""
+        data = self.cleaned_data
+        otherwise = bool(data["otherwise"])
+        return {
+            "to_key": data["to"],
+            "otherwise": otherwise,
+            "criteria": {} if otherwise else self.criteria().to_dict(),
+            "label_en": data["label_en"],
+            "label_fr": data["label_fr"],
+        }
 
     @staticmethod
     def initial_for(transition: Any) -> dict[str, Any]:

@@ -8,6 +8,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from carepath.concurrency import revision_field
+
 
 class Pathway(models.Model):
     """A community's pathway; its content lives in versions. A published version never changes."""
@@ -118,6 +120,7 @@ class Step(models.Model):
     age_max = models.PositiveSmallIntegerField(_("to age (months)"), default=83)
     target_days = models.PositiveIntegerField(_("target days to service"), null=True, blank=True)
     links = models.JSONField(_("evidence and resources"), default=list, blank=True)
+    revision = revision_field()
 
     class Meta:
         verbose_name = _("step")
@@ -136,6 +139,7 @@ class Transition(models.Model):
     otherwise = models.BooleanField(_("otherwise"), default=False)
     label = models.CharField(_("label"), max_length=300, blank=True)
     criteria = models.JSONField(_("criteria"), default=dict, blank=True)
+    revision = revision_field()
 
     class Meta:
         verbose_name = _("transition")

@@ -2,21 +2,27 @@
 
 from __future__ import annotations
 
+import functools
 import secrets
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar, cast
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from carepath import audit
+from carepath import audit, concurrency
 from carepath.communities.models import Community
 from carepath.directory import vocabulary
 
 from . import checks, documents, graph
 from .models import Comment, Invitation, Pathway, PathwayVersion, Review, Step, Transition
+
+Write = TypeVar("Write", bound=Callable[..., Any])
 
 
 def _text(value: dict[str, str] | None, language: str) -> str:
@@ -112,6 +118,45 @@ def _write_steps(version: PathwayVersion, pathway: graph.Pathway) -> None:
         )
 
 
+class NotEditable(Exception):
+    """A write the version is not (or no longer) in the state for; the message says why."""
+
+
+def _lock(version_id: int, *states: str, refused: str | Promise) -> PathwayVersion:
+    """The version, locked until the transaction ends and read again; refused unless it is in ``states``."""
+    version = PathwayVersion.objects.select_for_update(of=("self",)).filter(pk=version_id).order_by().first()
+    if version is None or version.status not in states:
+        raise NotEditable(str(refused))
+    return version
+
+
+def _locking(
+    *states: str, refused: str | Promise, version_id: Callable[[dict[str, Any]], int]
+) -> Callable[[Write], Write]:
+    """Lock and read again the version a write concerns before the write runs, inside its transaction (put
+    it under ``@transaction.atomic``); refused unless the version is still in ``states``."""
+
+    def decorate(function: Write) -> Write:
+        @functools.wraps(function)
+        def locked(**kwargs: Any) -> Any:
+            _lock(version_id(kwargs), *states, refused=refused)
+            return function(**kwargs)
+
+        return cast(Write, locked)
+
+    return decorate
+
+
+SENT_ALREADY = gettext_lazy("Only a draft can be sent for review.")
+CLOSED = gettext_lazy("This review is closed.")
+
+
+def _touch(version: PathwayVersion, actor: Any, action: str, **data: Any) -> None:
+    audit.record(
+        actor=actor, action=f"pathways.{action}", target=version, community=version.pathway.community, **data
+    )
+
+
 def _next_number(pathway: Pathway) -> int:
     return (pathway.versions.aggregate(top=Max("number"))["top"] or 0) + 1
 
@@ -129,9 +174,13 @@ def import_document(
     if problems:
         raise ValidationError(problems)
     plan = graph.Pathway.from_dict(document)
-    pathway = community.pathways.first()
+    # Lock the pathway (or, for its first version, the community) so two imports get two numbers.
+    pathway = community.pathways.select_for_update().order_by("created_at").first()
     if pathway is None:
-        pathway = Pathway.objects.create(community=community, source=plan.source or "")
+        Community.objects.select_for_update().filter(pk=community.pk).order_by().first()
+        pathway = community.pathways.order_by("created_at").first() or Pathway.objects.create(
+            community=community, source=plan.source or ""
+        )
     version = PathwayVersion.objects.create(
         pathway=pathway,
         number=_next_number(pathway),
@@ -183,7 +232,10 @@ class AwaitingApproval(Exception):
 
 @transaction.atomic
 def publish(*, version: PathwayVersion, actor: Any) -> PathwayVersion:
-    """Publish a version: errors block it; the version published before is retired."""
+    """Publish a draft or a version in review: errors block it; the version published before is retired."""
+    draft, in_review = PathwayVersion.Status.DRAFT, PathwayVersion.Status.IN_REVIEW
+    _lock(version.pk, draft, in_review, refused=_("Only a draft or a version in review can be published."))
+    version.refresh_from_db()
     findings = [f for f in checks.check(to_graph(version), vocabulary.load()) if f.is_error]
     if findings:
         raise PublishBlocked(findings)
@@ -199,7 +251,9 @@ def publish(*, version: PathwayVersion, actor: Any) -> PathwayVersion:
         ]
         review.closed_at = timezone.now()
         review.save(update_fields=["closed_at"])
-    previous = version.pathway.versions.select_for_update().filter(status=PathwayVersion.Status.PUBLISHED)
+    previous = version.pathway.versions.select_for_update(of=("self",)).filter(
+        status=PathwayVersion.Status.PUBLISHED
+    )
     retired = [v.number for v in previous]
     previous.update(status=PathwayVersion.Status.RETIRED)
     version.status = PathwayVersion.Status.PUBLISHED
@@ -225,44 +279,101 @@ def publish_template(*, community: Community, actor: Any = None) -> PathwayVersi
 
 
 # --- Editing a draft ------------------------------------------------------------------------------------------
+# Every write to a version locks its row and reads it again first (``_lock``), so a write that was in flight
+# when the version was sent for review or published waits for that to finish, then sees it and is refused.
+
+STEP_FIELDS = (
+    "key",
+    "stage",
+    "kind",
+    "entry",
+    "title_en",
+    "title_fr",
+    "text_en",
+    "text_fr",
+    "age_min",
+    "age_max",
+    "target_days",
+    "service_types",
+    "tiers",
+    "concerns",
+    "sectors",
+)
+TRANSITION_FIELDS = ("to_key", "otherwise", "criteria", "label_en", "label_fr")
+NOT_A_DRAFT = gettext_lazy(
+    "This version is no longer a draft: it was sent for review or published while you were working. "
+    "Nothing was changed; start a new draft to make changes."
+)
+STEP_CHANGED = gettext_lazy("Someone else changed this step since you opened it: %(who)s, %(when)s.")
+STEP_REMOVED = gettext_lazy("Someone else removed this step since you opened it: %(who)s, %(when)s.")
+TRANSITION_CHANGED = gettext_lazy(
+    "Someone else changed this transition since you opened it: %(who)s, %(when)s."
+)
+TRANSITION_REMOVED = gettext_lazy(
+    "Someone else removed this transition since you opened it: %(who)s, %(when)s."
+)
 
 
-class NotEditable(Exception):
-    pass
+def _lock_draft(version_id: int) -> PathwayVersion:
+    return _lock(version_id, PathwayVersion.Status.DRAFT, refused=NOT_A_DRAFT)
 
 
-def _editable(version: PathwayVersion) -> None:
-    if not version.editable:
-        raise NotEditable(_("Only a draft can be changed; start a new draft from this version."))
+def _lock_step(version: PathwayVersion, step_id: int, revision: int | None) -> Step:
+    return concurrency.lock(
+        Step.objects.filter(version=version), step_id, revision, changed=STEP_CHANGED, removed=STEP_REMOVED
+    )
 
 
-def _touch(version: PathwayVersion, actor: Any, action: str, **data: Any) -> None:
+def _log(actor: Any, action: str, target: Step | Transition, version: PathwayVersion, **data: Any) -> None:
     audit.record(
-        actor=actor, action=f"pathways.{action}", target=version, community=version.pathway.community, **data
+        actor=actor,
+        action=f"pathways.{action}",
+        target=target,
+        community=version.pathway.community,
+        version=version.number,
+        **data,
     )
 
 
 @transaction.atomic
-def save_step(*, version: PathwayVersion, form: Any, actor: Any) -> Step:
-    """Save a step edited in the editor; a changed key is followed by the transitions that lead to it."""
-    _editable(version)
-    step = form.save(commit=False)
-    old_key = Step.objects.filter(pk=step.pk).values_list("key", flat=True).first() if step.pk else None
-    if step.pk is None:
-        step.version = version
-        step.position = (version.steps.aggregate(top=Max("position"))["top"] or 0) + 1
+def save_step(
+    *, version_id: int, step_id: int | None, data: dict[str, Any], revision: int | None, actor: Any
+) -> Step:
+    """Save a step of a draft from cleaned data (a new step when ``step_id`` is None), if nobody changed it
+    since ``revision`` was read; a changed key is followed by the transitions that lead to it."""
+    version = _lock_draft(version_id)
+    if step_id is None:
+        step = Step(version=version, position=(version.steps.aggregate(top=Max("position"))["top"] or 0) + 1)
+        old_key = None
+    else:
+        step = _lock_step(version, step_id, revision)
+        old_key = step.key
+    for name in STEP_FIELDS:
+        if name in data:
+            setattr(step, name, data[name])
+    if version.steps.filter(key=step.key).exclude(pk=step.pk).exists():
+        raise ValidationError({"key": _("Another step already has this key.")})
     step.save()
     if old_key and old_key != step.key:
         Transition.objects.filter(step__version=version, to_key=old_key).update(to_key=step.key)
-    _touch(version, actor, "save_step", step=step.key, renamed_from=old_key if old_key != step.key else None)
+    _log(
+        actor,
+        "save_step",
+        step,
+        version,
+        step=step.key,
+        renamed_from=old_key if old_key != step.key else None,
+        revision=step.revision if step_id is None else concurrency.bump(step),
+    )
     return step
 
 
 @transaction.atomic
-def move_step(*, step: Step, direction: int, actor: Any) -> None:
+def move_step(*, version_id: int, step_id: int, direction: int, actor: Any) -> None:
     """Move a step up (-1) or down (+1) within its stage."""
-    _editable(step.version)
-    siblings = list(step.version.steps.filter(stage=step.stage).order_by("position", "id"))
+    version = _lock_draft(version_id)
+    step = _lock_step(version, step_id, None)
+    siblings = list(version.steps.filter(stage=step.stage).order_by("position", "id"))
     index = siblings.index(step)
     other = index + direction
     if 0 <= other < len(siblings):
@@ -274,45 +385,80 @@ def move_step(*, step: Step, direction: int, actor: Any) -> None:
             if item.position != position:
                 item.position = position
                 item.save(update_fields=["position"])
-    _touch(step.version, actor, "move_step", step=step.key, direction=direction)
+    _log(actor, "move_step", step, version, step=step.key, direction=direction)
 
 
 @transaction.atomic
-def remove_step(*, step: Step, actor: Any) -> int:
-    """Remove a step and the transitions that led to it; returns how many such transitions went."""
-    version = step.version
-    _editable(version)
+def remove_step(*, version_id: int, step_id: int, revision: int | None, actor: Any) -> int:
+    """Remove a step and the transitions that led to it, if nobody changed it since ``revision`` was read;
+    returns how many such transitions went."""
+    version = _lock_draft(version_id)
+    step = _lock_step(version, step_id, revision)
     incoming, _ = (
         Transition.objects.filter(step__version=version, to_key=step.key).exclude(step=step).delete()
     )
-    key = step.key
+    _log(actor, "remove_step", step, version, step=step.key, incoming=incoming)
     step.delete()
-    _touch(version, actor, "remove_step", step=key, incoming=incoming)
     return int(incoming)
 
 
 @transaction.atomic
-def save_transition(*, step: Step, transition: Transition | None, form: Any, actor: Any) -> Transition:
-    _editable(step.version)
-    if transition is None:
+def save_transition(
+    *,
+    version_id: int,
+    step_id: int,
+    transition_id: int | None,
+    data: dict[str, Any],
+    revision: int | None,
+    actor: Any,
+) -> Transition:
+    """Save a transition out of a step of a draft from cleaned data (``to_key``, ``otherwise``, ``criteria``
+    as the pathway JSON writes them, ``label_en``, ``label_fr``), if nobody changed it since ``revision``."""
+    version = _lock_draft(version_id)
+    step = _lock_step(version, step_id, None)
+    if transition_id is None:
         transition = Transition(
             step=step, position=(step.transitions.aggregate(top=Max("position"))["top"] or 0) + 1
         )
-    data = form.cleaned_data
-    transition.to_key = data["to"]
-    transition.otherwise = bool(data["otherwise"])
-    transition.criteria = {} if transition.otherwise else form.criteria().to_dict()
-    transition.label_en, transition.label_fr = data["label_en"], data["label_fr"]
+    else:
+        transition = concurrency.lock(
+            Transition.objects.filter(step=step),
+            transition_id,
+            revision,
+            changed=TRANSITION_CHANGED,
+            removed=TRANSITION_REMOVED,
+        )
+    for name in TRANSITION_FIELDS:
+        if name in data:
+            setattr(transition, name, data[name])
+    if transition.otherwise:
+        transition.criteria = {}
+    if not version.steps.filter(key=transition.to_key).exists():
+        raise ValidationError({"to": _("This step is no longer in the draft; choose another.")})
     transition.save()
-    _touch(step.version, actor, "save_transition", step=step.key, to=transition.to_key)
+    _log(
+        actor,
+        "save_transition",
+        transition,
+        version,
+        step=step.key,
+        to=transition.to_key,
+        revision=transition.revision if transition_id is None else concurrency.bump(transition),
+    )
     return transition
 
 
 @transaction.atomic
-def remove_transition(*, transition: Transition, actor: Any) -> None:
-    version = transition.step.version
-    _editable(version)
-    _touch(version, actor, "remove_transition", step=transition.step.key, to=transition.to_key)
+def remove_transition(*, version_id: int, transition_id: int, revision: int | None, actor: Any) -> None:
+    version = _lock_draft(version_id)
+    transition = concurrency.lock(
+        Transition.objects.filter(step__version=version).select_related("step"),
+        transition_id,
+        revision,
+        changed=TRANSITION_CHANGED,
+        removed=TRANSITION_REMOVED,
+    )
+    _log(actor, "remove_transition", transition, version, step=transition.step.key, to=transition.to_key)
     transition.delete()
 
 
@@ -320,6 +466,7 @@ def remove_transition(*, transition: Transition, actor: Any) -> None:
 
 
 @transaction.atomic
+@_locking(PathwayVersion.Status.DRAFT, refused=SENT_ALREADY, version_id=lambda kw: kw["version"].pk)
 def open_review(
     *, version: PathwayVersion, deadline: Any, message: str, invitees: list[dict[str, str]], actor: Any
 ) -> Review:
@@ -344,6 +491,7 @@ def open_review(
 
 
 @transaction.atomic
+@_locking(PathwayVersion.Status.IN_REVIEW, refused=CLOSED, version_id=lambda kw: kw["review"].version_id)
 def comment(
     *, review: Review, invitation: Invitation | None, author: str, step_key: str, text: str
 ) -> Comment:
@@ -381,6 +529,9 @@ def answer(*, comment: Comment, text: str, resolve: bool, actor: Any) -> Comment
 
 
 @transaction.atomic
+@_locking(
+    PathwayVersion.Status.IN_REVIEW, refused=CLOSED, version_id=lambda kw: kw["invitation"].review.version_id
+)
 def approve(*, invitation: Invitation, note: str) -> Invitation:
     if invitation.role != Invitation.Role.APPROVER:
         raise NotEditable(_("Only named approvers approve."))

@@ -252,11 +252,11 @@ def start_draft(request: HttpRequest, community: Community) -> HttpResponse:
 @require_POST
 def publish(request: HttpRequest, community: Community, number: int) -> HttpResponse:
     version = get_object_or_404(PathwayVersion, pathway__community=community, number=number)
-    if version.status not in (PathwayVersion.Status.DRAFT, PathwayVersion.Status.IN_REVIEW):
-        messages.error(request, _("Only a draft or a version in review can be published."))
-        return redirect("pathways:version", slug=community.slug, number=number)
     try:
         services.publish(version=version, actor=request.user)
+    except services.NotEditable as refused:  # not a draft or in review (any more)
+        messages.error(request, str(refused))
+        return redirect("pathways:version", slug=community.slug, number=number)
     except services.PublishBlocked as blocked:
         messages.error(
             request,

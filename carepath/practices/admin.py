@@ -1,11 +1,13 @@
 """Site administration of the registry: organizations and who belongs to them (there is no page for that
-yet), and read access to the rest. Workflow changes go through the registry's own pages, which audit-log
-them; the admin shows practices, surveys and decisions read-only."""
+yet), written through the registry's services so each change is audit-logged, and read access to the rest.
+Workflow changes go through the registry's own pages, which audit-log them; the admin shows practices,
+surveys, decisions, approvals, instruments and case studies read-only."""
 
 from typing import Any
 
 from django.contrib import admin
 from django.db import models
+from django.forms import BaseInlineFormSet, ModelForm
 from django.http import HttpRequest
 from modeltranslation.admin import TranslationAdmin
 
@@ -19,6 +21,7 @@ from .models import (
     Practice,
     Survey,
 )
+from .services import organizations
 
 
 class MemberInline(admin.TabularInline):
@@ -34,6 +37,31 @@ class OrganizationAdmin(TranslationAdmin):
     search_fields = ("name_en", "name_fr", "slug")
     inlines = [MemberInline]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False  # practices name their organizations in the content a community approved
+
+    def save_model(self, request: HttpRequest, obj: Organization, form: ModelForm, change: bool) -> None:
+        saved = organizations.save_organization(
+            actor=request.user, organization_id=obj.pk if change else None, data=form.cleaned_data
+        )
+        # The admin saves the inlines against this object next: it is now the saved row.
+        obj.pk, obj._state.adding, obj._state.db = saved.pk, False, saved._state.db
+
+    def save_formset(
+        self, request: HttpRequest, form: ModelForm, formset: BaseInlineFormSet, change: bool
+    ) -> None:
+        members = formset.save(commit=False)
+        for gone in formset.deleted_objects:
+            organizations.remove_member(actor=request.user, member_id=gone.pk)
+        for member in members:
+            organizations.save_member(
+                actor=request.user,
+                organization_id=form.instance.pk,
+                member_id=member.pk,
+                user_id=member.user_id,
+                role=member.role,
+            )
 
 
 class ReadOnly(admin.ModelAdmin):

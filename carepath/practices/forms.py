@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from carepath import i18n
 from carepath.accounts.models import User
+from carepath.concurrency import RevisionFormMixin
 
 from . import codes, instruments, rubric
 from .models import Evidence, Instrument, Organization, Practice, Survey
@@ -54,7 +55,7 @@ class RegistryFilterForm(forms.Form):
         self.fields["strategy"].choices = anything + strategies  # type: ignore[attr-defined]
 
 
-class PracticeForm(forms.ModelForm):
+class PracticeForm(RevisionFormMixin, forms.ModelForm):
     organizations = forms.ModelMultipleChoiceField(
         queryset=Organization.objects.none(), widget=forms.CheckboxSelectMultiple, label=_("Organizations")
     )
@@ -293,7 +294,9 @@ class DecisionForm(forms.Form):
         return {c.code: self.cleaned_data[f"a-{c.code}"] for c in self.criteria}
 
 
-class ApprovalForm(forms.Form):
+class ApprovalForm(RevisionFormMixin, forms.Form):
+    """Takes ``revision=subject.revision``: the approval is of the content as it was when the form opened."""
+
     community = forms.CharField(label=_("Community or organization"), max_length=300)
     approver_name = forms.CharField(label=_("Approved by"), max_length=200)
     approver_role = forms.CharField(
@@ -412,7 +415,9 @@ class ConsensusForm(AnswersForm):
     )
 
 
-class RegistryPageForm(forms.Form):
+class RegistryPageForm(RevisionFormMixin, forms.Form):
+    """Takes ``revision=page.revision``."""
+
     purpose_en = forms.CharField(
         label=_("Purpose (English)"), widget=forms.Textarea(attrs={"rows": 6}), max_length=20000
     )

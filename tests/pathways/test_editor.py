@@ -93,6 +93,8 @@ def test_renaming_a_step_keeps_the_transitions_to_it(client, draft, facilitator)
         "kind": step.kind,
         "title_en": "Brief services",
         "title_fr": "Services brefs",
+        "revision": step.revision,
+        "step_id": step.pk,
     }
     assert client.post(url(draft, "steps/brief-service/"), data).status_code == 302
     assert not Transition.objects.filter(step__version=draft, to_key="brief-service").exists()
@@ -134,4 +136,4 @@ def test_published_versions_cannot_be_edited(client, draft, facilitator):
     assert client.get("/en/communities/lakeside/pathway/versions/1/edit/").status_code == 404
     step = Step.objects.get(version__number=1, key="assessment")
     with pytest.raises(services.NotEditable):
-        services.remove_step(step=step, actor=None)
+        services.remove_step(version_id=step.version_id, step_id=step.pk, revision=None, actor=None)

@@ -93,7 +93,7 @@ def test_a_bad_link_is_404_and_versions_in_review_are_frozen(client, draft, faci
     assert client.get("/en/review/not-a-token/").status_code == 404
     step = Step.objects.get(version=draft, key="assessment")
     with pytest.raises(services.NotEditable):
-        services.remove_step(step=step, actor=None)
+        services.remove_step(version_id=draft.pk, step_id=step.pk, revision=None, actor=None)
 
 
 def test_review_page_is_for_the_table(client, draft, facilitator, member, outsider):

@@ -135,7 +135,11 @@ def test_the_indigenous_case_study_stays_a_draft_until_approved(db, editor):
     assert CaseStudy.objects.get(pk=iphco.pk).status == "draft"
     client_for(editor).post(
         f"/en/practices/case-studies/{iphco.slug}/approval/",
-        {**approval_data(), "approved_on": datetime.date(2026, 11, 2).isoformat()},
+        {
+            **approval_data(),
+            "approved_on": datetime.date(2026, 11, 2).isoformat(),
+            "revision": CaseStudy.objects.get(pk=iphco.pk).revision,
+        },
     )
     client_for(editor).post(f"/en/practices/case-studies/{iphco.slug}/publish/")
     assert status(None, iphco.get_absolute_url()) == 200

@@ -99,6 +99,7 @@ def test_grading_and_working_group_pages_and_only_editors_edit_the_page(editor, 
             "purpose_fr": "Trouver des pratiques.",
             "partners_en": "- CHCs\n- IPHCOs",
             "contact": "wg@example.org",
+            "revision": 0,  # the page has never been saved
         },
     )
     assert response.status_code == 302
@@ -144,6 +145,7 @@ def test_a_member_describes_a_practice_adds_evidence_and_submits_it(organization
             "core_components_fr": "A",
             "outcomes_en": "B",
             "outcomes_fr": "B",
+            "revision": Practice.objects.get(pk=practice.pk).revision,
         },
     )
     client.post(f"/en/practices/{practice.slug}/submit/")

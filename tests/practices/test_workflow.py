@@ -243,7 +243,9 @@ def test_indigenous_content_is_not_published_until_its_community_approves_it_as_
     approval = practice.approvals.get()
     assert (approval.approver_name, approval.digest) == ("Dana Whitecloud", practice.digest)
 
-    practices.update_practice(actor=editor, practice=practice, data={"summary_en": "Changed after approval."})
+    practices.update_practice(
+        actor=editor, practice_id=practice.pk, data={"summary_en": "Changed after approval."}
+    )
     assert not Practice.objects.public().exists()
     assert not Practice.objects.get(pk=practice.pk).is_public
     practices.record_approval(

@@ -9,6 +9,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from carepath.communities.models import slug_validator
+from carepath.concurrency import revision_field
 
 from .practices import ApprovedContent, approved, bilingual
 
@@ -36,6 +37,7 @@ class CaseStudy(ApprovedContent, models.Model):
     practices = models.ManyToManyField("practices.Practice", blank=True, related_name="case_studies")
     digest = models.CharField(max_length=64, blank=True, editable=False)
     approved_digest = models.CharField(max_length=64, blank=True, editable=False)
+    revision = revision_field()  # moves when the content is replaced (carepath.concurrency)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -118,6 +120,7 @@ class RegistryPage(models.Model):
     partners = models.TextField(_("partners"), blank=True)
     sponsors = models.TextField(_("sponsors"), blank=True)
     contact = models.EmailField(_("contact email"), blank=True)
+    revision = revision_field()  # moves with every save (carepath.concurrency)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

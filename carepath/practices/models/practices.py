@@ -11,6 +11,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from carepath.communities.models import slug_validator
+from carepath.concurrency import revision_field
 
 TRANSLATED = (
     "name",
@@ -185,6 +186,9 @@ class Practice(ApprovedContent, models.Model):
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT)
     tier = models.CharField(_("tier"), max_length=20, choices=Tier.choices, blank=True, default="")
     review_round = models.PositiveSmallIntegerField(default=1)
+    # Moves with every change to the content (what the digest covers), so an edit form or an approval made
+    # on content that changed since it was opened is refused (carepath.concurrency).
+    revision = revision_field()
     digest = models.CharField(max_length=64, blank=True, editable=False)
     approved_digest = models.CharField(max_length=64, blank=True, editable=False)
     # " dimension:equity setting:rural strategy:4 ... ", kept by save() for the registry's filters (a JSON

@@ -7,8 +7,9 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from carepath import audit
+from carepath import audit, concurrency
 
 from ..models import CaseStudy, CaseStudySection, CaseStudySource, Practice, RegistryPage
 from . import WorkflowError
@@ -67,7 +68,13 @@ def save_case_study(*, actor: Any, document: dict[str, Any]) -> CaseStudy:
         case.status = CaseStudy.Status.DRAFT
     case.digest = digest
     case.save(update_fields=["digest", "status", "updated_at"])
-    audit.record(actor=actor, action="practices.save_case_study", target=case, created=created)
+    audit.record(
+        actor=actor,
+        action="practices.save_case_study",
+        target=case,
+        created=created,
+        revision=case.revision if created else concurrency.bump(case),
+    )
     return case
 
 
@@ -102,12 +109,30 @@ def registry_page() -> RegistryPage:
     return page if page is not None else RegistryPage()
 
 
+PAGE_CHANGED = gettext_lazy(
+    "Someone else changed the working group's page since you opened it: %(who)s, %(when)s."
+)
+
+
 @transaction.atomic
-def save_registry_page(*, actor: Any, data: dict[str, Any]) -> RegistryPage:
-    page = RegistryPage.objects.select_for_update().first() or RegistryPage()
+def save_registry_page(*, actor: Any, data: dict[str, Any], revision: int | None = None) -> RegistryPage:
+    """Save the working group's page from cleaned data, if nobody saved it since ``revision`` was read
+    (``None``: whatever it is now)."""
+    first = RegistryPage.objects.order_by("pk").values_list("pk", flat=True).first()
+    page = (
+        RegistryPage()
+        if first is None
+        else concurrency.lock(RegistryPage.objects.all(), first, revision, changed=PAGE_CHANGED)
+    )
     for field, value in data.items():
         setattr(page, field, value)
     page.updated_by = actor
     page.save()
-    audit.record(actor=actor, action="practices.save_registry_page", target=page, fields=sorted(data))
+    audit.record(
+        actor=actor,
+        action="practices.save_registry_page",
+        target=page,
+        fields=sorted(data),
+        revision=concurrency.bump(page),
+    )
     return page

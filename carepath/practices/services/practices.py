@@ -8,8 +8,9 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from carepath import audit
+from carepath import audit, concurrency
 
 from ..models import Approval, CaseStudy, Evidence, Organization, Practice
 from . import WorkflowError
@@ -24,6 +25,12 @@ CONTENT_FIELDS = (
     ]
     + ["jurisdictions", "region", "settings", "populations", "dimensions", "contacts", "approaches"]
     + ["indigenous", "indigenous_community", "restricted_fields", "instrument", "survey"]
+)
+
+
+PRACTICE_CHANGED = gettext_lazy("Someone else changed this practice since you opened it: %(who)s, %(when)s.")
+CASE_STUDY_CHANGED = gettext_lazy(
+    "Someone else changed this case study since you opened it: %(who)s, %(when)s."
 )
 
 
@@ -62,8 +69,16 @@ def create_practice(*, actor: Any, organizations: list[Organization], data: dict
 
 @transaction.atomic
 def update_practice(
-    *, actor: Any, practice: Practice, data: dict[str, Any], organizations: list[Organization] | None = None
+    *,
+    actor: Any,
+    practice_id: int,
+    data: dict[str, Any],
+    organizations: list[Organization] | None = None,
+    revision: int | None = None,
 ) -> Practice:
+    """Change a practice's description from cleaned data, if nobody changed its content since ``revision``
+    was read (``None``: whatever it is now)."""
+    practice = concurrency.lock(Practice.objects.all(), practice_id, revision, changed=PRACTICE_CHANGED)
     if practice.status == S.ARCHIVED:
         raise WorkflowError(_("An archived practice cannot be changed."))
     changed = sorted(field for field, value in data.items() if getattr(practice, field) != value)
@@ -73,7 +88,7 @@ def update_practice(
     if organizations is not None:
         practice.organizations.set(organizations)
     _refresh_digest(practice)
-    log(actor=actor, action="update", practice=practice, fields=changed)
+    log(actor=actor, action="update", practice=practice, fields=changed, revision=concurrency.bump(practice))
     return practice
 
 
@@ -81,7 +96,14 @@ def update_practice(
 def add_evidence(*, actor: Any, practice: Practice, data: dict[str, Any]) -> Evidence:
     evidence = Evidence.objects.create(practice=practice, **data)
     _refresh_digest(practice)
-    log(actor=actor, action="add_evidence", practice=practice, evidence=evidence.pk, title=evidence.title)
+    log(
+        actor=actor,
+        action="add_evidence",
+        practice=practice,
+        evidence=evidence.pk,
+        title=evidence.title,
+        revision=concurrency.bump(practice),
+    )
     return evidence
 
 
@@ -91,7 +113,13 @@ def remove_evidence(*, actor: Any, evidence: Evidence) -> None:
     title = evidence.title
     evidence.delete()
     _refresh_digest(practice)
-    log(actor=actor, action="remove_evidence", practice=practice, title=title)
+    log(
+        actor=actor,
+        action="remove_evidence",
+        practice=practice,
+        title=title,
+        revision=concurrency.bump(practice),
+    )
 
 
 def missing_for_submission(practice: Practice) -> list[str]:
@@ -175,16 +203,28 @@ def archive(*, actor: Any, practice: Practice, note: str) -> Practice:
 
 
 @transaction.atomic
-def record_approval(*, actor: Any, subject: Practice | CaseStudy, data: dict[str, Any]) -> Approval:
-    """A community's approval of the content as it stands now, with the fields it keeps private."""
+def record_approval(
+    *, actor: Any, subject: Practice | CaseStudy, data: dict[str, Any], revision: int | None = None
+) -> Approval:
+    """A community's approval of the content as it stands now, with the fields it keeps private; refused
+    when the content changed since ``revision`` was read (the community would approve what it did not see)."""
+    concurrency.lock(
+        type(subject).objects.all(),
+        subject.pk,
+        revision,
+        changed=PRACTICE_CHANGED if isinstance(subject, Practice) else CASE_STUDY_CHANGED,
+    )
+    subject.refresh_from_db()  # as it is now that it is locked
     if not subject.indigenous:
         raise WorkflowError(
             _("Only content about an Indigenous community or organization needs this approval.")
         )
     restricted = list(data.get("restricted_fields", []))
+    revised = None
     if isinstance(subject, Practice) and sorted(restricted) != sorted(subject.restricted_fields):
         subject.restricted_fields = restricted
         subject.save(update_fields=["restricted_fields", "updated_at"])
+        revised = concurrency.bump(subject)
     digest = subject.compute_digest()
     approval = Approval.objects.create(
         practice=subject if isinstance(subject, Practice) else None,
@@ -200,6 +240,8 @@ def record_approval(*, actor: Any, subject: Practice | CaseStudy, data: dict[str
         "approved_for": approval.community,
         "approver": approval.approver_name,
     }
+    if revised is not None:
+        details["revision"] = revised
     if isinstance(subject, Practice):
         log(actor=actor, action="record_approval", practice=subject, restricted=restricted, **details)
     else:

@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from carepath.concurrency import StaleEditError
 from carepath.i18n import language
 
 from .. import present, queries, rubric
@@ -132,9 +133,17 @@ def working_group_edit(request: HttpRequest) -> HttpResponse:
         for field in ("purpose", "partners", "sponsors")
         for lang in ("en", "fr")
     }
-    form = RegistryPageForm(request.POST or None, initial={**initial, "contact": page.contact})
+    form = RegistryPageForm(
+        request.POST or None, initial={**initial, "contact": page.contact}, revision=page.revision
+    )
+    status = 200
     if request.method == "POST" and form.is_valid():
-        content.save_registry_page(actor=request.user, data=form.cleaned_data)
-        messages.success(request, _("The working group's page is saved."))
-        return redirect("practices:working-group")
-    return render(request, "practices/working_group_edit.html", {"form": form})
+        try:
+            content.save_registry_page(actor=request.user, data=form.cleaned_data, revision=form.revision)
+        except StaleEditError as error:
+            form.stale(error)
+            status = 409
+        else:
+            messages.success(request, _("The working group's page is saved."))
+            return redirect("practices:working-group")
+    return render(request, "practices/working_group_edit.html", {"form": form}, status=status)

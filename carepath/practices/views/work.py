@@ -13,6 +13,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from carepath.concurrency import StaleEditError
 from carepath.i18n import language
 from carepath.models import AuditEntry
 
@@ -118,20 +119,25 @@ def edit(request: HttpRequest, slug: str) -> HttpResponse:
         instrument=practice.instrument or queries.current_instrument(),
         initial={"organizations": practice.organizations.all()},
     )
+    status = 200
     if request.method == "POST" and form.is_valid():
         try:
             workflow.update_practice(
                 actor=request.user,
-                practice=Practice.objects.get(pk=practice.pk),
+                practice_id=practice.pk,
                 data=form.practice_data(),
                 organizations=list(form.cleaned_data["organizations"]),
+                revision=form.revision,
             )
+        except StaleEditError as error:
+            form.stale(error)
+            status = 409
         except WorkflowError as error:
             _failed(request, error)
         else:
             messages.success(request, _("The practice is saved."))
             return redirect(practice)
-    return render(request, "practices/form.html", {"form": form, "practice": practice})
+    return render(request, "practices/form.html", {"form": form, "practice": practice}, status=status)
 
 
 @signed_in
@@ -331,17 +337,33 @@ def approval(request: HttpRequest, slug: str, kind: str = "practice") -> HttpRes
     initial = {"community": subject.indigenous_community}
     if isinstance(subject, Practice):
         initial["restricted_fields"] = subject.restricted_fields
-    form = ApprovalForm(request.POST or None, initial=initial, restrictable=isinstance(subject, Practice))
+    form = ApprovalForm(
+        request.POST or None,
+        initial=initial,
+        restrictable=isinstance(subject, Practice),
+        revision=subject.revision,
+    )
+    status = 200
     if request.method == "POST" and form.is_valid():
-        workflow.record_approval(actor=request.user, subject=subject, data=form.cleaned_data)
-        messages.success(request, _("The approval is recorded for the content as it stands now."))
-        if isinstance(subject, Practice):
-            return redirect("practices:manage", slug=subject.slug)
-        return redirect("practices:case-study", slug=subject.slug)
+        try:
+            workflow.record_approval(
+                actor=request.user, subject=subject, data=form.cleaned_data, revision=form.revision
+            )
+        except StaleEditError as error:
+            form.stale(error)
+            status = 409
+        except WorkflowError as error:
+            _failed(request, error)
+        else:
+            messages.success(request, _("The approval is recorded for the content as it stands now."))
+            if isinstance(subject, Practice):
+                return redirect("practices:manage", slug=subject.slug)
+            return redirect("practices:case-study", slug=subject.slug)
     return render(
         request,
         "practices/approval.html",
         {"subject": subject, "form": form, "approvals": subject.approvals.all(), "kind": kind},
+        status=status,
     )
 
 
