@@ -227,7 +227,8 @@ class RevisionFormMixin:
         super().__init__(*args, **kwargs)
         if revision is None:
             instance = getattr(self, "instance", None)
-            if instance is not None and instance.pk is not None:
+            # A new record may already have its primary key (a UUID default): it has no revision yet.
+            if instance is not None and instance.pk is not None and not instance._state.adding:
                 revision = instance.revision
         self.read_at = revision
         self.fields["revision"] = forms.IntegerField(

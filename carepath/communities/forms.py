@@ -7,6 +7,7 @@ from django.core.validators import FileExtensionValidator
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from carepath import concurrency
 from carepath.directory.vocabulary import load as load_vocabulary
 
 from .models import Community, InventoryEntry, Place
@@ -89,7 +90,7 @@ class ImportForm(forms.Form):
         return upload
 
 
-class EntryForm(forms.ModelForm):
+class EntryForm(concurrency.RevisionFormMixin, forms.ModelForm):
     class Meta:
         model = InventoryEntry
         fields = ["published", "referral_notes_en", "referral_notes_fr", "local_contact"]
@@ -103,7 +104,7 @@ class EntryForm(forms.ModelForm):
         }
 
 
-class CommunityForm(forms.ModelForm):
+class CommunityForm(concurrency.RevisionFormMixin, forms.ModelForm):
     class Meta:
         model = Community
         fields = ["name_en", "name_fr", "region_en", "region_fr", "description_en", "description_fr"]
@@ -146,3 +147,21 @@ class PlaceForm(forms.ModelForm):
 PlaceFormSet = forms.inlineformset_factory(
     Community, Place, form=PlaceForm, extra=1, can_delete=True, max_num=200, validate_max=True
 )
+
+
+def place_changes(formset: Any) -> list[dict[str, Any]]:
+    """A valid places formset's changes as data for ``services.save_settings`` (ids are the community's own
+    places: the formset only accepts those)."""
+    changes = []
+    for form in formset.forms:
+        if not form.has_changed() or not form.cleaned_data:
+            continue
+        place = form.cleaned_data.get("id")
+        changes.append(
+            {
+                "id": place.pk if place is not None else None,
+                "delete": bool(form.cleaned_data.get("DELETE")),
+                **{name: form.cleaned_data.get(name) for name in PlaceForm.Meta.fields},
+            }
+        )
+    return changes

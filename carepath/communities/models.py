@@ -7,6 +7,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from carepath import concurrency
+
 slug_validator = RegexValidator(
     r"^[a-z0-9]+(?:-[a-z0-9]+)*$", _("Use lowercase letters, digits and single hyphens, e.g. north-shore.")
 )
@@ -18,6 +20,7 @@ class Community(models.Model):
     region = models.CharField(_("region"), max_length=200, blank=True)
     description = models.TextField(_("description"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    revision = concurrency.revision_field()
 
     class Meta:
         verbose_name = _("community")
@@ -89,6 +92,8 @@ class InventoryEntry(models.Model):
     added_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
     added_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # carepath.concurrency; a database default, because imports add entries straight into the table.
+    revision = models.PositiveIntegerField(_("revision"), default=0, db_default=0, editable=False)
 
     objects = InventoryEntryQuerySet.as_manager()
 

@@ -7,14 +7,25 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
-from carepath import audit, versions
+from carepath import audit, concurrency, versions
 from carepath.directory import bulk
 from carepath.directory import services as directory
 from carepath.directory.models import Service
 from carepath.directory.queries import parts_of
 
 from .models import Community, InventoryEntry, Place
+
+ENTRY_CHANGED = gettext_lazy(
+    "Someone else changed how this community lists the service since you opened it: %(who)s, %(when)s."
+)
+ENTRY_REMOVED = gettext_lazy(
+    "Someone else removed the service from this community's inventory since you opened it: %(who)s, %(when)s."
+)
+SETTINGS_CHANGED = gettext_lazy(
+    "Someone else changed the community's settings since you opened them: %(who)s, %(when)s."
+)
 
 
 @transaction.atomic
@@ -88,14 +99,29 @@ def remove_from_inventory(*, entry: InventoryEntry, actor: Any) -> None:
 
 
 @transaction.atomic
-def update_entry(*, entry: InventoryEntry, actor: Any, **values: Any) -> InventoryEntry:
+def update_entry(
+    *, entry: InventoryEntry, actor: Any, revision: int | None = None, **values: Any
+) -> InventoryEntry:
+    """Change how the community lists a service; refused when the listing moved on since ``revision``."""
+    entry = concurrency.lock(
+        InventoryEntry.objects.select_related("community"),
+        entry.pk,
+        revision,
+        changed=ENTRY_CHANGED,
+        removed=ENTRY_REMOVED,
+    )
     changed = [name for name, value in values.items() if getattr(entry, name) != value]
     for name in changed:
         setattr(entry, name, values[name])
     if changed:
         entry.save(update_fields=[*changed, "updated_at"])
         audit.record(
-            actor=actor, action="inventory.update", target=entry, community=entry.community, fields=changed
+            actor=actor,
+            action="inventory.update",
+            target=entry,
+            community=entry.community,
+            fields=changed,
+            revision=concurrency.bump(entry),
         )
     return entry
 
@@ -151,18 +177,52 @@ def save_community_description(*, description: dict[str, Any], actor: Any = None
     return community
 
 
+PLACE_FIELDS = ("key", "name_en", "name_fr", "kind", "latitude", "longitude")
+
+
 @transaction.atomic
-def save_settings(*, community: Community, form: Any, places: Any, actor: Any) -> Community:
-    """Save a community's names, region, description and places edited through forms."""
-    community = form.save()
-    places.save()
+def save_settings(
+    *,
+    community_id: Any,
+    revision: int | None,
+    fields: dict[str, Any],
+    places: list[dict[str, Any]],
+    actor: Any,
+) -> Community:
+    """Save a community's names, region and description, and add, change or remove its places
+    (``{"id": None or one of its places, "delete": bool, "key": ..., "name_en": ..., ...}``). Refused when
+    the settings moved on since ``revision`` (``concurrency.StaleEditError``)."""
+    community = concurrency.lock(Community.objects.all(), community_id, revision, changed=SETTINGS_CHANGED)
+    changed = sorted(name for name, value in fields.items() if getattr(community, name) != value)
+    for name in changed:
+        setattr(community, name, fields[name])
+    community.full_clean()
+    community.save()
+    own = {place.pk: place for place in community.places.all()}
+    touched = 0
+    for item in places:
+        place = own.get(item.get("id")) if item.get("id") else None
+        if item.get("delete"):
+            if place is not None:
+                place.delete()
+                touched += 1
+            continue
+        place = place or Place(community=community)
+        if place.pk and all(getattr(place, name) == item.get(name) for name in PLACE_FIELDS):
+            continue
+        for name in PLACE_FIELDS:
+            setattr(place, name, item.get(name))
+        place.full_clean()
+        place.save()
+        touched += 1
     audit.record(
         actor=actor,
         action="communities.update",
         target=community,
         community=community,
-        fields=form.changed_data,
-        places_changed=places.has_changed(),
+        fields=changed,
+        places_changed=touched,
+        revision=concurrency.bump(community),
     )
     return community
 
@@ -188,10 +248,12 @@ def save_service(
     removed_places: list[Any],
     entry: dict[str, Any],
     actor: Any,
+    revision: int | None = None,
 ) -> Service:
     """Create a service in the community's inventory (``service_id`` None), or change one it keeps: its
     details, terms, languages, phones and places, and how the community lists it (``entry``). All or nothing;
-    a service or place another community keeps is refused (``NotKept``)."""
+    a service or place another community keeps is refused (``NotKept``), and so is a save from a form opened
+    before the service or its listing last changed (``concurrency.StaleEditError``)."""
     listed = None
     if service_id is not None:
         listed = community.entries.select_related("service__steward").filter(service_id=service_id).first()
@@ -200,6 +262,7 @@ def save_service(
     try:
         saved = directory.save_service(
             service_id=service_id,
+            revision=revision,
             steward=community,
             fields=fields,
             terms=terms,
@@ -212,6 +275,8 @@ def save_service(
         raise NotKept(error.record.steward) from None
     if listed is None:
         add_to_inventory(community=community, service_ids=[saved.pk], actor=actor)
+    # The service's revision covers the whole form: its listing changes only through this form (or, for a
+    # service another community keeps, the listing form), and every save of it moves the service's revision.
     update_entry(entry=community.entries.get(service=saved), actor=actor, **entry)
     return saved
 

@@ -19,7 +19,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from carepath import uploads
+from carepath import concurrency, uploads
 from carepath.accounts.permissions import can_change_inventory, can_see_unpublished
 from carepath.directory.exports import export_bytes
 from carepath.directory.forms import PhoneFormSet, PlaceFormSet, ServiceForm, phone_changes, place_initial
@@ -34,7 +34,14 @@ from carepath.directory.services import language_name
 from carepath.uploads import limited_upload
 
 from . import imports, services
-from .forms import CommunityForm, ElsewhereSearchForm, EntryForm, ImportForm, InventoryFilterForm
+from .forms import (
+    CommunityForm,
+    ElsewhereSearchForm,
+    EntryForm,
+    ImportForm,
+    InventoryFilterForm,
+    place_changes,
+)
 from .forms import PlaceFormSet as CommunityPlaceFormSet
 from .models import Community, InventoryEntry
 from .queries import communities_with_counts, inventory, listable_elsewhere, service_terms
@@ -189,12 +196,13 @@ def _edit(request: HttpRequest, community: Community, entry: InventoryEntry | No
     )
     entry_form = EntryForm(data, instance=entry or InventoryEntry(community=community), prefix="entry")
     forms_ok = all([form.is_valid(), phones.is_valid(), places.is_valid(), entry_form.is_valid()])
-    refused = None
+    refused, stale = None, False
     if request.method == "POST" and forms_ok:
         try:
             saved = services.save_service(
                 community=community,
                 service_id=entry.service_id if entry is not None else None,
+                revision=form.revision if entry is not None else None,
                 fields={name: form.cleaned_data[name] for name in ServiceForm.Meta.fields},
                 terms=form.chosen_terms(),
                 languages=form.cleaned_data["languages"],
@@ -213,6 +221,9 @@ def _edit(request: HttpRequest, community: Community, entry: InventoryEntry | No
             )
         except services.NotKept as error:
             refused = error
+        except concurrency.StaleEditError as error:
+            form.stale(error)
+            stale = True
         else:
             messages.success(request, _("The service was saved."))
             return redirect("communities:service", slug=community.slug, service_id=saved.pk)
@@ -228,26 +239,33 @@ def _edit(request: HttpRequest, community: Community, entry: InventoryEntry | No
             "entry": entry,
             "refused": refused,
         },
-        status=409 if refused else 400 if request.method == "POST" else 200,
+        status=409 if refused or stale else 400 if request.method == "POST" else 200,
     )
 
 
 def _edit_listing(request: HttpRequest, community: Community, entry: InventoryEntry) -> HttpResponse:
     """A service another community keeps: this community changes only how it lists it."""
     form = EntryForm(request.POST or None, instance=entry, prefix="entry")
+    status = 400 if request.method == "POST" else 200
     if request.method == "POST" and form.is_valid():
-        services.update_entry(
-            entry=community.entries.get(pk=entry.pk),
-            actor=request.user,
-            **{name: form.cleaned_data[name] for name in EntryForm.Meta.fields},
-        )
-        messages.success(request, _("The service was saved."))
-        return redirect("communities:service", slug=community.slug, service_id=entry.service_id)
+        try:
+            services.update_entry(
+                entry=entry,
+                revision=form.revision,
+                actor=request.user,
+                **{name: form.cleaned_data[name] for name in EntryForm.Meta.fields},
+            )
+        except concurrency.StaleEditError as error:
+            form.stale(error)
+            status = 409
+        else:
+            messages.success(request, _("The service was saved."))
+            return redirect("communities:service", slug=community.slug, service_id=entry.service_id)
     return render(
         request,
         "communities/listing_form.html",
         {"community": community, "entry_form": form, "entry": entry, "steward": entry.service.steward},
-        status=400 if request.method == "POST" else 200,
+        status=status,
     )
 
 
@@ -306,16 +324,28 @@ def service_remove(request: HttpRequest, community: Community, service_id: Any) 
 def community_settings(request: HttpRequest, community: Community) -> HttpResponse:
     form = CommunityForm(request.POST or None, instance=community, prefix="community")
     places = CommunityPlaceFormSet(request.POST or None, instance=community, prefix="places")
+    status = 400 if request.method == "POST" else 200
     if request.method == "POST" and form.is_valid() and places.is_valid():
-        services.save_settings(community=community, form=form, places=places, actor=request.user)
-        messages.success(request, _("The community was saved."))
-        return redirect("communities:settings", slug=community.slug)
+        try:
+            services.save_settings(
+                community_id=community.pk,
+                revision=form.revision,
+                fields={name: form.cleaned_data[name] for name in CommunityForm.Meta.fields},
+                places=place_changes(places),
+                actor=request.user,
+            )
+        except concurrency.StaleEditError as error:
+            form.stale(error)
+            status = 409
+        else:
+            messages.success(request, _("The community was saved."))
+            return redirect("communities:settings", slug=community.slug)
     members = community.memberships.select_related("user").order_by("role", "user__username")
     return render(
         request,
         "communities/settings.html",
         {"community": community, "form": form, "places": places, "members": members},
-        status=400 if request.method == "POST" else 200,
+        status=status,
     )
 
 

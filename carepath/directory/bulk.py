@@ -103,6 +103,7 @@ class Plan:
         tuple[int, str, str], ...
     ] = ()  # links that make a row part of another: index, field, table
     polymorphic: tuple[int, int, str] | None = None  # attributes, metadata: entity index, id index, id field
+    revisioned: bool = False  # the table counts changes (``revision``, carepath.concurrency)
 
 
 def plan(table: str, language: str) -> Plan:
@@ -141,6 +142,7 @@ def plan(table: str, language: str) -> Plan:
         key_converter(),
         owners,
         polymorphic,
+        any(f.name == "revision" for f in model._meta.concrete_fields),
     )
 
 
@@ -335,5 +337,7 @@ def _update(plan: Plan, rows: list[tuple[Any, ...]]) -> None:
     if not rows:
         return
     assignments = ", ".join(f"{_quote(c)} = %s" for c in plan.columns)
+    if plan.revisioned:  # a form opened before this import must not write over it
+        assignments += f", {_quote('revision')} = {_quote('revision')} + 1"
     with _cursor() as cursor:
         cursor.executemany(f"UPDATE {_quote(plan.db_table)} SET {assignments} WHERE id = %s", rows)  # noqa: S608

@@ -8,6 +8,8 @@ from django import forms
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from carepath import concurrency
+
 from .models import Organization, Phone, Service
 from .vocabulary import POPULATION_VALUES, WAIT_DAYS
 from .vocabulary import load as load_vocabulary
@@ -34,7 +36,7 @@ TERM_BRANCHES = ("service-type", "concern", "delivery", "tier", "sector", "refer
 LONG = {"description", "application_process", "eligibility_description", "fees_description"}
 
 
-class ServiceForm(forms.ModelForm):
+class ServiceForm(concurrency.RevisionFormMixin, forms.ModelForm):
     organization = forms.ModelChoiceField(
         queryset=Organization.objects.order_by("name_en"), label=_("Organization"), required=True
     )

@@ -207,6 +207,9 @@ class Service(HSDSModel):
     licenses = opt_text()
     alert = opt_text()
     last_modified = models.DateTimeField(null=True, blank=True, db_index=True)
+    # Moved by every change through a form or an import (carepath.concurrency); a database default, because
+    # imports insert rows straight into the table.
+    revision = models.PositiveIntegerField(_("revision"), default=0, db_default=0, editable=False)
 
     objects = ServiceQuerySet.as_manager()
 

@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
-from carepath import audit, versions
+from carepath import audit, concurrency, versions
 
 from . import bulk, vocabulary
 from .hsds import reader, validate
@@ -164,10 +164,15 @@ def _keeps(record: Any, steward: Any) -> bool:
     return bool(record.steward_id == getattr(steward, "pk", None))
 
 
+SERVICE_CHANGED = gettext_lazy("Someone else changed this service since you opened it: %(who)s, %(when)s.")
+SERVICE_REMOVED = gettext_lazy("Someone else removed this service since you opened it: %(who)s, %(when)s.")
+
+
 @transaction.atomic
 def save_service(
     *,
     service_id: Any,
+    revision: int | None,
     steward: Any,
     fields: dict[str, Any],
     terms: list[tuple[str, str | None]],
@@ -175,11 +180,14 @@ def save_service(
     actor: Any,
 ) -> Service:
     """Create (``service_id`` None) or change a service ``steward`` keeps, with its carepath terms and
-    languages; stamps last_modified."""
+    languages; stamps last_modified. A change to a service that moved on since ``revision`` (a form opened
+    before another save or an import) is refused (``concurrency.StaleEditError``)."""
     if service_id is None:
         service = Service(steward=steward)
     else:
-        service = Service.objects.select_for_update().get(pk=service_id)
+        service = concurrency.lock(
+            Service.objects.all(), service_id, revision, changed=SERVICE_CHANGED, removed=SERVICE_REMOVED
+        )
         if not _keeps(service, steward):
             raise NotSteward(service)
     creating = service._state.adding
@@ -195,6 +203,7 @@ def save_service(
         action="directory.create_service" if creating else "directory.update_service",
         target=service,
         community=steward,
+        revision=0 if creating else concurrency.bump(service),
         fields=changed,
         terms=[code for code, _ in terms],
         languages=languages,

@@ -200,6 +200,7 @@ def test_who_may_change_a_shared_record_a_listing_form_changes_only_the_listing(
             "entry-published": "on",
             "entry-referral_notes_en": "Call our hub first.",
             "entry-local_contact": "Hillcrest hub",
+            "entry-revision": "0",
         },
     )
     assert response.status_code == 302
@@ -331,3 +332,76 @@ def test_who_may_change_a_shared_record_admin_cannot_edit_directory_records_dire
     assert (
         client.post(f"/en/admin/directory/phone/{CRISIS_PHONE}/delete/", {"post": "yes"}).status_code == 403
     )
+
+
+# --- No lost updates (issue 10, item 4) on services, listings and settings ---------------------------------
+
+
+def test_no_lost_updates_a_stale_service_save_is_refused_with_who_and_when(
+    client, community, facilitator, import_file
+):
+    from tests.communities.test_views import service_form
+
+    import_file([service("speech")])
+    assert client.login(username=facilitator.username, password=PASSWORD)
+    url = f"/en/communities/lakeside/services/{uid('service:speech')}/edit/"
+    first = client.post(url, service_form(**{"service-name_en": "First save"}))
+    assert first.status_code == 302
+    second = client.post(url, service_form(**{"service-name_en": "Second save, from an older page"}))
+    assert second.status_code == 409
+    [error] = second.context["form"].non_field_errors()
+    assert error.startswith("Someone else changed this service since you opened it: fay, ")
+    assert error.endswith("Your changes are below; check them and save again.")
+    assert second.context["form"]["name_en"].value() == "Second save, from an older page"
+    assert Service.objects.get(pk=uid("service:speech")).name_en == "First save"
+    again = client.post(url, service_form(**{"service-name_en": "Checked", "service-revision": "1"}))
+    assert again.status_code == 302
+
+
+def test_no_lost_updates_an_import_after_the_form_was_opened_makes_it_stale(
+    client, community, facilitator, import_file
+):
+    from tests.communities.test_views import service_form
+
+    import_file([service("speech")])
+    import_file([service("speech", name="Renamed by an import")])
+    assert Service.objects.get(pk=uid("service:speech")).revision == 1
+    assert client.login(username=facilitator.username, password=PASSWORD)
+    response = client.post(f"/en/communities/lakeside/services/{uid('service:speech')}/edit/", service_form())
+    assert response.status_code == 409
+    assert Service.objects.get(pk=uid("service:speech")).name_en == "Renamed by an import"
+
+
+def test_no_lost_updates_a_stale_listing_save_is_refused(client, demo, outsider):
+    from carepath.communities.services import list_from_elsewhere, update_entry
+
+    hillcrest = outsider.memberships.get().community
+    entry = list_from_elsewhere(community=hillcrest, service_id=CRISIS_LINE, actor=outsider)
+    update_entry(entry=entry, revision=0, actor=outsider, local_contact="Someone else")
+    assert client.login(username=outsider.username, password=PASSWORD)
+    response = client.post(
+        f"/en/communities/hillcrest/services/{CRISIS_LINE}/edit/",
+        {"entry-published": "on", "entry-local_contact": "Mine", "entry-revision": "0"},
+    )
+    assert response.status_code == 409
+    assert "Someone else changed how this community lists the service" in response.content.decode()
+    assert hillcrest.entries.get(service_id=CRISIS_LINE).local_contact == "Someone else"
+
+
+def test_no_lost_updates_stale_community_settings_are_refused(client, community, facilitator):
+    from carepath.communities.models import Community
+
+    data = {
+        "community-name_en": "Lakeside",
+        "community-name_fr": "Lakeside",
+        "community-revision": "0",
+        "places-TOTAL_FORMS": "0",
+        "places-INITIAL_FORMS": "0",
+    }
+    assert client.login(username=facilitator.username, password=PASSWORD)
+    assert client.post("/en/communities/lakeside/settings/", data).status_code == 302
+    stale = client.post("/en/communities/lakeside/settings/", {**data, "community-name_en": "Older page"})
+    assert stale.status_code == 409
+    [error] = stale.context["form"].non_field_errors()
+    assert error.startswith("Someone else changed the community's settings since you opened them: fay, ")
+    assert Community.objects.get(pk=community.pk).name_en == "Lakeside"

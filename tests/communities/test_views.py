@@ -178,6 +178,8 @@ def service_form(**changes) -> dict:
         "phones-INITIAL_FORMS": "0",
         "places-TOTAL_FORMS": "0",
         "places-INITIAL_FORMS": "0",
+        "service-revision": "0",
+        "entry-revision": "0",
     }
     data.update(changes)
     return data
@@ -389,6 +391,7 @@ def test_facilitator_edits_the_community_and_its_places(client, community, facil
             "community-region_fr": "District des lacs",
             "community-description_en": "",
             "community-description_fr": "",
+            "community-revision": "0",
             "places-TOTAL_FORMS": "1",
             "places-INITIAL_FORMS": "0",
             "places-0-key": "cedar-narrows",
