@@ -6,7 +6,7 @@ from django.template import Context, Template
 from hypothesis import given
 from hypothesis import strategies as st
 
-from carepath import links
+from carepath import links, validators
 
 
 @pytest.mark.parametrize(
@@ -65,10 +65,10 @@ def test_a_safe_value_always_starts_with_an_allowed_scheme(value):
 
 def test_validator_names_what_to_give():
     with pytest.raises(ValidationError) as raised:
-        links.SafeURLValidator()("javascript:alert(1)")
+        validators.SafeURLValidator()("javascript:alert(1)")
     assert raised.value.code == "unsafe_url"
     assert "http://" in str(raised.value.messages[0])
-    links.SafeURLValidator()("")  # empty is for the field's own "required" to judge
+    validators.SafeURLValidator()("")  # empty is for the field's own "required" to judge
 
 
 def test_template_filter_gives_text_for_unsafe_values():
