@@ -9,6 +9,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from carepath.communities.models import slug_validator
+from carepath.validators import SafeURLValidator
 
 from .practices import ApprovedContent, approved, bilingual
 
@@ -100,7 +101,7 @@ class CaseStudySource(models.Model):
     title = models.CharField(_("title"), max_length=500)
     publisher = models.CharField(_("publisher"), max_length=300, blank=True)
     year = models.PositiveSmallIntegerField(_("year"), null=True, blank=True)
-    url = models.URLField(_("link"), max_length=500, blank=True)
+    url = models.URLField(_("link"), max_length=500, blank=True, validators=[SafeURLValidator()])
 
     class Meta:
         verbose_name = _("source")
