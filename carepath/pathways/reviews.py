@@ -86,6 +86,14 @@ def _review_page(
 @require_http_methods(["GET", "POST"])
 def open_review(request: HttpRequest, community: Community, number: int) -> HttpResponse:
     version = _version(community, number)
+    if version.status == PathwayVersion.Status.IN_REVIEW:  # opened already, say the page was sent again
+        messages.info(
+            request,
+            _(
+                "This version is already in review. Its private links were shown when the review was opened: give anyone who needs theirs a new link."
+            ),
+        )
+        return redirect("pathways:review", slug=community.slug, number=number)
     if version.status != PathwayVersion.Status.DRAFT:
         raise Http404(_("Only a draft can be sent for review."))
     form = ReviewForm(request.POST or None)

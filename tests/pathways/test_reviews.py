@@ -294,3 +294,17 @@ def test_review_links_that_end_links_sent_before_are_hashed_and_keep_working(cli
     invitation = Invitation.objects.get(review=review)
     assert invitation.token_hash == token_hash("a-link-sent-before-the-change")
     assert client.get("/en/review/a-link-sent-before-the-change/").status_code == 200
+
+
+def test_review_links_that_end_are_not_made_twice_when_the_page_is_sent_again(client, draft, facilitator):
+    links = open_review(client, draft, facilitator)
+    client.login(username=facilitator.username, password=PASSWORD)
+    again = client.post(
+        f"/en/communities/lakeside/pathway/versions/{draft.number}/review/open/",
+        {"deadline": timezone.localdate().isoformat(), "invitees-TOTAL_FORMS": "0"},
+        follow=True,
+    )
+    assert again.redirect_chain == [(review_page(draft), 302)]
+    assert "This version is already in review." in html.unescape(again.content.decode())
+    assert shown_links(again) == {} and Review.objects.count() == 1 and Invitation.objects.count() == 2
+    assert all(client.get(path).status_code == 200 for path in links.values())
