@@ -15,9 +15,27 @@ from django.conf import settings
 
 from .serializers import MatchRequestSerializer, flatten
 
+MAX_DEPTH = 8  # a navigator request nests four levels (child, screening, one result); deeper is not one
+
 
 class Unreadable(ValueError):
     """Answers that are not a navigator request, or are larger than a saved plan may be."""
+
+
+def _too_deep(value: Any, limit: int = MAX_DEPTH) -> bool:
+    """Whether ``value`` nests objects and arrays more than ``limit`` levels (walked without recursion, so that
+    nothing that reads it later, a serializer or an error message, can recurse too deep)."""
+    stack = [(value, 1)] if isinstance(value, dict | list) else []
+    while stack:
+        item, depth = stack.pop()
+        if depth > limit:
+            return True
+        stack.extend(
+            (child, depth + 1)
+            for child in (item.values() if isinstance(item, dict) else item)
+            if isinstance(child, dict | list)
+        )
+    return False
 
 
 def size(data: Any) -> int:
@@ -30,6 +48,8 @@ def normalise(answers: Any, *, community: str | None = None) -> dict[str, Any]:
     when given, replaces whatever community the answers name. Raises ``Unreadable`` for anything else."""
     if not isinstance(answers, dict):
         raise Unreadable("the answers are not a JSON object")
+    if _too_deep(answers):
+        raise Unreadable(f"the answers are nested more than {MAX_DEPTH} levels deep")
     data = {**answers, "community": community} if community is not None else answers
     serializer = MatchRequestSerializer(data=data)
     if not serializer.is_valid():

@@ -77,6 +77,11 @@ def test_saved_plans_keep_only_answers_refuse_oversized_answers(client, demo, se
     refused(client, json.dumps({**answers, "padding": "x" * 5000}))  # over 4 KB as posted
     refused(client, json.dumps({**answers, "padding": "x" * (10 * 1024 * 1024 - 1000)}))  # the old 10 MB
     refused(client, "[" * 2000 + "]" * 2000)  # nested too deep to read, yet under 4 KB
+    deep = "[" * 900 + "]" * 900  # readable, but deeper than any request, and its text could not be shown
+    refused(
+        client,
+        json.dumps({**answers, "child": {"age_months": 18}}).replace("18}", f'18, "concerns": {deep}}}'),
+    )
     settings.CAREPATH_PLAN_MAX_BYTES = 300
     refused(client, json.dumps(answers))  # the setting is the limit
     printed = client.post("/en/communities/north-shore/navigator/print/", {"answers": json.dumps(answers)})
