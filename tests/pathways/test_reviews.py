@@ -176,6 +176,12 @@ def test_review_links_that_end_a_closed_review_shows_no_draft(client, draft, fac
     client.login(username=member.username, password=PASSWORD)
     assert "See the review and its comments" in client.get(links["Sam (parent)"]).content.decode()
     assert client.get(review_page(draft)).status_code == 200
+    client.login(username=facilitator.username, password=PASSWORD)
+    page = client.get(review_page(draft)).content.decode()
+    assert page.count("Ended with the review") == 2 and "New link" not in page
+    sam = Invitation.objects.get(name="Sam (parent)")
+    refused = client.post(f"{review_page(draft)}invitations/{sam.pk}/new-link/", follow=True)
+    assert "This review is closed." in refused.content.decode() and shown_links(refused) == {}
 
 
 def test_review_links_that_end_no_comment_after_the_deadline(client, draft, facilitator):
