@@ -139,6 +139,8 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 # Anonymous calls to the navigator API, per client address and worker (DRF throttle syntax).
 CAREPATH_NAVIGATOR_RATE = os.getenv("CAREPATH_NAVIGATOR_RATE", "120/minute")
+# The most a saved plan keeps (its answers as compact JSON, in bytes); a larger posted answers field is refused.
+CAREPATH_PLAN_MAX_BYTES = envint("CAREPATH_PLAN_MAX_BYTES", "4096")
 # How long a saved plan link lasts.
 CAREPATH_PLAN_DAYS = envint("CAREPATH_PLAN_DAYS", "90")
 # What an import may hold (README, "Security"): the upload as sent, then the file once expanded.

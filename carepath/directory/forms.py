@@ -9,6 +9,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from carepath import concurrency
+from carepath.validators import SafeURLValidator
 
 from .models import Organization, Phone, Service
 from .vocabulary import POPULATION_VALUES, WAIT_DAYS
@@ -97,6 +98,7 @@ class ServiceForm(concurrency.RevisionFormMixin, forms.ModelForm):
                 self.initial[name] = int(value)
             self.fields[name].widget.attrs.update({"step": "0.5", "min": "0", "max": "130"})
         self.fields["name_en"].required = True
+        self.fields["url"].validators.append(SafeURLValidator())  # http(s) only: no javascript: links
         language = get_language() or "en"
         vocab = load_vocabulary()
         chosen = dict(terms or [])

@@ -2,26 +2,23 @@
 
 from __future__ import annotations
 
-import hashlib
-import secrets
-
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from carepath import tokens
+from carepath.tokens import token_hash
 
-def token_hash(token: str) -> str:
-    """Links are stored hashed: the database alone cannot be turned back into working links."""
-    return hashlib.sha256(token.encode()).hexdigest()
+__all__ = ["SavedPlan", "new_token", "token_hash"]
 
 
 def new_token() -> str:
-    return secrets.token_urlsafe(24)  # 192 random bits
+    return tokens.new_token(24)  # 192 random bits
 
 
 class SavedPlan(models.Model):
     key = models.CharField(max_length=64, primary_key=True)  # token_hash of the link's token
     community = models.ForeignKey("communities.Community", on_delete=models.CASCADE, related_name="+")
-    answers = models.JSONField(_("answers"))  # the navigator request (CONTRACTS.md section 3), nothing more
+    answers = models.JSONField(_("answers"))  # the navigator request (CONTRACTS.md section 3): see answers.py
     created_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField(db_index=True)
 

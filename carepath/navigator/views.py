@@ -21,6 +21,7 @@ from carepath import i18n
 from carepath.communities.models import Community
 
 from . import present, queries, services, snapshots
+from .answers import Unreadable, from_posted
 from .engine import Directory
 from .forms import JourneyForm, initial_from
 from .serializers import MatchRequestSerializer
@@ -154,14 +155,12 @@ def _summary(answers: dict[str, Any]) -> list[str]:
 
 
 def _answers(request: HttpRequest) -> dict[str, Any] | None:
-    """The answers a plan page posts back (save, print), checked again: they come from the browser."""
+    """The answers a plan page posts back (save, print), read again as they come from the browser: only the
+    navigator request's fields, validated and bounded (``answers.from_posted``); None when they cannot be."""
     try:
-        answers = json.loads(request.POST.get("answers", ""))
-    except ValueError:
+        return from_posted(request.POST.get("answers", ""))
+    except Unreadable:
         return None
-    if not isinstance(answers, dict) or not MatchRequestSerializer(data=answers).is_valid():
-        return None
-    return answers
 
 
 def _unreadable(request: HttpRequest, community: Community) -> HttpResponse:
@@ -175,7 +174,10 @@ def save(request: HttpRequest, slug: str) -> HttpResponse:
     answers = _answers(request)
     if answers is None:
         return _unreadable(request, community)
-    token, _saved = services.save_plan(community=community, answers=answers)
+    try:
+        token, _saved = services.save_plan(community=community, answers=answers)
+    except Unreadable:
+        return _unreadable(request, community)
     messages.success(
         request, _("Your plan is saved. Keep this page's address: it is the only way back to it.")
     )

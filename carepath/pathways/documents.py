@@ -11,6 +11,8 @@ import jsonschema
 
 from carepath import safejson
 
+from . import graph
+
 SCHEMA_PATH = Path(__file__).parent / "schema" / "pathway.schema.json"
 TEMPLATES = Path(__file__).parent / "templates_data"
 ONTARIO_TEMPLATE = "ontario-early-years"
@@ -23,11 +25,20 @@ def _validator() -> jsonschema.protocols.Validator:
 
 
 def schema_errors(document: Any) -> list[str]:
-    """Every place where ``document`` breaks the pathway JSON Schema, as "path: message"."""
+    """Every place where ``document`` breaks the pathway JSON Schema, as "path: message"; step links must be
+    http(s) addresses (``carepath.links``), said in plain words rather than as the schema's pattern."""
+    unsafe = dict(graph.unsafe_links(document))
     errors = sorted(_validator().iter_errors(document), key=lambda e: list(e.absolute_path))
-    return [
-        f"{'/'.join(str(p) for p in error.absolute_path) or '(top)'}: {error.message}" for error in errors
-    ]
+    out, named = [], set()
+    for error in errors:
+        where = "/".join(str(p) for p in error.absolute_path) or "(top)"
+        if where in unsafe:  # the schema's pattern, said plainly and once
+            if where not in named:
+                out.append(f"{where}: {unsafe[where]}")
+                named.add(where)
+            continue
+        out.append(f"{where}: {error.message}")
+    return out + [f"{where}: {message}" for where, message in unsafe.items() if where not in named]
 
 
 def load(path: Path) -> tuple[dict[str, Any] | None, list[str]]:

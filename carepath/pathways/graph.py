@@ -10,6 +10,8 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from carepath import links as weblinks
+
 FORMAT = "carepath-pathway/1"
 STAGES = ("to-care", "through-care", "out-of-care")
 KINDS = (
@@ -171,6 +173,33 @@ class Link:
     kind: str = "resource"
 
 
+def unsafe_links(document: Any) -> list[tuple[str, str]]:
+    """Every step link of a pathway document that is not an http(s) address, as (JSON path, message); the
+    document may be malformed in any other way (the schema says how)."""
+    found: list[tuple[str, str]] = []
+    steps = document.get("steps") if isinstance(document, Mapping) else None
+    for index, step in enumerate(steps if isinstance(steps, list) else []):
+        items = step.get("links") if isinstance(step, Mapping) else None
+        for position, item in enumerate(items if isinstance(items, list) else []):
+            url = item.get("url") if isinstance(item, Mapping) else None
+            if isinstance(url, str) and not weblinks.is_safe(url):
+                found.append(
+                    (
+                        f"steps/{index}/links/{position}/url",
+                        f"{url[:80]!r} is not a web address: a link must start with http:// or https://",
+                    )
+                )
+    return found
+
+
+class UnsafeLink(ValueError):
+    """A pathway document with links that are not web addresses; ``problems`` are "path: message"."""
+
+    def __init__(self, problems: list[tuple[str, str]]) -> None:
+        self.problems = [f"{path}: {message}" for path, message in problems]
+        super().__init__("; ".join(self.problems))
+
+
 @dataclass
 class Step:
     key: str
@@ -274,6 +303,10 @@ class Pathway:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Pathway:
+        """A pathway from its JSON document; raises ``UnsafeLink`` when a step links to anything but http(s)."""
+        unsafe = unsafe_links(data)
+        if unsafe:
+            raise UnsafeLink(unsafe)
         return cls(
             title=dict(data["title"]),
             description=dict(data.get("description") or {}),

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime
 import uuid
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from carepath.concurrency import revision_field
@@ -174,6 +176,15 @@ class Review(models.Model):
     def open(self) -> bool:
         return self.closed_at is None
 
+    def deadline_passed(self, now: datetime.datetime | None = None) -> bool:
+        """Whether the deadline day has ended, in the site's time zone (comments are taken all that day)."""
+        today = timezone.localdate(now or timezone.now(), timezone.get_default_timezone())
+        return today > self.deadline
+
+    def accepts_comments(self, now: datetime.datetime | None = None) -> bool:
+        """Comments and approvals are taken while the review is open and its deadline day has not ended."""
+        return self.open and not self.deadline_passed(now)
+
 
 class Invitation(models.Model):
     """A private link to a review: whoever holds it may comment (and approve, for approvers)."""
@@ -183,7 +194,9 @@ class Invitation(models.Model):
         APPROVER = "approver", _("Comments and approves")
 
     review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="invitations")
-    token = models.CharField(max_length=64, unique=True)
+    # The SHA-256 of the link's token (carepath.tokens); the token itself is shown once and never stored.
+    # None once the review has ended and ``carepath purge-expired`` has removed its links.
+    token_hash = models.CharField(max_length=64, unique=True, null=True, blank=True, editable=False)
     name = models.CharField(_("name"), max_length=200)
     email = models.EmailField(_("email"), blank=True)
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.COMMENTER)

@@ -9,9 +9,11 @@ from django.core.mail import send_mail
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
+from carepath import tokens
 from carepath.communities.models import Community
 from carepath.communities.views import community_permission
 
@@ -29,10 +31,69 @@ def _version(community: Community, number: int) -> PathwayVersion:
     )
 
 
+def _link(request: HttpRequest, token: str) -> str:
+    return request.build_absolute_uri(reverse("review-public", kwargs={"token": token}))
+
+
+def _send_link(community: Community, review: Review, invitation: Invitation, link: str) -> None:
+    send_mail(
+        _("Carepath: your comments on the %(community)s pathway") % {"community": community.name},
+        _(
+            "Hello %(name)s,\n\nPlease read the draft pathway and comment on its steps by %(deadline)s:\n%(link)s\n\n%(message)s"
+        )
+        % {
+            "name": invitation.name,
+            "deadline": review.deadline,
+            "link": link,
+            "message": review.message,
+        },
+        None,
+        [invitation.email],
+    )
+
+
+def _review_page(
+    request: HttpRequest,
+    community: Community,
+    version: PathwayVersion,
+    current: Review,
+    links: dict[int, str] | None = None,
+) -> HttpResponse:
+    """The facilitator's page of a review. ``links`` are private links just made: the only time they can be
+    shown, since only their hashes are kept."""
+    can_answer = request.user.has_perm("pathways.publish_pathway", community)
+    context = _context(request, community, version)
+    comments = list(current.comments.all())
+    for _stage, _name, steps in context["stages"]:
+        for item in steps:
+            item["comments"] = [c for c in comments if c.step_key == item["step"].key]
+    context.update(
+        {
+            "review": current,
+            "invitations": current.invitations.all(),
+            "can_answer": can_answer,
+            "open_comments": sum(1 for c in comments if c.resolved_at is None),
+            "links": (links or {}) if can_answer else {},
+        }
+    )
+    response = render(request, "pathways/review.html", context)
+    if links:
+        add_never_cache_headers(response)  # a page with working links is kept by no cache and no history
+    return response
+
+
 @community_permission("pathways.publish_pathway")
 @require_http_methods(["GET", "POST"])
 def open_review(request: HttpRequest, community: Community, number: int) -> HttpResponse:
     version = _version(community, number)
+    if version.status == PathwayVersion.Status.IN_REVIEW:  # opened already, say the page was sent again
+        messages.info(
+            request,
+            _(
+                "This version is already in review. Its private links were shown when the review was opened: give anyone who needs theirs a new link."
+            ),
+        )
+        return redirect("pathways:review", slug=community.slug, number=number)
     if version.status != PathwayVersion.Status.DRAFT:
         raise Http404(_("Only a draft can be sent for review."))
     form = ReviewForm(request.POST or None)
@@ -46,24 +107,16 @@ def open_review(request: HttpRequest, community: Community, number: int) -> Http
             invitees=people,
             actor=request.user,
         )
+        links = {pk: _link(request, token) for pk, token in review.tokens.items()}
         for invitation in review.invitations.exclude(email=""):
-            link = request.build_absolute_uri(reverse("review-public", kwargs={"token": invitation.token}))
-            send_mail(
-                _("Carepath: your comments on the %(community)s pathway") % {"community": community.name},
-                _(
-                    "Hello %(name)s,\n\nPlease read the draft pathway and comment on its steps by %(deadline)s:\n%(link)s\n\n%(message)s"
-                )
-                % {
-                    "name": invitation.name,
-                    "deadline": review.deadline,
-                    "link": link,
-                    "message": review.message,
-                },
-                None,
-                [invitation.email],
-            )
-        messages.success(request, _("The review is open. Share each private link with the person it names."))
-        return redirect("pathways:review", slug=community.slug, number=number)
+            _send_link(community, review, invitation, links[invitation.pk])
+        messages.success(
+            request,
+            _(
+                "The review is open. Each private link is shown only this once: copy it now and share it with the person it names (those with an e-mail address were sent theirs)."
+            ),
+        )
+        return _review_page(request, community, version, review, links)
     return render(
         request,
         "pathways/review_open.html",
@@ -79,9 +132,8 @@ def review(request: HttpRequest, community: Community, number: int) -> HttpRespo
     current = version.reviews.first()
     if current is None:
         raise Http404(_("This version has no review."))
-    can_answer = request.user.has_perm("pathways.publish_pathway", community)
     if request.method == "POST":
-        if not can_answer:
+        if not request.user.has_perm("pathways.publish_pathway", community):
             return HttpResponse(status=403)
         item = get_object_or_404(Comment, review=current, pk=request.POST.get("comment"))
         form = AnswerForm(request.POST)
@@ -94,54 +146,104 @@ def review(request: HttpRequest, community: Community, number: int) -> HttpRespo
             )
             messages.success(request, _("The answer was saved."))
         return redirect("pathways:review", slug=community.slug, number=number)
-    context = _context(request, community, version)
-    comments = list(current.comments.all())
-    for _stage, _name, steps in context["stages"]:
-        for item in steps:
-            item["comments"] = [c for c in comments if c.step_key == item["step"].key]
-    context.update(
-        {
-            "review": current,
-            "invitations": current.invitations.all(),
-            "can_answer": can_answer,
-            "open_comments": sum(1 for c in comments if c.resolved_at is None),
-            "links": {
-                i.pk: request.build_absolute_uri(reverse("review-public", kwargs={"token": i.token}))
-                for i in current.invitations.all()
+    return _review_page(request, community, version, current)
+
+
+@community_permission("pathways.publish_pathway")
+@require_POST
+def new_link(request: HttpRequest, community: Community, number: int, pk: int) -> HttpResponse:
+    """Replace an invitation's private link: the old one stops working, the new one is shown once (and
+    e-mailed when the invitation has an address)."""
+    version = _version(community, number)
+    current = version.reviews.first()
+    if current is None:
+        raise Http404(_("This version has no review."))
+    invitation = get_object_or_404(Invitation, review=current, pk=pk)
+    try:
+        token = services.new_link(invitation=invitation, actor=request.user)
+    except services.NotEditable as refused:
+        messages.error(request, str(refused))
+        return redirect("pathways:review", slug=community.slug, number=number)
+    link = _link(request, token)
+    if invitation.email:
+        _send_link(community, current, invitation, link)
+        messages.success(
+            request,
+            _(
+                "%(name)s has a new private link, shown only this once and e-mailed to %(email)s. The old link no longer works."
+            )
+            % {"name": invitation.name, "email": invitation.email},
+        )
+    else:
+        messages.success(
+            request,
+            _(
+                "%(name)s has a new private link, shown only this once: copy it now. The old link no longer works."
+            )
+            % {"name": invitation.name},
+        )
+    return _review_page(request, community, version, current, {invitation.pk: link})
+
+
+def _ended(request: HttpRequest, invitation: Invitation | None) -> HttpResponse:
+    """A link that shows nothing: its review has ended (410), or it is unknown or was replaced (404)."""
+    context: dict[str, Any] = {"invitation": invitation}
+    if invitation is not None:
+        version = invitation.review.version
+        community = version.pathway.community
+        context.update(
+            {
+                "community": community,
+                "published": version.status == PathwayVersion.Status.PUBLISHED,
+                "member": request.user.has_perm("communities.view_unpublished", community),
+                "version": version,
             }
-            if can_answer
-            else {},
-        }
+        )
+    response = render(
+        request, "pathways/review_ended.html", context, status=404 if invitation is None else 410
     )
-    return render(request, "pathways/review.html", context)
+    add_never_cache_headers(response)
+    return response
 
 
 @require_http_methods(["GET", "POST"])
 def review_public(request: HttpRequest, token: str) -> HttpResponse:
     invitation = (
-        Invitation.objects.select_related("review__version__pathway__community").filter(token=token).first()
+        Invitation.objects.select_related("review__version__pathway__community")
+        .filter(token_hash=tokens.token_hash(token))
+        .first()
     )
-    if invitation is None:
-        raise Http404(_("This review link is not valid."))
+    if invitation is None or not invitation.review.open:
+        return _ended(request, invitation)
     current: Review = invitation.review
     version = current.version
     community = version.pathway.community
+    accepts = current.accepts_comments()
     comment_form = CommentForm(request.POST if "text" in request.POST else None)
     approval_form = ApprovalForm(request.POST if "approve" in request.POST else None)
-    if request.method == "POST" and current.open:
+    if request.method == "POST" and not accepts:
+        messages.error(
+            request, _("The deadline for this review has passed: it takes no more comments or approvals.")
+        )
+        return redirect(request.path)
+    if request.method == "POST":
         plan_keys = set(version.steps.values_list("key", flat=True))
         if (
             "text" in request.POST
             and comment_form.is_valid()
             and comment_form.cleaned_data["step"] in plan_keys
         ):
-            services.comment(
-                review=current,
-                invitation=invitation,
-                author=invitation.name,
-                step_key=comment_form.cleaned_data["step"],
-                text=comment_form.cleaned_data["text"],
-            )
+            try:
+                services.comment(
+                    review=current,
+                    invitation=invitation,
+                    author=invitation.name,
+                    step_key=comment_form.cleaned_data["step"],
+                    text=comment_form.cleaned_data["text"],
+                )
+            except services.NotEditable as refused:  # the deadline passed, or the review closed, just now
+                messages.error(request, str(refused))
+                return redirect(request.path)
             messages.success(request, _("Thank you: your comment was saved."))
             return redirect(f"{request.path}#step-{comment_form.cleaned_data['step']}")
         if "approve" in request.POST and approval_form.is_valid():
@@ -161,15 +263,18 @@ def review_public(request: HttpRequest, token: str) -> HttpResponse:
         {
             "review": current,
             "invitation": invitation,
+            "accepts": accepts,
             "comment_form": comment_form,
             "approval_form": approval_form,
             "can_edit": False,
             "can_publish": False,
         }
     )
-    return render(
+    response = render(
         request, "pathways/review_public.html", context, status=400 if request.method == "POST" else 200
     )
+    add_never_cache_headers(response)
+    return response
 
 
 def _visible(request: HttpRequest, community: Community, number: int) -> PathwayVersion:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import secrets
 from collections.abc import Callable
 from typing import Any, TypeVar, cast
 
@@ -15,7 +14,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from carepath import audit, concurrency
+from carepath import audit, concurrency, tokens
 from carepath.communities.models import Community
 from carepath.directory import vocabulary
 
@@ -470,24 +469,70 @@ def remove_transition(*, version_id: int, transition_id: int, revision: int | No
 def open_review(
     *, version: PathwayVersion, deadline: Any, message: str, invitees: list[dict[str, str]], actor: Any
 ) -> Review:
-    """Freeze a draft for review and create a private link for each person invited."""
+    """Freeze a draft for review and create a private link for each person invited.
+
+    Only the hash of each link's token is stored: the tokens are on ``review.tokens`` (invitation id to
+    token), the one time they exist, to be shown and e-mailed."""
     if version.status != PathwayVersion.Status.DRAFT:
         raise NotEditable(_("Only a draft can be sent for review."))
     review = Review.objects.create(
         version=version, opened_by=_user(actor), deadline=deadline, message=message
     )
+    review.tokens = {}
     for person in invitees:
-        Invitation.objects.create(
+        token = tokens.new_token()
+        invitation = Invitation.objects.create(
             review=review,
-            token=secrets.token_urlsafe(32),
+            token_hash=tokens.token_hash(token),
             name=person["name"],
             email=person.get("email", ""),
             role=person["role"],
         )
+        review.tokens[invitation.pk] = token
     version.status = PathwayVersion.Status.IN_REVIEW
     version.save(update_fields=["status"])
     _touch(version, actor, "open_review", review=review.pk, deadline=str(deadline), invited=len(invitees))
     return review
+
+
+def _accepting(review: Review) -> None:
+    if not review.open:
+        raise NotEditable(_("This review is closed."))
+    if review.deadline_passed():
+        raise NotEditable(
+            _("The deadline for this review has passed: it takes no more comments or approvals.")
+        )
+
+
+@transaction.atomic
+def new_link(*, invitation: Invitation, actor: Any) -> str:
+    """Replace an invitation's private link (the old one stops working) and return the new token, which is
+    not stored."""
+    if not invitation.review.open:
+        raise NotEditable(_("This review is closed."))
+    token = tokens.new_token()
+    invitation.token_hash = tokens.token_hash(token)
+    invitation.save(update_fields=["token_hash"])
+    _touch(
+        invitation.review.version,
+        actor,
+        "new_review_link",
+        review=invitation.review_id,
+        invitee=invitation.name,
+    )
+    return token
+
+
+@transaction.atomic
+def purge_ended_links(*, actor: Any = None) -> int:
+    """Remove the links of reviews that have closed (they show nothing any more); returns how many went."""
+    ended = Invitation.objects.filter(review__closed_at__isnull=False, token_hash__isnull=False)
+    removed = ended.update(token_hash=None)
+    if removed:
+        audit.record(
+            actor=actor, action="pathways.purge_ended_links", target_type="pathways.invitation", count=removed
+        )
+    return int(removed)
 
 
 @transaction.atomic
@@ -495,8 +540,7 @@ def open_review(
 def comment(
     *, review: Review, invitation: Invitation | None, author: str, step_key: str, text: str
 ) -> Comment:
-    if not review.open:
-        raise NotEditable(_("This review is closed."))
+    _accepting(review)
     made = Comment.objects.create(
         review=review, invitation=invitation, author_name=author, step_key=step_key, text=text
     )
@@ -535,8 +579,7 @@ def answer(*, comment: Comment, text: str, resolve: bool, actor: Any) -> Comment
 def approve(*, invitation: Invitation, note: str) -> Invitation:
     if invitation.role != Invitation.Role.APPROVER:
         raise NotEditable(_("Only named approvers approve."))
-    if not invitation.review.open:
-        raise NotEditable(_("This review is closed."))
+    _accepting(invitation.review)
     invitation.approved_at = timezone.now()
     invitation.approval_note = note
     invitation.save(update_fields=["approved_at", "approval_note"])

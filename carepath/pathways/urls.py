@@ -15,6 +15,11 @@ urlpatterns = [
     path("<slug:slug>/pathway/compare/", reviews.compare, name="compare"),
     path("<slug:slug>/pathway/versions/<int:number>/review/", reviews.review, name="review"),
     path("<slug:slug>/pathway/versions/<int:number>/review/open/", reviews.open_review, name="review-open"),
+    path(
+        "<slug:slug>/pathway/versions/<int:number>/review/invitations/<int:pk>/new-link/",
+        reviews.new_link,
+        name="review-new-link",
+    ),
     path("<slug:slug>/pathway/versions/<int:number>/edit/", editor.edit, name="edit"),
     path("<slug:slug>/pathway/versions/<int:number>/edit/problems/", editor.problems, name="problems"),
     path("<slug:slug>/pathway/versions/<int:number>/edit/steps/add/", editor.step_form, name="step-add"),

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 from typing import Any
 
 from django.contrib import messages
@@ -11,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from carepath import spreadsheets
 from carepath.communities.models import Community
 from carepath.communities.queries import published_services
 from carepath.communities.views import community_permission
@@ -190,7 +190,7 @@ def _gaps_csv(
     response["Content-Disposition"] = (
         f'attachment; filename="{community.slug}-pathway-v{version.number}-gaps.csv"'
     )
-    writer = csv.writer(response)
+    writer = spreadsheets.writer(response)
     bands = [f"{low}-{high}" for low, high in gaps.AGE_BANDS]
     writer.writerow(
         [

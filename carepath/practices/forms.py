@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from carepath import i18n
 from carepath.accounts.models import User
 from carepath.concurrency import RevisionFormMixin
+from carepath.validators import SafeURLValidator
 
 from . import codes, instruments, rubric
 from .models import Evidence, Instrument, Organization, Practice, Survey
@@ -157,9 +158,16 @@ class PracticeForm(RevisionFormMixin, forms.ModelForm):
         return data
 
 
+class WebAddressField(forms.URLField):
+    """A link people will follow: http or https only (Django's URLField also takes ftp); ``example.org`` is
+    read as ``https://example.org``. The model field's own URLValidator then checks the address is well formed."""
+
+    default_validators = [SafeURLValidator()]
+
+
 class EvidenceForm(forms.ModelForm):
     kind = forms.ChoiceField(label=_("Type"))
-    url = forms.URLField(label=_("Link"), required=False, max_length=500, assume_scheme="https")
+    url = WebAddressField(label=_("Link"), required=False, max_length=500, assume_scheme="https")
 
     class Meta:
         model = Evidence

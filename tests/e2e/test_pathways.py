@@ -83,13 +83,15 @@ def test_a_table_changes_reviews_and_publishes_its_pathway(desktop, browser, liv
     check_accessibility(page, "review-open-en")
     page.get_by_role("button", name="Open the review").click()
     check_accessibility(page, "review-en")
-    member_link = Invitation.objects.get(name="Mo (member)").token
-    approver_link = Invitation.objects.get(name="Dr. Ada Lin").token
+    # Each private link is shown this once (only its hash is stored).
+    member_link = page.get_by_label("Private link for Mo (member)").input_value()
+    approver_link = page.get_by_label("Private link for Dr. Ada Lin").input_value()
+    assert Invitation.objects.filter(token_hash__isnull=False).count() == 2
 
     reviewer = browser.new_context(
         base_url=live_server.url, viewport={"width": 390, "height": 844}
     ).new_page()
-    reviewer.goto(f"/fr/review/{member_link}/")
+    reviewer.goto(member_link.replace("/en/", "/fr/"))
     check_accessibility(reviewer, "review-link-fr")
     reviewer.get_by_label("Votre commentaire sur Soutien par les pairs pour les parents").fill(
         "Pourrait-on offrir des rencontres le soir?"
@@ -98,13 +100,14 @@ def test_a_table_changes_reviews_and_publishes_its_pathway(desktop, browser, liv
         "button", name="Envoyer le commentaire sur Soutien par les pairs pour les parents"
     ).click()
     assert "Merci" in reviewer.get_by_role("status").first.inner_text()
-    reviewer.goto(f"/en/review/{approver_link}/")
+    reviewer.goto(approver_link)
     reviewer.get_by_role("button", name="Approve this version").click()
     assert "your approval was recorded" in reviewer.get_by_role("status").first.inner_text()
     reviewer.context.close()
 
-    # The facilitator answers, resolves and publishes.
-    page.reload()
+    # The facilitator answers, resolves and publishes (the review page again: the links are not shown twice).
+    page.goto(page.url)
+    assert page.get_by_label("Private link for Mo (member)").count() == 0
     page.get_by_label("Answer", exact=True).fill("Oui, deux soirs par mois.")
     page.get_by_label("Resolved").check()
     page.get_by_role("button", name="Save the answer to Mo (member)").click()

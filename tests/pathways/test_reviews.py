@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import datetime
+import html
+import json
+import re
 
 import pytest
 from django.core import mail
+from django.core.management import call_command
 from django.utils import timezone
 
 from carepath.models import AuditEntry
 from carepath.pathways import services
-from carepath.pathways.models import Comment, Invitation, Step
+from carepath.pathways.models import Comment, Invitation, Review, Step
+from carepath.tokens import token_hash
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -22,7 +27,16 @@ def draft(community):
     return services.start_draft(community=community, actor=None, from_version=published)
 
 
-def open_review(client, draft, facilitator):
+LINK = re.compile(r'value="http://testserver(/en/review/[^/"]+/)" aria-label="Private link for ([^"]+)"')
+
+
+def shown_links(response) -> dict[str, str]:
+    """The private links a facilitator's page shows, by the name of the person invited."""
+    return {html.unescape(name): path for path, name in LINK.findall(response.content.decode())}
+
+
+def open_review(client, draft, facilitator) -> dict[str, str]:
+    """Open a review through the page; returns each person's link, shown this once."""
     client.login(username=facilitator.username, password=PASSWORD)
     tomorrow = (timezone.localdate() + datetime.timedelta(days=14)).isoformat()
     response = client.post(
@@ -42,19 +56,25 @@ def open_review(client, draft, facilitator):
             "invitees-1-role": "commenter",
         },
     )
-    assert response.status_code == 302
+    assert response.status_code == 200 and "no-store" in response["Cache-Control"]
+    assert "Each private link is shown only this once" in response.content.decode()
     client.logout()
-    return {i.name: i for i in Invitation.objects.all()}
+    return shown_links(response)
+
+
+def review_page(draft) -> str:
+    return f"/en/communities/lakeside/pathway/versions/{draft.number}/review/"
 
 
 def test_the_whole_round(client, draft, facilitator):
-    invited = open_review(client, draft, facilitator)
+    links = open_review(client, draft, facilitator)
+    assert set(links) == {"Dr. Ada Lin", "Sam (parent)"}
     draft.refresh_from_db()
     assert draft.status == "in-review"
     [sent] = mail.outbox
-    assert sent.to == ["ada@example.org"] and invited["Dr. Ada Lin"].token in sent.body
+    assert sent.to == ["ada@example.org"] and f"http://testserver{links['Dr. Ada Lin']}" in sent.body
     # A parent comments through the private link, without an account.
-    parent_link = f"/fr/review/{invited['Sam (parent)'].token}/"
+    parent_link = links["Sam (parent)"].replace("/en/", "/fr/")
     assert client.get(parent_link).status_code == 200
     response = client.post(parent_link, {"step": "intake-navigation", "text": "Can we call in the evening?"})
     assert response.status_code == 302
@@ -67,14 +87,11 @@ def test_the_whole_round(client, draft, facilitator):
     response = client.post(f"/en/communities/lakeside/pathway/versions/{draft.number}/publish/", follow=True)
     assert "waiting for the approval of Dr. Ada Lin" in response.content.decode()
     # The facilitator answers and resolves; the approver approves; now it publishes.
-    client.post(
-        f"/en/communities/lakeside/pathway/versions/{draft.number}/review/",
-        {"comment": comment.pk, "answer": "Yes, until 8 pm.", "resolve": "on"},
-    )
+    client.post(review_page(draft), {"comment": comment.pk, "answer": "Yes, until 8 pm.", "resolve": "on"})
     comment.refresh_from_db()
     assert comment.answer == "Yes, until 8 pm." and comment.resolved_at is not None
     client.logout()
-    client.post(f"/en/review/{invited['Dr. Ada Lin'].token}/", {"approve": "1", "note": "Good to go."})
+    client.post(links["Dr. Ada Lin"], {"approve": "1", "note": "Good to go."})
     client.login(username=facilitator.username, password=PASSWORD)
     response = client.post(f"/en/communities/lakeside/pathway/versions/{draft.number}/publish/")
     draft.refresh_from_db()
@@ -82,15 +99,140 @@ def test_the_whole_round(client, draft, facilitator):
     record = AuditEntry.objects.get(action="pathways.publish", target_id=str(draft.pk))
     assert [a["name"] for a in record.data["approvals"]] == ["Dr. Ada Lin"]
     assert record.data["approvals"][0]["note"] == "Good to go."
-    # The review is closed: the link still reads, but takes no more comments.
+    # The review is closed: the link shows the review has ended, and takes no more comments.
     client.logout()
-    client.post(parent_link, {"step": "assessment", "text": "Late"})
+    assert client.post(parent_link, {"step": "assessment", "text": "Late"}).status_code == 410
     assert Comment.objects.count() == 1
+
+
+def test_review_links_that_end_keep_no_token_in_the_database(client, draft, facilitator):
+    links = open_review(client, draft, facilitator)
+    tokens = {name: path.rstrip("/").rsplit("/", 1)[-1] for name, path in links.items()}
+    assert all(len(token) >= 43 for token in tokens.values())  # 256 random bits
+    stored = {i.name: i for i in Invitation.objects.all()}
+    for name, token in tokens.items():
+        assert stored[name].token_hash == token_hash(token)
+    everything = json.dumps(
+        [
+            list(Invitation.objects.values()),
+            list(AuditEntry.objects.values("action", "target_id", "data")),
+        ],
+        default=str,
+    )
+    assert not any(token in everything for token in tokens.values())
+    # The facilitator's page cannot show the links again: it offers a new link instead.
+    client.login(username=facilitator.username, password=PASSWORD)
+    page = client.get(review_page(draft)).content.decode()
+    assert shown_links(client.get(review_page(draft))) == {}
+    assert not any(token in page for token in tokens.values())
+    assert page.count(">New link<span") == 2
+
+
+def test_review_links_that_end_a_replaced_link_stops_working(client, draft, facilitator):
+    links = open_review(client, draft, facilitator)
+    sam = Invitation.objects.get(name="Sam (parent)")
+    ada = Invitation.objects.get(name="Dr. Ada Lin")
+    client.login(username=facilitator.username, password=PASSWORD)
+    base = f"/en/communities/lakeside/pathway/versions/{draft.number}/review/invitations"
+    response = client.post(f"{base}/{sam.pk}/new-link/")
+    assert response.status_code == 200 and "no-store" in response["Cache-Control"]
+    new = shown_links(response)
+    assert list(new) == ["Sam (parent)"] and new["Sam (parent)"] != links["Sam (parent)"]
+    assert "Sam (parent) has a new private link, shown only this once: copy it now." in html.unescape(
+        response.content.decode()
+    )
+    assert len(mail.outbox) == 1  # no address: nothing more is sent
+    ada_new = shown_links(client.post(f"{base}/{ada.pk}/new-link/"))["Dr. Ada Lin"]
+    assert mail.outbox[-1].to == ["ada@example.org"] and f"http://testserver{ada_new}" in mail.outbox[-1].body
+    assert AuditEntry.objects.filter(action="pathways.new_review_link").count() == 2
+    client.logout()
+    old = client.get(links["Sam (parent)"])
+    assert old.status_code == 404 and "This review link does not work" in old.content.decode()
+    assert client.post(links["Sam (parent)"], {"step": "assessment", "text": "Old link"}).status_code == 404
+    assert client.post(links["Dr. Ada Lin"], {"approve": "1", "note": ""}).status_code == 404
+    assert not Comment.objects.exists() and Invitation.objects.get(pk=ada.pk).approved_at is None
+    assert client.post(new["Sam (parent)"], {"step": "assessment", "text": "New link"}).status_code == 302
+    assert Comment.objects.get().text == "New link"
+
+
+def test_review_links_that_end_a_closed_review_shows_no_draft(client, draft, facilitator, member):
+    links = open_review(client, draft, facilitator)
+    Invitation.objects.update(approved_at=timezone.now())
+    services.publish(version=draft, actor=None)  # publishing closes the review
+    for path in links.values():
+        page = client.get(path)
+        text = page.content.decode()
+        assert page.status_code == 410 and "This review has ended" in text
+        assert "Intake and navigation" not in text and "Please look at intake." not in text  # no draft
+        assert 'name="text"' not in text
+        assert "See the published pathway" in text
+    response = client.post(links["Sam (parent)"], {"step": "assessment", "text": "After the end"})
+    assert response.status_code == 410 and not Comment.objects.exists()
+    with pytest.raises(services.NotEditable):
+        services.comment(
+            review=draft.reviews.get(), invitation=None, author="X", step_key="assessment", text="?"
+        )
+    # The table's own page of the review stays, for those with an account.
+    client.login(username=member.username, password=PASSWORD)
+    assert "See the review and its comments" in client.get(links["Sam (parent)"]).content.decode()
+    assert client.get(review_page(draft)).status_code == 200
+    client.login(username=facilitator.username, password=PASSWORD)
+    page = client.get(review_page(draft)).content.decode()
+    assert page.count("Ended with the review") == 2 and "New link" not in page
+    sam = Invitation.objects.get(name="Sam (parent)")
+    refused = client.post(f"{review_page(draft)}invitations/{sam.pk}/new-link/", follow=True)
+    assert "This review is closed." in refused.content.decode() and shown_links(refused) == {}
+
+
+def test_review_links_that_end_no_comment_after_the_deadline(client, draft, facilitator):
+    links = open_review(client, draft, facilitator)
+    yesterday = timezone.localdate() - datetime.timedelta(days=1)
+    Review.objects.update(deadline=yesterday)
+    page = client.get(links["Sam (parent)"])
+    text = html.unescape(page.content.decode())
+    assert page.status_code == 200 and "this review takes no more comments or approvals" in text
+    assert (
+        'name="text"' not in text
+        and "Approve this version" not in client.get(links["Dr. Ada Lin"]).content.decode()
+    )
+    response = client.post(links["Sam (parent)"], {"step": "assessment", "text": "Too late"}, follow=True)
+    assert "The deadline for this review has passed" in html.unescape(response.content.decode())
+    client.post(links["Dr. Ada Lin"], {"approve": "1", "note": "Late"})
+    assert not Comment.objects.exists() and not Invitation.objects.filter(approved_at__isnull=False).exists()
+    with pytest.raises(services.NotEditable):
+        services.approve(invitation=Invitation.objects.get(name="Dr. Ada Lin"), note="")
+
+
+def test_review_links_that_end_at_the_end_of_the_deadline_day_in_the_sites_time_zone(draft):
+    review = services.open_review(
+        version=draft, deadline=datetime.date(2026, 3, 10), message="", invitees=[], actor=None
+    )
+    # Toronto is 4 hours behind UTC on 10 March 2026 (daylight time began on the 8th).
+    late_on_the_day = datetime.datetime(2026, 3, 11, 3, 59, tzinfo=datetime.UTC)
+    next_day = datetime.datetime(2026, 3, 11, 4, 0, tzinfo=datetime.UTC)
+    assert review.accepts_comments(late_on_the_day) and not review.deadline_passed(late_on_the_day)
+    assert not review.accepts_comments(next_day) and review.deadline_passed(next_day)
+
+
+def test_purge_expired_removes_the_links_of_ended_reviews(client, draft, facilitator, capsys):
+    links = open_review(client, draft, facilitator)
+    assert services.purge_ended_links() == 0  # an open review keeps its links
+    Invitation.objects.update(approved_at=timezone.now())
+    services.publish(version=draft, actor=None)
+    call_command("purge-expired")
+    assert "2 links of reviews that have ended" in capsys.readouterr().out
+    assert not Invitation.objects.filter(token_hash__isnull=False).exists()
+    assert Invitation.objects.count() == 2  # who was invited and who approved stay on the record
+    assert client.get(links["Sam (parent)"]).status_code == 404
+    assert AuditEntry.objects.get(action="pathways.purge_ended_links").data == {"count": 2}
 
 
 def test_a_bad_link_is_404_and_versions_in_review_are_frozen(client, draft, facilitator):
     open_review(client, draft, facilitator)
-    assert client.get("/en/review/not-a-token/").status_code == 404
+    response = client.get("/fr/review/not-a-token/")
+    assert response.status_code == 404 and "Ce lien de révision ne fonctionne pas" in html.unescape(
+        response.content.decode()
+    )
     step = Step.objects.get(version=draft, key="assessment")
     with pytest.raises(services.NotEditable):
         services.remove_step(version_id=draft.pk, step_id=step.pk, revision=None, actor=None)
@@ -98,14 +240,20 @@ def test_a_bad_link_is_404_and_versions_in_review_are_frozen(client, draft, faci
 
 def test_review_page_is_for_the_table(client, draft, facilitator, member, outsider):
     open_review(client, draft, facilitator)
-    page = f"/en/communities/lakeside/pathway/versions/{draft.number}/review/"
+    page = review_page(draft)
+    invitation = Invitation.objects.get(name="Sam (parent)")
+    new_link = f"{page}invitations/{invitation.pk}/new-link/"
     client.login(username=outsider.username, password=PASSWORD)
     assert client.get(page).status_code == 403
+    assert client.post(new_link).status_code == 403
     client.login(username=member.username, password=PASSWORD)
     response = client.get(page)
-    assert (
-        response.status_code == 200 and response.context["links"] == {}
-    )  # private links only for facilitators
+    assert response.status_code == 200 and response.context["links"] == {}
+    assert "New link" not in response.content.decode()  # private links only for facilitators
+    assert client.post(new_link).status_code == 403
+    before = invitation.token_hash
+    invitation.refresh_from_db()
+    assert invitation.token_hash == before
     comment = Comment.objects.create(
         review=draft.reviews.get(), step_key="assessment", author_name="X", text="?"
     )
@@ -127,3 +275,43 @@ def test_what_changed_between_versions(client, draft, facilitator, member):
         client.get(f"/en/communities/lakeside/pathway/compare/?from=1&to={draft.number}").status_code == 404
     )
     assert client.get("/en/communities/lakeside/pathway/compare/?from=x").status_code == 404
+
+
+@pytest.mark.django_db(transaction=True)
+def test_review_links_that_end_links_sent_before_are_hashed_and_keep_working(client, draft):
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    review = services.open_review(
+        version=draft,
+        deadline=timezone.localdate(),
+        message="",
+        invitees=[{"name": "Sam", "email": "", "role": "commenter"}],
+        actor=None,
+    )
+    before = [("pathways", "0003_step_transition_revision")]
+    after = [("pathways", "0004_review_tokens_hashed")]
+    executor = MigrationExecutor(connection)
+    executor.migrate(before)  # going back gives every invitation a new plain token
+    old = executor.loader.project_state(before).apps.get_model("pathways", "Invitation")
+    assert len(old.objects.get(review_id=review.pk).token) >= 43
+    old.objects.filter(review_id=review.pk).update(token="a-link-sent-before-the-change")
+    executor = MigrationExecutor(connection)
+    executor.migrate(after)
+    invitation = Invitation.objects.get(review=review)
+    assert invitation.token_hash == token_hash("a-link-sent-before-the-change")
+    assert client.get("/en/review/a-link-sent-before-the-change/").status_code == 200
+
+
+def test_review_links_that_end_are_not_made_twice_when_the_page_is_sent_again(client, draft, facilitator):
+    links = open_review(client, draft, facilitator)
+    client.login(username=facilitator.username, password=PASSWORD)
+    again = client.post(
+        f"/en/communities/lakeside/pathway/versions/{draft.number}/review/open/",
+        {"deadline": timezone.localdate().isoformat(), "invitees-TOTAL_FORMS": "0"},
+        follow=True,
+    )
+    assert again.redirect_chain == [(review_page(draft), 302)]
+    assert "This version is already in review." in html.unescape(again.content.decode())
+    assert shown_links(again) == {} and Review.objects.count() == 1 and Invitation.objects.count() == 2
+    assert all(client.get(path).status_code == 200 for path in links.values())

