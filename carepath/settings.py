@@ -285,6 +285,7 @@ SECURE_REFERRER_POLICY = "same-origin"
 # HTTPS: on by default when DEBUG is off (the redirect, secure cookies, HSTS).
 CAREPATH_HTTPS = envbool("CAREPATH_HTTPS", not DEBUG)
 SECURE_SSL_REDIRECT = SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = CAREPATH_HTTPS
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # health checks often come over plain HTTP from inside the network
 SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", 31_536_000) if CAREPATH_HTTPS else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
 SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", False)

@@ -227,3 +227,11 @@ def test_fail_closed_trusted_proxies_that_do_not_read_fail_the_check(tmp_path):
         "(carepath.E001) CAREPATH_TRUSTED_PROXIES: 'the-proxy' is neither an address nor a network"
         in done.stderr
     )
+
+
+@pytest.mark.django_db
+def test_fail_closed_the_https_redirect_spares_only_the_health_check(client, settings):
+    settings.SECURE_SSL_REDIRECT = True
+    assert client.get("/en/")["Location"] == "https://testserver/en/"
+    assert client.get("/healthz").status_code == 200
+    assert client.get("/en/", secure=True).status_code == 200
