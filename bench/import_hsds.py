@@ -281,6 +281,7 @@ def main() -> None:
     else:
         os.environ["DATABASE_URL"] = f"sqlite:///{scratch / 'bench.sqlite3'}"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "carepath.settings")
+    os.environ.setdefault("SECRET_KEY", "bench-only")  # with DEBUG off (no query log) Carepath needs a key
 
     import django
 

@@ -10,7 +10,7 @@ class CarepathConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_delete, post_save
 
-        from . import versions
+        from . import clients, versions  # noqa: F401 (clients: for its system check)
 
         for label in versions.WATCHED_APPS:
             for model in apps.get_app_config(label).get_models():

@@ -1,33 +1,99 @@
-"""Carepath settings: one module, read from the environment (see README, "Configuration")."""
+"""Carepath settings: one module, read from the environment (see README, "Configuration").
 
+Production fails closed: with ``DEBUG`` off the app refuses to start without a secret key, and HTTPS (redirect,
+secure cookies, HSTS) is on unless turned off. A value a helper below cannot read stops the start with a message
+naming the variable.
+"""
+
+import datetime
 import os
+import re
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
+TRUE = ("1", "true", "yes", "on")
+FALSE = ("0", "false", "no", "off")
+RATE = re.compile(r"^\d+/(second|minute|hour|day)$")
 
-def envbool(name: str, default: str) -> bool:
-    return os.getenv(name, default).strip().lower() in ("1", "true", "yes", "on")
+
+def _raw(name: str) -> str | None:
+    """The variable's value, or None when it is unset or blank."""
+    value = os.getenv(name, "").strip()
+    return value or None
 
 
-def envint(name: str, default: str) -> int:
-    return int(os.getenv(name, default))
+def envbool(name: str, default: bool) -> bool:
+    raw = _raw(name)
+    if raw is None:
+        return default
+    if raw.lower() in TRUE:
+        return True
+    if raw.lower() in FALSE:
+        return False
+    raise ImproperlyConfigured(
+        f"{name}={raw!r} is not understood: use one of {', '.join(TRUE)} (on) or {', '.join(FALSE)} (off)."
+    )
+
+
+def envint(name: str, default: int, *, minimum: int = 0) -> int:
+    raw = _raw(name)
+    if raw is None:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name}={raw!r} is not a whole number.") from None
+    if value < minimum:
+        raise ImproperlyConfigured(f"{name}={raw!r} is too small: the least is {minimum}.")
+    return value
 
 
 def envlist(name: str, default: str) -> list[str]:
     return [item.strip() for item in os.getenv(name, default).split(",") if item.strip()]
 
 
+def envrate(name: str, default: str) -> str:
+    """A rate limit in Django REST framework's syntax: a count per second, minute, hour or day."""
+    raw = _raw(name) or default
+    if not RATE.match(raw):
+        raise ImproperlyConfigured(
+            f"{name}={raw!r} is not a rate: write a count per second, minute, hour or day, e.g. 120/minute."
+        )
+    return raw
+
+
+def _secret_key(debug: bool) -> str:
+    key, path = _raw("SECRET_KEY"), _raw("SECRET_KEY_FILE")
+    if key and path:
+        raise ImproperlyConfigured("Set SECRET_KEY or SECRET_KEY_FILE, not both.")
+    if path:
+        try:
+            key = Path(path).read_text(encoding="utf-8").strip()
+        except OSError as error:
+            raise ImproperlyConfigured(
+                f"SECRET_KEY_FILE={path!r} cannot be read: {error.strerror}."
+            ) from None
+        if not key:
+            raise ImproperlyConfigured(f"SECRET_KEY_FILE={path!r} is empty.")
+    if key:
+        return key
+    if debug:  # development only: this key is public, so nothing signed with it can be trusted
+        return "carepath-development-key-not-for-production-use-0123456789abcdef"
+    raise ImproperlyConfigured(
+        "SECRET_KEY (or SECRET_KEY_FILE, the path of a file holding it) must be set when DEBUG is off. "
+        "For development, set DEBUG=true (make run does)."
+    )
+
+
 DATA_DIR = Path(os.getenv("CAREPATH_DATA_DIR", str(BASE_DIR / "data"))).resolve()
-DEBUG = envbool("DEBUG", "false")
-SECRET_KEY = os.getenv("SECRET_KEY", "")
-if not SECRET_KEY:
-    if not DEBUG and not envbool("CAREPATH_INSECURE_DEV_KEY", "true"):
-        raise RuntimeError("SECRET_KEY must be set when DEBUG is off.")
-    SECRET_KEY = "carepath-development-key-not-for-production-use-0123456789abcdef"  # noqa: S105
+DEBUG = envbool("DEBUG", False)
+SECRET_KEY = _secret_key(DEBUG)
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver")
 SITE_URL = os.getenv("SITE_URL", "http://127.0.0.1:8000")
 
@@ -45,6 +111,8 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",  # Swagger UI served from here, not from a CDN
     "django_htmx",
+    "csp",
+    "axes",
     "carepath",
     "carepath.accounts",
     "carepath.directory",
@@ -56,6 +124,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",  # above WhiteNoise, so static files get the policy too
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -65,6 +134,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: turns a locked-out sign-in into the lockout page
 ]
 
 ROOT_URLCONF = "carepath.urls"
@@ -88,7 +158,7 @@ TEMPLATES = [
 DATABASES = {
     "default": dj_database_url.parse(
         os.getenv("DATABASE_URL", f"sqlite:///{DATA_DIR / 'carepath.sqlite3'}"),
-        conn_max_age=envint("DATABASE_CONN_MAX_AGE", "0"),
+        conn_max_age=envint("DATABASE_CONN_MAX_AGE", 0),
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -99,6 +169,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
+    "carepath.accounts.backends.LoginAttemptsBackend",  # django-axes, first: refuses locked-out sign-ins
     "rules.permissions.ObjectPermissionBackend",
     "carepath.accounts.backends.EmailOrUsernameBackend",
 ]
@@ -130,42 +201,73 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
-        if envbool("CAREPATH_MANIFEST_STATIC", "false")
+        if envbool("CAREPATH_MANIFEST_STATIC", False)
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
 WHITENOISE_USE_FINDERS = True
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
-# Anonymous calls to the navigator API, per client address and worker (DRF throttle syntax).
-CAREPATH_NAVIGATOR_RATE = os.getenv("CAREPATH_NAVIGATOR_RATE", "120/minute")
-# The most a saved plan keeps (its answers as compact JSON, in bytes); a larger posted answers field is refused.
-CAREPATH_PLAN_MAX_BYTES = envint("CAREPATH_PLAN_MAX_BYTES", "4096")
 # How long a saved plan link lasts.
-CAREPATH_PLAN_DAYS = envint("CAREPATH_PLAN_DAYS", "90")
+CAREPATH_PLAN_DAYS = envint("CAREPATH_PLAN_DAYS", 90, minimum=1)
+# The most a saved plan keeps (its answers as compact JSON, in bytes); a larger posted answers field is refused.
+CAREPATH_PLAN_MAX_BYTES = envint("CAREPATH_PLAN_MAX_BYTES", 4096, minimum=256)
 # What an import may hold (README, "Security"): the upload as sent, then the file once expanded.
-CAREPATH_MAX_IMPORT_BYTES = envint("CAREPATH_MAX_IMPORT_BYTES", str(50 * 1024 * 1024))
+CAREPATH_MAX_IMPORT_BYTES = envint("CAREPATH_MAX_IMPORT_BYTES", 50 * 1024 * 1024, minimum=1)
 CAREPATH_IMPORT_MAX_UNCOMPRESSED_BYTES = envint(
-    "CAREPATH_IMPORT_MAX_UNCOMPRESSED_BYTES", str(256 * 1024 * 1024)
+    "CAREPATH_IMPORT_MAX_UNCOMPRESSED_BYTES", 256 * 1024 * 1024, minimum=1
 )
-CAREPATH_IMPORT_MAX_FILES = envint("CAREPATH_IMPORT_MAX_FILES", "100")
-CAREPATH_IMPORT_MAX_RATIO = envint("CAREPATH_IMPORT_MAX_RATIO", "100")
-CAREPATH_IMPORT_MAX_FIELD_BYTES = envint("CAREPATH_IMPORT_MAX_FIELD_BYTES", str(1024 * 1024))
-CAREPATH_IMPORT_MAX_COLUMNS = envint("CAREPATH_IMPORT_MAX_COLUMNS", "100")
+CAREPATH_IMPORT_MAX_FILES = envint("CAREPATH_IMPORT_MAX_FILES", 100, minimum=1)
+CAREPATH_IMPORT_MAX_RATIO = envint("CAREPATH_IMPORT_MAX_RATIO", 100, minimum=1)
+CAREPATH_IMPORT_MAX_FIELD_BYTES = envint("CAREPATH_IMPORT_MAX_FIELD_BYTES", 1024 * 1024, minimum=1)
+CAREPATH_IMPORT_MAX_COLUMNS = envint("CAREPATH_IMPORT_MAX_COLUMNS", 100, minimum=1)
 # How long an import waits for another import into the same community before it says so (PostgreSQL;
 # SQLite waits its busy timeout, 5 seconds).
-CAREPATH_IMPORT_WAIT_SECONDS = envint("CAREPATH_IMPORT_WAIT_SECONDS", "5")
+CAREPATH_IMPORT_WAIT_SECONDS = envint("CAREPATH_IMPORT_WAIT_SECONDS", 5, minimum=1)
 # Nesting depth of any JSON read from outside (uploads, API bodies, posted answers).
-CAREPATH_JSON_MAX_DEPTH = envint("CAREPATH_JSON_MAX_DEPTH", "32")
+CAREPATH_JSON_MAX_DEPTH = envint("CAREPATH_JSON_MAX_DEPTH", 32, minimum=2)
+
+# Rate limits, counted per client address (carepath/clients.py) in the "limits" cache, which every worker shares.
+# The navigator (the API, the family and provider questions, print): requests per client address.
+CAREPATH_NAVIGATOR_RATE = envrate("CAREPATH_NAVIGATOR_RATE", "120/minute")
+# Saved plans: saves per client address.
+CAREPATH_PLAN_SAVE_RATE = envrate("CAREPATH_PLAN_SAVE_RATE", "10/hour")
+# Password reset e-mails: asked for one e-mail address, and asked from one client address.
+CAREPATH_PASSWORD_RESET_RATE = envrate("CAREPATH_PASSWORD_RESET_RATE", "3/hour")
+CAREPATH_PASSWORD_RESET_CLIENT_RATE = envrate("CAREPATH_PASSWORD_RESET_CLIENT_RATE", "10/hour")
+# The proxies in front of Carepath, whose X-Forwarded-For header says who the client is: a number of proxies
+# (each appends the address it saw), or their addresses and networks (comma-separated). Empty: no proxy, the
+# header is ignored and the client is the address connecting.
+CAREPATH_TRUSTED_PROXIES = os.getenv("CAREPATH_TRUSTED_PROXIES", "").strip()
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "limits": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "carepath_cache",  # made by `carepath createcachetable`
+        # Culling drops counts: keep room for many clients (each counted limit is one row).
+        "OPTIONS": {"MAX_ENTRIES": 200_000},
+    },
+}
+
+# Sign-in: django-axes counts failed sign-ins per user name (an e-mail address counts as its account's user
+# name) and client address, in the database, and locks that pair out for a while.
+AXES_FAILURE_LIMIT = envint("CAREPATH_LOGIN_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=envint("CAREPATH_LOGIN_COOLOFF_MINUTES", 15, minimum=1))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_USERNAME_CALLABLE = "carepath.accounts.backends.login_name"
+AXES_CLIENT_IP_CALLABLE = "carepath.clients.address"
+AXES_LOCKOUT_CALLABLE = "carepath.accounts.views.locked_out"
+AXES_VERBOSE = False
 
 EMAIL_BACKEND = os.getenv("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.getenv("DEFAULT_FROM_EMAIL", "Carepath <no-reply@carepath.localhost>")
 if os.getenv("EMAIL_HOST"):
     EMAIL_HOST = os.environ["EMAIL_HOST"]
-    EMAIL_PORT = envint("EMAIL_PORT", "587")
+    EMAIL_PORT = envint("EMAIL_PORT", 587, minimum=1)
     EMAIL_HOST_USER = os.getenv("EMAIL_HOST_USER", "")
     EMAIL_HOST_PASSWORD = os.getenv("EMAIL_HOST_PASSWORD", "")
-    EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", "true")
+    EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", True)
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -196,14 +298,42 @@ CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
-if not DEBUG and envbool("CAREPATH_HTTPS", "false"):
-    SECURE_SSL_REDIRECT = True
-    SESSION_COOKIE_SECURE = True
-    CSRF_COOKIE_SECURE = True
-    SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", "31536000")
-    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-    SECURE_HSTS_PRELOAD = True
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# HTTPS: on by default when DEBUG is off (the redirect, secure cookies, HSTS).
+CAREPATH_HTTPS = envbool("CAREPATH_HTTPS", not DEBUG)
+SECURE_SSL_REDIRECT = SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = CAREPATH_HTTPS
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # health checks often come over plain HTTP from inside the network
+SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", 31_536_000) if CAREPATH_HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", False)
+# Only for a proxy that terminates TLS and always sets this header (e.g. X-Forwarded-Proto) to "https" or "http":
+# Django then trusts it to tell HTTPS requests. Never set it without such a proxy: clients could send it.
+_proxy_ssl_header = _raw("SECURE_PROXY_SSL_HEADER")
+if _proxy_ssl_header:
+    if not re.fullmatch(r"[A-Za-z0-9-]+", _proxy_ssl_header):
+        raise ImproperlyConfigured(
+            f"SECURE_PROXY_SSL_HEADER={_proxy_ssl_header!r} is not a header name, e.g. X-Forwarded-Proto."
+        )
+    SECURE_PROXY_SSL_HEADER = ("HTTP_" + _proxy_ssl_header.upper().replace("-", "_"), "https")
+# includeSubDomains and preload bind every subdomain and the browsers' preload lists: only when asked for. Until
+# then `check --deploy` would warn about each, and those two warnings are the choice, not an oversight.
+SILENCED_SYSTEM_CHECKS = [
+    *([] if SECURE_HSTS_INCLUDE_SUBDOMAINS else ["security.W005"]),
+    *([] if SECURE_HSTS_PRELOAD else ["security.W021"]),
+]
+
+# Content-Security-Policy on every response (django-csp): scripts and styles from this site only, nothing inline.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],  # the Swagger UI's icons are data: URLs in its stylesheet
+        "object-src": [NONE],
+        "frame-ancestors": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+    },
+}
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", "")
 
 LOGGING = {

@@ -40,11 +40,21 @@ def english():
 
 
 @pytest.fixture(autouse=True)
-def fresh_cache():
-    """Each test starts with an empty cache, so rate limits counted by one test never reach another."""
-    from django.core.cache import cache
+def fresh_cache(request, django_db_blocker):
+    """Each test starts with an empty cache, so rate limits counted by one test never reach another.
+
+    The limits' counts are rows in the database cache: a test's transaction takes them away with it, and a test
+    that commits (the browser tests) empties that table after itself.
+    """
+    from django.core.cache import cache, caches
 
     cache.clear()
+    yield
+    if request.node.get_closest_marker("django_db") or {"db", "transactional_db", "live_server"} & set(
+        request.fixturenames
+    ):
+        with django_db_blocker.unblock():
+            caches["limits"].clear()
 
 
 @pytest.fixture

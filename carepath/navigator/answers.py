@@ -13,6 +13,8 @@ from typing import Any
 
 from django.conf import settings
 
+from carepath import safejson
+
 from .serializers import MatchRequestSerializer, flatten
 
 MAX_DEPTH = 8  # a navigator request nests four levels (child, screening, one result); deeper is not one
@@ -20,22 +22,6 @@ MAX_DEPTH = 8  # a navigator request nests four levels (child, screening, one re
 
 class Unreadable(ValueError):
     """Answers that are not a navigator request, or are larger than a saved plan may be."""
-
-
-def _too_deep(value: Any, limit: int = MAX_DEPTH) -> bool:
-    """Whether ``value`` nests objects and arrays more than ``limit`` levels (walked without recursion, so that
-    nothing that reads it later, a serializer or an error message, can recurse too deep)."""
-    stack = [(value, 1)] if isinstance(value, dict | list) else []
-    while stack:
-        item, depth = stack.pop()
-        if depth > limit:
-            return True
-        stack.extend(
-            (child, depth + 1)
-            for child in (item.values() if isinstance(item, dict) else item)
-            if isinstance(child, dict | list)
-        )
-    return False
 
 
 def size(data: Any) -> int:
@@ -48,7 +34,7 @@ def normalise(answers: Any, *, community: str | None = None) -> dict[str, Any]:
     when given, replaces whatever community the answers name. Raises ``Unreadable`` for anything else."""
     if not isinstance(answers, dict):
         raise Unreadable("the answers are not a JSON object")
-    if _too_deep(answers):
+    if safejson.too_deep(answers, MAX_DEPTH):
         raise Unreadable(f"the answers are nested more than {MAX_DEPTH} levels deep")
     data = {**answers, "community": community} if community is not None else answers
     serializer = MatchRequestSerializer(data=data)
@@ -67,7 +53,7 @@ def from_posted(text: str) -> dict[str, Any]:
     if len(text) > limit or len(text.encode()) > limit:
         raise Unreadable(f"the posted answers are larger than {limit} bytes")
     try:
-        answers = json.loads(text)
-    except (ValueError, RecursionError) as error:  # broken JSON, a number too long, brackets nested too deep
+        answers = safejson.loads(text, max_depth=MAX_DEPTH)
+    except ValueError as error:  # broken JSON, a number too long, brackets nested too deep
         raise Unreadable(f"the posted answers are not JSON: {type(error).__name__}") from None
     return normalise(answers)

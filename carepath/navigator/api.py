@@ -10,13 +10,15 @@ from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
 from rest_framework import exceptions, status
 from rest_framework.request import Request as DRFRequest
 from rest_framework.response import Response
-from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
+from carepath import limits
 from carepath.api import JSONParser
 
 from . import queries
 from .serializers import ErrorsSerializer, MatchRequestSerializer, MatchResponseSerializer, flatten
+
+NAVIGATOR_SCOPE = "navigator"  # the API, the family and provider questions and print count together
 
 EXAMPLE = {
     "community": "north-shore",
@@ -35,18 +37,17 @@ EXAMPLE = {
 }
 
 
-class AnonymousNavigatorThrottle(AnonRateThrottle):
-    """Anonymous callers: ``CAREPATH_NAVIGATOR_RATE`` requests per address (default 120 a minute)."""
+class NavigatorThrottle(limits.RateLimit):
+    """``CAREPATH_NAVIGATOR_RATE`` requests per client address (default 120 a minute), counted with the family
+    and provider pages' (one scope), in the cache every worker shares."""
 
-    scope = "navigator"
-
-    def get_rate(self) -> str:
-        return settings.CAREPATH_NAVIGATOR_RATE
+    def __init__(self) -> None:
+        super().__init__(NAVIGATOR_SCOPE, settings.CAREPATH_NAVIGATOR_RATE)
 
 
 class MatchView(APIView):
     authentication_classes: list[Any] = []  # no sign-in, no CSRF: nothing is stored
-    throttle_classes = [AnonymousNavigatorThrottle]
+    throttle_classes = [NavigatorThrottle]
     parser_classes = [JSONParser]
 
     @extend_schema(

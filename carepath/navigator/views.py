@@ -17,11 +17,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from carepath import i18n
+from carepath import i18n, limits
 from carepath.communities.models import Community
 
 from . import present, queries, services, snapshots
 from .answers import Unreadable, from_posted
+from .api import NAVIGATOR_SCOPE
 from .engine import Directory
 from .forms import JourneyForm, initial_from
 from .serializers import MatchRequestSerializer
@@ -63,6 +64,7 @@ def _crisis(community: Community, directory: Directory) -> list[Any]:
 
 
 @never_cache
+@limits.limit(NAVIGATOR_SCOPE, "CAREPATH_NAVIGATOR_RATE")
 def journey(request: HttpRequest, slug: str, provider: bool = False) -> HttpResponse:
     community = _community(slug)
     directory = snapshots.directory(community)
@@ -169,6 +171,7 @@ def _unreadable(request: HttpRequest, community: Community) -> HttpResponse:
 
 
 @require_POST
+@limits.limit("plan-save", "CAREPATH_PLAN_SAVE_RATE")
 def save(request: HttpRequest, slug: str) -> HttpResponse:
     community = _community(slug)
     answers = _answers(request)
@@ -186,6 +189,7 @@ def save(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_POST
 @never_cache
+@limits.limit(NAVIGATOR_SCOPE, "CAREPATH_NAVIGATOR_RATE")
 def print_plan(request: HttpRequest, slug: str) -> HttpResponse:
     community = _community(slug)
     answers = _answers(request)

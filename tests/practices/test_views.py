@@ -86,7 +86,7 @@ def test_a_published_practice_shows_why_it_earned_its_tier_in_both_languages(
     page = Client().get(f"/fr/practices/{practice.slug}/").content.decode()
     assert "Guichet unique" in page and "Évaluation solide." in page
     printed = Client().get(f"/fr/practices/{practice.slug}/print/").content.decode()
-    assert "window.print()" in printed and "Guichet unique" in printed
+    assert '<button class="button" type="button" data-print>' in printed and "Guichet unique" in printed
 
 
 def test_grading_and_working_group_pages_and_only_editors_edit_the_page(editor, lead):

@@ -1,10 +1,7 @@
-// Family journey: "use my location" fills the hidden latitude and longitude; "print" opens the print dialog.
-// Everything works without this script: families pick a town instead, and browsers print on their own.
+// Family journey: "use my location" fills the hidden latitude and longitude.
+// Everything works without this script: families pick a town instead.
 (function () {
   "use strict";
-  document.querySelectorAll("[data-print]").forEach(function (button) {
-    button.addEventListener("click", function () { window.print(); });
-  });
   var button = document.querySelector("[data-geolocate]");
   if (!button || !("geolocation" in navigator)) { return; }
   var form = button.closest("form");

@@ -1,0 +1,237 @@
+"""Fail closed in production (issue 10, item 5): each case reads the settings in a fresh process, as a server would.
+
+The test run itself uses tests/settings.py (a test key, plain HTTP); these start from an environment holding none
+of Carepath's variables, so they see production's defaults.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+KEY = "a-production-key-made-of-fifty-or-more-characters-4f1c0e9b7a2d5e8c"
+SHOW = (
+    "import json; from django.conf import settings as s; print(json.dumps({name: getattr(s, name, None) "
+    "for name in ['DEBUG', 'SECRET_KEY', 'SECURE_SSL_REDIRECT', 'SESSION_COOKIE_SECURE', 'CSRF_COOKIE_SECURE', "
+    "'SECURE_HSTS_SECONDS', 'SECURE_HSTS_INCLUDE_SUBDOMAINS', 'SECURE_HSTS_PRELOAD', 'SECURE_PROXY_SSL_HEADER', "
+    "'SILENCED_SYSTEM_CHECKS']}))"
+)
+
+
+def clean_environment(tmp_path: Path, **variables: str) -> dict[str, str]:
+    """The machine's environment without any of Carepath's settings, then ``variables``."""
+    ours = {
+        "SECRET_KEY",
+        "SECRET_KEY_FILE",
+        "DEBUG",
+        "ALLOWED_HOSTS",
+        "DATABASE_URL",
+        "CAREPATH_HTTPS",
+        "SECURE_HSTS_SECONDS",
+        "SECURE_HSTS_INCLUDE_SUBDOMAINS",
+        "SECURE_HSTS_PRELOAD",
+        "SECURE_PROXY_SSL_HEADER",
+    }
+    env = {
+        name: value
+        for name, value in os.environ.items()
+        if name not in ours and not name.startswith(("CAREPATH_", "DJANGO_"))
+    }
+    env.update({"DJANGO_SETTINGS_MODULE": "carepath.settings", "CAREPATH_DATA_DIR": str(tmp_path / "data")})
+    env.update(variables)
+    return env
+
+
+def python(tmp_path: Path, code: str, **variables: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env=clean_environment(tmp_path, **variables),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def carepath(tmp_path: Path, *args: str, **variables: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "carepath.cli", *args],
+        cwd=ROOT,
+        env=clean_environment(tmp_path, **variables),
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+def shown(tmp_path: Path, **variables: str) -> dict[str, object]:
+    done = python(tmp_path, SHOW, **variables)
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)
+
+
+def refusal(done: subprocess.CompletedProcess[str]) -> str:
+    """The last line of a start that failed: the ImproperlyConfigured message."""
+    assert done.returncode != 0, done.stdout
+    return done.stderr.strip().splitlines()[-1]
+
+
+@pytest.mark.parametrize("debug", [None, "false", "0", "off"])
+def test_fail_closed_refuses_to_start_without_a_secret_key_when_debug_is_off(tmp_path, debug):
+    variables = {} if debug is None else {"DEBUG": debug}
+    done = carepath(tmp_path, "check", **variables)
+    assert refusal(done) == (
+        "django.core.exceptions.ImproperlyConfigured: SECRET_KEY (or SECRET_KEY_FILE, the path of a file "
+        "holding it) must be set when DEBUG is off. For development, set DEBUG=true (make run does)."
+    )
+
+
+def test_fail_closed_a_blank_secret_key_counts_as_none(tmp_path):
+    done = python(tmp_path, SHOW, SECRET_KEY="   ")
+    assert "SECRET_KEY (or SECRET_KEY_FILE" in refusal(done)
+
+
+def test_fail_closed_development_runs_on_the_development_key_only_with_debug_on(tmp_path):
+    values = shown(tmp_path, DEBUG="true")
+    assert values["DEBUG"] is True
+    assert values["SECRET_KEY"] == "carepath-development-key-not-for-production-use-0123456789abcdef"
+    assert values["SECURE_SSL_REDIRECT"] is False
+    assert values["SESSION_COOKIE_SECURE"] is False
+    assert values["SECURE_HSTS_SECONDS"] == 0
+
+
+def test_fail_closed_https_is_on_by_default_when_debug_is_off(tmp_path):
+    values = shown(tmp_path, SECRET_KEY=KEY)
+    assert values == {
+        "DEBUG": False,
+        "SECRET_KEY": KEY,
+        "SECURE_SSL_REDIRECT": True,
+        "SESSION_COOKIE_SECURE": True,
+        "CSRF_COOKIE_SECURE": True,
+        "SECURE_HSTS_SECONDS": 31_536_000,
+        "SECURE_HSTS_INCLUDE_SUBDOMAINS": False,
+        "SECURE_HSTS_PRELOAD": False,
+        "SECURE_PROXY_SSL_HEADER": None,
+        "SILENCED_SYSTEM_CHECKS": ["security.W005", "security.W021"],
+    }
+
+
+def test_fail_closed_hsts_subdomains_and_preload_are_opt_in(tmp_path):
+    values = shown(tmp_path, SECRET_KEY=KEY, SECURE_HSTS_INCLUDE_SUBDOMAINS="true", SECURE_HSTS_PRELOAD="yes")
+    assert values["SECURE_HSTS_INCLUDE_SUBDOMAINS"] is True
+    assert values["SECURE_HSTS_PRELOAD"] is True
+    assert values["SILENCED_SYSTEM_CHECKS"] == []
+
+
+def test_fail_closed_a_proxy_that_terminates_tls_is_named_by_its_header(tmp_path):
+    values = shown(tmp_path, SECRET_KEY=KEY, SECURE_PROXY_SSL_HEADER="X-Forwarded-Proto")
+    assert values["SECURE_PROXY_SSL_HEADER"] == ["HTTP_X_FORWARDED_PROTO", "https"]
+    done = python(tmp_path, SHOW, SECRET_KEY=KEY, SECURE_PROXY_SSL_HEADER="X-Forwarded-Proto: https")
+    assert refusal(done) == (
+        "django.core.exceptions.ImproperlyConfigured: SECURE_PROXY_SSL_HEADER='X-Forwarded-Proto: https' is "
+        "not a header name, e.g. X-Forwarded-Proto."
+    )
+
+
+def test_fail_closed_secret_key_file_holds_the_key(tmp_path):
+    path = tmp_path / "secret"
+    path.write_text(KEY + "\n", encoding="utf-8")
+    assert shown(tmp_path, SECRET_KEY_FILE=str(path))["SECRET_KEY"] == KEY
+
+
+def test_fail_closed_secret_key_file_that_cannot_be_read_stops_the_start(tmp_path):
+    missing = tmp_path / "nowhere"
+    done = python(tmp_path, SHOW, SECRET_KEY_FILE=str(missing))
+    assert refusal(done) == (
+        f"django.core.exceptions.ImproperlyConfigured: SECRET_KEY_FILE={str(missing)!r} cannot be read: "
+        "No such file or directory."
+    )
+    empty = tmp_path / "empty"
+    empty.write_text("\n", encoding="utf-8")
+    done = python(tmp_path, SHOW, SECRET_KEY_FILE=str(empty))
+    assert refusal(done).endswith(f"SECRET_KEY_FILE={str(empty)!r} is empty.")
+    done = python(tmp_path, SHOW, SECRET_KEY=KEY, SECRET_KEY_FILE=str(empty))
+    assert refusal(done).endswith("Set SECRET_KEY or SECRET_KEY_FILE, not both.")
+
+
+@pytest.mark.parametrize(
+    "name", ["DEBUG", "CAREPATH_HTTPS", "SECURE_HSTS_PRELOAD", "CAREPATH_MANIFEST_STATIC"]
+)
+def test_fail_closed_booleans_refuse_values_they_do_not_understand(tmp_path, name):
+    done = python(tmp_path, SHOW, SECRET_KEY=KEY, **{name: "ture"})
+    assert refusal(done) == (
+        f"django.core.exceptions.ImproperlyConfigured: {name}='ture' is not understood: use one of "
+        "1, true, yes, on (on) or 0, false, no, off (off)."
+    )
+
+
+@pytest.mark.parametrize("value", ["TRUE", " Yes ", "1", "on"])
+def test_fail_closed_booleans_read_any_case_and_spacing(tmp_path, value):
+    assert shown(tmp_path, DEBUG=value)["DEBUG"] is True
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "message"),
+    [
+        ("SECURE_HSTS_SECONDS", "a year", "SECURE_HSTS_SECONDS='a year' is not a whole number."),
+        ("CAREPATH_PLAN_DAYS", "0", "CAREPATH_PLAN_DAYS='0' is too small: the least is 1."),
+        ("CAREPATH_LOGIN_FAILURE_LIMIT", "5.5", "CAREPATH_LOGIN_FAILURE_LIMIT='5.5' is not a whole number."),
+        (
+            "CAREPATH_NAVIGATOR_RATE",
+            "lots",
+            "CAREPATH_NAVIGATOR_RATE='lots' is not a rate: write a count per second, minute, hour or day, "
+            "e.g. 120/minute.",
+        ),
+    ],
+)
+def test_fail_closed_numbers_and_rates_name_the_variable(tmp_path, name, value, message):
+    done = python(tmp_path, SHOW, SECRET_KEY=KEY, **{name: value})
+    assert refusal(done) == f"django.core.exceptions.ImproperlyConfigured: {message}"
+
+
+def test_fail_closed_deploy_check_is_clean_with_production_minimal_settings(tmp_path):
+    done = carepath(
+        tmp_path,
+        *("check", "--deploy", "--fail-level", "WARNING"),
+        SECRET_KEY=KEY,
+        ALLOWED_HOSTS="carepath.example",
+        DEBUG="false",
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert done.stdout.strip() == "System check identified no issues (2 silenced)."
+
+
+def test_fail_closed_deploy_check_still_warns_when_https_is_turned_off(tmp_path):
+    done = carepath(
+        tmp_path,
+        *("check", "--deploy", "--fail-level", "WARNING"),
+        SECRET_KEY=KEY,
+        ALLOWED_HOSTS="carepath.example",
+        CAREPATH_HTTPS="false",
+    )
+    assert done.returncode == 1
+    for code in ("security.W004", "security.W008", "security.W012", "security.W016"):
+        assert code in done.stderr
+
+
+def test_fail_closed_trusted_proxies_that_do_not_read_fail_the_check(tmp_path):
+    done = carepath(tmp_path, "check", DEBUG="true", CAREPATH_TRUSTED_PROXIES="10.0.0.1, the-proxy")
+    assert done.returncode == 1
+    assert (
+        "(carepath.E001) CAREPATH_TRUSTED_PROXIES: 'the-proxy' is neither an address nor a network"
+        in done.stderr
+    )
+
+
+@pytest.mark.django_db
+def test_fail_closed_the_https_redirect_spares_only_the_health_check(client, settings):
+    settings.SECURE_SSL_REDIRECT = True
+    assert client.get("/en/")["Location"] == "https://testserver/en/"
+    assert client.get("/healthz").status_code == 200
+    assert client.get("/en/", secure=True).status_code == 200
