@@ -224,6 +224,8 @@ CAREPATH_IMPORT_MAX_COLUMNS = envint("CAREPATH_IMPORT_MAX_COLUMNS", 100, minimum
 # How long an import waits for another import into the same community before it says so (PostgreSQL;
 # SQLite waits its busy timeout, 5 seconds).
 CAREPATH_IMPORT_WAIT_SECONDS = envint("CAREPATH_IMPORT_WAIT_SECONDS", 5, minimum=1)
+# Survey instrument files editors upload.
+CAREPATH_INSTRUMENT_MAX_BYTES = envint("CAREPATH_INSTRUMENT_MAX_BYTES", 2 * 1024 * 1024, minimum=1)
 # Nesting depth of any JSON read from outside (uploads, API bodies, posted answers).
 CAREPATH_JSON_MAX_DEPTH = envint("CAREPATH_JSON_MAX_DEPTH", 32, minimum=2)
 

@@ -6,6 +6,7 @@ import datetime
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from carepath import i18n
@@ -339,11 +340,23 @@ class ApprovalForm(RevisionFormMixin, forms.Form):
 class InstrumentUploadForm(forms.Form):
     file = forms.FileField(label=_("Instrument file (JSON)"))
 
+    def __init__(self, *args: Any, stopped: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.stopped = stopped  # the upload passed CAREPATH_INSTRUMENT_MAX_BYTES and was not read further
+        if stopped:
+            self.fields["file"].required = False
+
     def clean_file(self) -> dict[str, Any]:
         upload = self.cleaned_data["file"]
-        if upload.size > 2 * 1024 * 1024:
-            raise forms.ValidationError(_("The file is larger than 2 MB."))
-        document, problems = instruments.read(upload.read(), upload.name)
+        limit = settings.CAREPATH_INSTRUMENT_MAX_BYTES
+        if self.stopped or upload.size > limit:
+            raise forms.ValidationError(
+                _("The file is larger than the %(limit)s bytes allowed for an upload."),
+                params={"limit": limit},
+            )
+        document, problems = instruments.read(
+            upload.read(), upload.name, max_depth=settings.CAREPATH_JSON_MAX_DEPTH
+        )
         if problems:
             raise forms.ValidationError(problems[:50])
         assert document is not None

@@ -152,3 +152,17 @@ def test_uploads_that_cannot_sink_a_worker_upload_still_needs_its_csrf_token(fac
     response = post(client, "good.json", json.dumps([service("a")]).encode())
     assert response.status_code == 403
     assert Service.objects.count() == 0
+
+
+def test_uploads_that_cannot_sink_a_worker_instrument_upload_is_stopped_at_its_limit(settings, client, db):
+    from tests.conftest import _user
+
+    settings.CAREPATH_INSTRUMENT_MAX_BYTES = 5_000
+    editor = _user("eddie", working_group_role="editor")
+    assert client.login(username=editor.username, password=PASSWORD)
+    upload = SimpleUploadedFile("big.json", b"{" + b" " * 20_000 + b"}")
+    response = client.post("/en/practices/instruments/", {"file": upload})
+    assert response.status_code == 200
+    assert response.context["form"].errors["file"] == [
+        "The file is larger than the 5000 bytes allowed for an upload."
+    ]

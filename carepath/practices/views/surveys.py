@@ -13,8 +13,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
-from carepath import spreadsheets
+from carepath import spreadsheets, uploads
 from carepath.i18n import language
+from carepath.uploads import limited_upload
 
 from .. import queries, radar, scoring
 from ..forms import AnswersForm, ConsensusForm, InstrumentUploadForm, SurveyForm
@@ -429,9 +430,15 @@ def _round(value: float | None) -> str:
 
 @signed_in
 @require_http_methods(["GET", "POST"])
+@limited_upload("CAREPATH_INSTRUMENT_MAX_BYTES")
 def instruments(request: HttpRequest) -> HttpResponse:
     allowed(request, "practices.manage")
-    form = InstrumentUploadForm(request.POST or None, request.FILES or None)
+    posted = request.method == "POST"
+    form = InstrumentUploadForm(
+        request.POST if posted else None,
+        request.FILES if posted else None,
+        stopped=posted and uploads.stopped_at(request) is not None,
+    )
     if request.method == "POST" and form.is_valid():
         try:
             instrument = survey_services.load_instrument(
