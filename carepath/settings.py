@@ -224,6 +224,10 @@ CAREPATH_IMPORT_MAX_COLUMNS = envint("CAREPATH_IMPORT_MAX_COLUMNS", 100, minimum
 # How long an import waits for another import into the same community before it says so (PostgreSQL;
 # SQLite waits its busy timeout, 5 seconds).
 CAREPATH_IMPORT_WAIT_SECONDS = envint("CAREPATH_IMPORT_WAIT_SECONDS", 5, minimum=1)
+# Where to report a security problem (a mailto: or https: URI), published at /.well-known/security.txt.
+CAREPATH_SECURITY_CONTACT = os.getenv("CAREPATH_SECURITY_CONTACT", "").strip()
+if CAREPATH_SECURITY_CONTACT and not CAREPATH_SECURITY_CONTACT.startswith(("mailto:", "https://")):
+    raise ImproperlyConfigured("CAREPATH_SECURITY_CONTACT must be a mailto: or https:// URI.")
 # Survey instrument files editors upload.
 CAREPATH_INSTRUMENT_MAX_BYTES = envint("CAREPATH_INSTRUMENT_MAX_BYTES", 2 * 1024 * 1024, minimum=1)
 # Nesting depth of any JSON read from outside (uploads, API bodies, posted answers).

@@ -19,6 +19,7 @@ urlpatterns = [
     path("api/v1/", include("carepath.navigator.api_urls")),
     path("api/v1/", include("carepath.practices.api_urls")),
     path("healthz", views.healthz, name="healthz"),
+    path(".well-known/security.txt", views.security_txt, name="security-txt"),
     path("robots.txt", TemplateView.as_view(template_name="robots.txt", content_type="text/plain")),
 ]
 urlpatterns += i18n_patterns(

@@ -235,3 +235,14 @@ def test_fail_closed_the_https_redirect_spares_only_the_health_check(client, set
     assert client.get("/en/")["Location"] == "https://testserver/en/"
     assert client.get("/healthz").status_code == 200
     assert client.get("/en/", secure=True).status_code == 200
+
+
+def test_production_fails_closed_security_txt_says_where_to_report(client, settings):
+    settings.CAREPATH_SECURITY_CONTACT = ""
+    assert client.get("/.well-known/security.txt").status_code == 404
+    settings.CAREPATH_SECURITY_CONTACT = "mailto:security@carepath.example"
+    response = client.get("/.well-known/security.txt")
+    assert response.status_code == 200
+    lines = response.content.decode().splitlines()
+    assert lines[0] == "Contact: mailto:security@carepath.example"
+    assert lines[1].startswith("Expires: ")
