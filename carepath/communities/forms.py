@@ -7,7 +7,7 @@ from django.core.validators import FileExtensionValidator
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from carepath import concurrency
+from carepath import children, concurrency
 from carepath.directory.vocabulary import load as load_vocabulary
 
 from .models import Community, InventoryEntry, Place
@@ -150,18 +150,5 @@ PlaceFormSet = forms.inlineformset_factory(
 
 
 def place_changes(formset: Any) -> list[dict[str, Any]]:
-    """A valid places formset's changes as data for ``services.save_settings`` (ids are the community's own
-    places: the formset only accepts those)."""
-    changes = []
-    for form in formset.forms:
-        if not form.has_changed() or not form.cleaned_data:
-            continue
-        place = form.cleaned_data.get("id")
-        changes.append(
-            {
-                "id": place.pk if place is not None else None,
-                "delete": bool(form.cleaned_data.get("DELETE")),
-                **{name: form.cleaned_data.get(name) for name in PlaceForm.Meta.fields},
-            }
-        )
-    return changes
+    """A valid places formset's changes as data for ``services.save_settings``."""
+    return children.changes(formset, PlaceForm.Meta.fields)

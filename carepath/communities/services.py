@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
-from carepath import audit, concurrency, versions
+from carepath import audit, children, concurrency, versions
 from carepath.directory import bulk
 from carepath.directory import services as directory
 from carepath.directory.models import Service
@@ -198,23 +198,15 @@ def save_settings(
         setattr(community, name, fields[name])
     community.full_clean()
     community.save()
-    own = {place.pk: place for place in community.places.all()}
-    touched = 0
-    for item in places:
-        place = own.get(item.get("id")) if item.get("id") else None
-        if item.get("delete"):
-            if place is not None:
-                place.delete()
-                touched += 1
-            continue
-        place = place or Place(community=community)
-        if place.pk and all(getattr(place, name) == item.get(name) for name in PLACE_FIELDS):
-            continue
-        for name in PLACE_FIELDS:
-            setattr(place, name, item.get(name))
-        place.full_clean()
-        place.save()
-        touched += 1
+    touched = sum(
+        children.apply(
+            own=community.places.all(),
+            rows=places,
+            fields=PLACE_FIELDS,
+            new=lambda: Place(community=community),
+            clean=True,
+        )
+    )
     audit.record(
         actor=actor,
         action="communities.update",

@@ -8,7 +8,7 @@ from django import forms
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from carepath import concurrency
+from carepath import children, concurrency
 from carepath.validators import SafeURLValidator
 
 from .models import Organization, Phone, Service
@@ -196,21 +196,8 @@ PhoneFormSet = forms.inlineformset_factory(
 
 
 def phone_changes(formset: Any) -> list[dict[str, Any]]:
-    """A valid phone formset's changes as data for ``directory.services.set_phones`` (ids are the service's
-    own phones: the formset only accepts those)."""
-    changes = []
-    for form in formset.forms:
-        if not form.has_changed() or not form.cleaned_data:
-            continue
-        phone = form.cleaned_data.get("id")
-        changes.append(
-            {
-                "id": phone.pk if phone is not None else None,
-                "delete": bool(form.cleaned_data.get("DELETE")),
-                **{name: form.cleaned_data.get(name) for name in PhoneForm.Meta.fields},
-            }
-        )
-    return changes
+    """A valid phone formset's changes as data for ``directory.services.set_phones``."""
+    return children.changes(formset, PhoneForm.Meta.fields)
 
 
 class PlaceForm(forms.Form):

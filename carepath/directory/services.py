@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
-from carepath import audit, concurrency, versions
+from carepath import audit, children, concurrency, versions
 
 from . import bulk, vocabulary
 from .hsds import reader, validate
@@ -216,27 +216,14 @@ PHONE_FIELDS = ("number", "extension", "description_en", "description_fr")
 
 @transaction.atomic
 def set_phones(*, service: Service, phones: list[dict[str, Any]], actor: Any) -> None:
-    """Add, change and remove the service's own phones: ``{"id": None or a phone of this service,
-    "delete": bool, "number": ..., "extension": ..., "description_en": ..., "description_fr": ...}``."""
-    own = {phone.pk: phone for phone in Phone.objects.filter(service=service)}
-    added = changed = removed = 0
-    for item in phones:
-        phone = own.get(item.get("id")) if item.get("id") else None
-        if item.get("delete"):
-            if phone is not None:
-                phone.delete()
-                removed += 1
-            continue
-        if phone is None:
-            phone = Phone(service=service, steward_id=service.steward_id)
-            added += 1
-        elif all(getattr(phone, name) == item.get(name) for name in PHONE_FIELDS):
-            continue
-        else:
-            changed += 1
-        for name in PHONE_FIELDS:
-            setattr(phone, name, item.get(name))
-        phone.save()
+    """Add, change and remove the service's own phones (``carepath.children``: ``{"id", "delete",
+    "number", "extension", "description_en", "description_fr"}``)."""
+    added, changed, removed = children.apply(
+        own=Phone.objects.filter(service=service),
+        rows=phones,
+        fields=PHONE_FIELDS,
+        new=lambda: Phone(service=service, steward_id=service.steward_id),
+    )
     if added or changed or removed:
         audit.record(
             actor=actor,

@@ -14,6 +14,7 @@ from carepath.directory import vocabulary
 
 from .graph import MAX_MONTHS, SCREENING_TOOLS, URGENCIES, AgeRange, Criteria
 from .models import Step
+from .services import STEP_FIELDS
 
 key_validator = RegexValidator(
     r"^[a-z0-9]+(?:-[a-z0-9]+)*$", _("Use lowercase letters, digits and single hyphens.")
@@ -46,23 +47,7 @@ class StepForm(RevisionFormMixin, forms.ModelForm):
 
     class Meta:
         model = Step
-        fields = [
-            "key",
-            "stage",
-            "kind",
-            "entry",
-            "title_en",
-            "title_fr",
-            "text_en",
-            "text_fr",
-            "age_min",
-            "age_max",
-            "target_days",
-            "service_types",
-            "tiers",
-            "concerns",
-            "sectors",
-        ]
+        fields = list(STEP_FIELDS)  # what services.save_step writes
         labels = {
             "title_en": _("Title (English)"),
             "title_fr": _("Title (French)"),
