@@ -95,3 +95,57 @@ def test_facilitator_uploads_a_broken_file_sees_the_error_then_a_good_one(deskto
 
 def test_demo_files_are_in_the_repository():
     assert (DEMO / "hsds.en.json").exists() and (DEMO / "hsds.fr.json").exists()
+
+
+def test_facilitator_of_another_community_lists_a_service_and_changes_only_the_listing(page, demo):
+    """Hillcrest lists North Shore's crisis line, then edits how it lists it, in French, on a phone, with the
+    keyboard; the service itself stays North Shore's."""
+    from carepath.accounts.services import ensure_demo_user
+    from carepath.communities.services import get_or_create_community
+    from carepath.directory.models import Service
+
+    hillcrest = get_or_create_community(slug="hillcrest", name="Hillcrest")
+    ensure_demo_user(
+        username="hal",
+        email="hal@example.org",
+        password=PASSWORD,
+        community=hillcrest,
+        role="facilitator",
+        site_admin=False,
+    )
+    page.goto("/en/accounts/login/")
+    page.get_by_label("User name or email").fill("hal")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_label("Password").press("Enter")
+    page.goto("/en/communities/hillcrest/")
+    page.get_by_role("link", name="List a service another community keeps").click()
+    check_accessibility(page, "list-elsewhere-en")
+    page.get_by_label("Search services other communities keep").fill("crisis line")
+    page.get_by_label("Search services other communities keep").press("Enter")
+    page.wait_for_url("**q=crisis**")
+    found = page.locator(".result").filter(has_text="24/7 Family Crisis Line")
+    assert "Kept by North Shore Early Years Table" in found.inner_text()
+    check_accessibility(page, "list-elsewhere-search-en")
+    button = found.get_by_role(
+        "button", name="List 24/7 Family Crisis Line (phone, text and video) in our inventory"
+    )
+    button.focus()
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/edit/")
+    assert "is now in your inventory" in page.get_by_role("status").first.inner_text()
+
+    page.get_by_role("link", name="Français").click()
+    assert page.locator("html").get_attribute("lang") == "fr"
+    note = page.get_by_role("note")
+    assert "tenu à jour par Table de la petite enfance de la Rive-Nord" in note.inner_text()
+    check_accessibility(page, "listing-form-fr")
+    page.get_by_label("Comment orienter une famille vers ce service (anglais)").fill("Call the Hillcrest hub first.")
+    page.get_by_role("button", name="Enregistrer").press("Enter")
+    page.wait_for_url("**/services/*/")
+    assert (
+        "Responsable\u00a0: Table de la petite enfance de la Rive-Nord" in page.locator(".meta").first.inner_text()
+    )
+    check_accessibility(page, "listed-service-fr")
+    crisis = Service.objects.get(name_en__startswith="24/7 Family Crisis Line")
+    assert crisis.steward == demo
+    assert hillcrest.entries.get(service=crisis).referral_notes_en == "Call the Hillcrest hub first."
