@@ -139,11 +139,14 @@ def test_facilitator_of_another_community_lists_a_service_and_changes_only_the_l
     note = page.get_by_role("note")
     assert "tenu à jour par Table de la petite enfance de la Rive-Nord" in note.inner_text()
     check_accessibility(page, "listing-form-fr")
-    page.get_by_label("Comment orienter une famille vers ce service (anglais)").fill("Call the Hillcrest hub first.")
+    page.get_by_label("Comment orienter une famille vers ce service (anglais)").fill(
+        "Call the Hillcrest hub first."
+    )
     page.get_by_role("button", name="Enregistrer").press("Enter")
     page.wait_for_url("**/services/*/")
     assert (
-        "Responsable\u00a0: Table de la petite enfance de la Rive-Nord" in page.locator(".meta").first.inner_text()
+        "Responsable\u00a0: Table de la petite enfance de la Rive-Nord"
+        in page.locator(".meta").first.inner_text()
     )
     check_accessibility(page, "listed-service-fr")
     crisis = Service.objects.get(name_en__startswith="24/7 Family Crisis Line")
