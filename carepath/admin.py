@@ -1,6 +1,10 @@
 from django.contrib import admin
 
+from . import limits
 from .models import AuditEntry
+
+# The admin's sign-in counts against the same per-client limit as the site's (axes pauses one account's).
+admin.site.login = limits.limit("sign-in", "CAREPATH_LOGIN_CLIENT_RATE")(admin.site.login)  # type: ignore[method-assign]
 
 
 @admin.register(AuditEntry)

@@ -4,6 +4,7 @@ import codecs
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.utils.translation import gettext as _
 from rest_framework import exceptions, parsers, status
 from rest_framework.response import Response
@@ -13,6 +14,18 @@ from . import safejson
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    if isinstance(exc, RequestDataTooBig):
+        return Response(
+            {
+                "errors": {
+                    "request": [
+                        _("The request is larger than %(limit)s bytes.")
+                        % {"limit": settings.DATA_UPLOAD_MAX_MEMORY_SIZE}
+                    ]
+                }
+            },
+            status=status.HTTP_400_BAD_REQUEST,
+        )
     response = drf_exception_handler(exc, context)
     if response is None:
         return None

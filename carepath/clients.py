@@ -49,7 +49,7 @@ def ident(request: HttpRequest) -> str:
 def _address(request: HttpRequest) -> Address | None:
     peer = _parse(request.META.get("REMOTE_ADDR", ""))
     trusted = _trusted(settings.CAREPATH_TRUSTED_PROXIES)
-    if peer is None or trusted is None:
+    if trusted is None or (peer is None and request.META.get("REMOTE_ADDR")):
         return peer
     header = request.META.get("HTTP_X_FORWARDED_FOR", "")
     chain = [item.strip() for item in header.split(",")] if header.strip() else []
@@ -59,6 +59,14 @@ def _address(request: HttpRequest) -> Address | None:
         if len(chain) < trusted:
             return peer
         return _parse(chain[-trusted]) or peer
+    if peer is None:
+        # No address: the proxy connects through a local (unix) socket, so it is the trusted one, and the last
+        # entry of its header is what it saw.
+        if not chain:
+            return None
+        peer, chain = _parse(chain[-1]), chain[:-1]
+        if peer is None:
+            return None
     current = peer
     for item in reversed(chain):
         if not any(current in network for network in trusted):

@@ -19,12 +19,24 @@ class TooDeep(ValueError):
         self.limit = limit
 
 
+class TooLong(ValueError):
+    """A number too long for Python to read (more than 4,300 digits)."""
+
+    def __init__(self) -> None:
+        super().__init__("the JSON holds a number of more than 4300 digits")
+
+
 def loads(text: str | bytes, *, max_depth: int = DEFAULT_MAX_DEPTH) -> Any:
-    """``json.loads``, refusing documents nested deeper than ``max_depth`` objects and arrays."""
+    """``json.loads``, refusing documents nested deeper than ``max_depth`` objects and arrays, and numbers
+    too long to read. Broken JSON raises ``json.JSONDecodeError`` as ``json.loads`` does."""
     try:
         document = json.loads(text)
     except RecursionError:
         raise TooDeep(max_depth) from None
+    except json.JSONDecodeError:
+        raise
+    except ValueError:  # "Exceeds the limit (4300 digits) for integer string conversion"
+        raise TooLong from None
     if too_deep(document, max_depth):
         raise TooDeep(max_depth)
     return document

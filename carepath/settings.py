@@ -6,6 +6,7 @@ naming the variable.
 """
 
 import datetime
+import ipaddress
 import os
 import re
 from pathlib import Path
@@ -68,6 +69,9 @@ def envrate(name: str, default: str) -> str:
     return raw
 
 
+DEVELOPMENT_KEY = "carepath-development-key-not-for-production-use-0123456789abcdef"
+
+
 def _secret_key(debug: bool) -> str:
     key, path = _raw("SECRET_KEY"), _raw("SECRET_KEY_FILE")
     if key and path:
@@ -81,10 +85,15 @@ def _secret_key(debug: bool) -> str:
             ) from None
         if not key:
             raise ImproperlyConfigured(f"SECRET_KEY_FILE={path!r} is empty.")
+    if key == DEVELOPMENT_KEY and not debug:
+        raise ImproperlyConfigured(
+            "SECRET_KEY is the development key published in Carepath's repository: give the site a key of its "
+            "own, e.g. python -c 'import secrets; print(secrets.token_urlsafe(50))'."
+        )
     if key:
         return key
     if debug:  # development only: this key is public, so nothing signed with it can be trusted
-        return "carepath-development-key-not-for-production-use-0123456789abcdef"
+        return DEVELOPMENT_KEY
     raise ImproperlyConfigured(
         "SECRET_KEY (or SECRET_KEY_FILE, the path of a file holding it) must be set when DEBUG is off. "
         "For development, set DEBUG=true (make run does)."
@@ -241,10 +250,21 @@ CAREPATH_PLAN_SAVE_RATE = envrate("CAREPATH_PLAN_SAVE_RATE", "10/hour")
 # Password reset e-mails: asked for one e-mail address, and asked from one client address.
 CAREPATH_PASSWORD_RESET_RATE = envrate("CAREPATH_PASSWORD_RESET_RATE", "3/hour")
 CAREPATH_PASSWORD_RESET_CLIENT_RATE = envrate("CAREPATH_PASSWORD_RESET_CLIENT_RATE", "10/hour")
+# Sign-in attempts from one client address, whatever the account (the site's form and the admin's).
+CAREPATH_LOGIN_CLIENT_RATE = envrate("CAREPATH_LOGIN_CLIENT_RATE", "60/hour")
 # The proxies in front of Carepath, whose X-Forwarded-For header says who the client is: a number of proxies
 # (each appends the address it saw), or their addresses and networks (comma-separated). Empty: no proxy, the
 # header is ignored and the client is the address connecting.
 CAREPATH_TRUSTED_PROXIES = os.getenv("CAREPATH_TRUSTED_PROXIES", "").strip()
+for _proxy in [] if CAREPATH_TRUSTED_PROXIES.isdigit() else CAREPATH_TRUSTED_PROXIES.split(","):
+    try:
+        if _proxy.strip():
+            ipaddress.ip_network(_proxy.strip(), strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"CAREPATH_TRUSTED_PROXIES: {_proxy.strip()!r} is neither an address nor a network; give the number "
+            "of proxies in front of Carepath, or their addresses and networks separated by commas."
+        ) from None
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     "limits": {

@@ -4,7 +4,9 @@ A cell that begins with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return i
 and Google Sheets as a formula (``=HYPERLINK(...)`` typed in survey evidence comes out as a live link), so such
 text gets a leading single quote, as OWASP advises ("CSV injection"). Numbers stay numbers: an ``int``,
 ``float`` or ``Decimal`` is written as it is, so ``-3`` remains a negative number while the text ``"-3"`` is
-quoted. Interchange files that programs read (the HSDS CSV of ``directory/hsds/writer.py``) are not for
+quoted. Every text cell is also written between double quotes, so a spreadsheet that splits lines on ``;`` (as
+French Canadian Excel does) keeps ``Visit;=1+1`` one cell instead of making ``=1+1`` a cell of its own.
+Interchange files that programs read (the HSDS CSV of ``directory/hsds/writer.py``) are not for
 people and stay exact: they do not use this module.
 """
 
@@ -34,6 +36,7 @@ class Writer:
     """``csv.writer`` whose every cell goes through ``escape``."""
 
     def __init__(self, file: _Writable, **options: Any) -> None:
+        options.setdefault("quoting", csv.QUOTE_NONNUMERIC)  # text quoted whatever the reader splits on
         self._writer = csv.writer(file, **options)
 
     def writerow(self, row: Iterable[Any]) -> Any:

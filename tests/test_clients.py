@@ -44,3 +44,22 @@ def test_limits_count_for_real_ipv6_clients_are_counted_by_their_64(settings):
     assert clients.ident(request("::ffff:203.0.113.4")) == "203.0.113.4"
     assert clients.ident(request("203.0.113.4")) == "203.0.113.4"
     assert clients.ident(request("")) == "unknown"
+
+
+@pytest.mark.parametrize(
+    ("trusted", "forwarded", "expected"),
+    [
+        ("1", "198.51.100.7", "198.51.100.7"),
+        ("127.0.0.1", "198.51.100.7", "198.51.100.7"),
+        ("10.0.0.0/8", "6.6.6.6, 198.51.100.7, 10.0.0.4", "198.51.100.7"),
+        ("1", None, None),
+    ],
+)
+def test_limits_count_for_real_a_proxy_on_a_unix_socket_is_the_trusted_one(
+    settings, trusted, forwarded, expected
+):
+    """Behind a proxy on a unix socket the connection has no address: its header says who the client is."""
+    settings.CAREPATH_TRUSTED_PROXIES = trusted
+    assert clients.address(request("", forwarded)) == expected
+    settings.CAREPATH_TRUSTED_PROXIES = ""
+    assert clients.address(request("", forwarded)) is None  # without proxies, no header is believed

@@ -220,13 +220,24 @@ def test_fail_closed_deploy_check_still_warns_when_https_is_turned_off(tmp_path)
         assert code in done.stderr
 
 
-def test_fail_closed_trusted_proxies_that_do_not_read_fail_the_check(tmp_path):
-    done = carepath(tmp_path, "check", DEBUG="true", CAREPATH_TRUSTED_PROXIES="10.0.0.1, the-proxy")
+@pytest.mark.parametrize("proxies", ["10.0.0.1, the-proxy", "10.0.0.0/33"])
+def test_fail_closed_trusted_proxies_that_do_not_read_stop_the_start(tmp_path, proxies):
+    done = carepath(tmp_path, "check", DEBUG="true", CAREPATH_TRUSTED_PROXIES=proxies)
     assert done.returncode == 1
-    assert (
-        "(carepath.E001) CAREPATH_TRUSTED_PROXIES: 'the-proxy' is neither an address nor a network"
-        in done.stderr
+    bad = proxies.split(", ")[-1]
+    assert f"CAREPATH_TRUSTED_PROXIES: '{bad}' is neither an address nor a network" in done.stderr
+
+
+def test_fail_closed_the_published_development_key_is_refused_in_production(tmp_path):
+    done = carepath(
+        tmp_path,
+        "check",
+        DEBUG="false",
+        SECRET_KEY="carepath-development-key-not-for-production-use-0123456789abcdef",
+        ALLOWED_HOSTS="carepath.example",
     )
+    assert done.returncode == 1
+    assert "SECRET_KEY is the development key published in Carepath's repository" in done.stderr
 
 
 @pytest.mark.django_db

@@ -62,3 +62,12 @@ def test_spreadsheets_do_not_run_formulas_in_the_gap_report(client, community, m
     rows = {row[0]: row for row in csv.reader(io.StringIO(response.content.decode()))}
     assert rows["intake-navigation"][1] == "'" + FORMULA
     assert not any(cell.startswith("=") for row in rows.values() for cell in row)
+
+
+def test_spreadsheets_do_not_run_formulas_a_semicolon_reader_keeps_text_in_one_cell():
+    """French Canadian Excel splits lines on ";": a quoted text cell stays one cell, so "=1+1" never starts one."""
+    out = io.StringIO()
+    spreadsheets.writer(out).writerow(["Well-child visit;=1+1;@SUM(1+1)", 3])
+    assert out.getvalue() == '"Well-child visit;=1+1;@SUM(1+1)",3\r\n'
+    [cells] = list(csv.reader(io.StringIO(out.getvalue()), delimiter=";"))
+    assert not any(cell.startswith(("=", "@", "+", "-")) for cell in cells)

@@ -1,6 +1,8 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
+from carepath import limits
+
 from . import views
 from .forms import SignInForm
 
@@ -8,7 +10,10 @@ app_name = "accounts"
 urlpatterns = [
     path(
         "login/",
-        auth_views.LoginView.as_view(authentication_form=SignInForm, redirect_authenticated_user=True),
+        # Sign-in attempts from one client address, whatever the account (axes pauses one account's).
+        limits.limit("sign-in", "CAREPATH_LOGIN_CLIENT_RATE")(
+            auth_views.LoginView.as_view(authentication_form=SignInForm, redirect_authenticated_user=True)
+        ),
         name="login",
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),

@@ -15,6 +15,7 @@ from typing import Any
 from django.conf import settings
 from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.db.models import Exists, OuterRef
+from django.utils.translation import gettext
 
 from carepath import audit
 from carepath.directory import bulk
@@ -47,7 +48,7 @@ def import_hsds(
 ) -> ImportResult:
     """Import an HSDS file into the directory and the community's inventory; nothing is written on error."""
     data = directory.read_and_check(path, display_name=display_name, progress=progress)
-    result = ImportResult(problems=validate.problems_sorted(data.problems))
+    result = ImportResult(problems=validate.problems_sorted(data.problems), left_out=data.left_out)
     if not result.ok:
         return result
     options = {
@@ -62,7 +63,7 @@ def import_hsds(
         try:
             return _write(data, result, **options)
         except _Refused:
-            result.problems = validate.problems_sorted(data.problems)
+            result.problems, result.left_out = validate.problems_sorted(data.problems), data.left_out
             return result
         except _Busy:
             data.problem("import_busy", file=options["display_name"], where="")
@@ -77,7 +78,7 @@ def import_hsds(
                 raise
             data.problem("import_busy", file=options["display_name"], where="")
             break
-    result.problems = validate.problems_sorted(data.problems)
+    result.problems, result.left_out = validate.problems_sorted(data.problems), data.left_out
     return result
 
 
@@ -105,6 +106,7 @@ def _write(
         _name_unlisted(data, community, service_ids, stewardship)
         if any(p.is_error for p in data.problems):
             raise _Refused
+        _name_detached(data, community, stewardship.detached, actor)
         result.counts = counts
         result.service_ids = service_ids
         result.added_to_inventory = services.add_to_inventory(
@@ -121,6 +123,7 @@ def _write(
             added_to_inventory=result.added_to_inventory,
             warnings=len(result.warnings),
         )
+    result.problems, result.left_out = validate.problems_sorted(data.problems), data.left_out
     return result
 
 
@@ -172,6 +175,37 @@ def _name_refusals(data: reader.Dataset, refusals: list[bulk.Refusal]) -> None:
                 value=refusal.target_id,
                 steward=steward or "",
             )
+
+
+def _name_detached(
+    data: reader.Dataset, community: Community, detached: list[bulk.Detached], actor: Any
+) -> None:
+    """Records of others that named this import's new records as theirs before they existed lost that link:
+    say so, and log it under their steward."""
+    names = _steward_names({d.steward for d in detached})
+    for item in detached:
+        steward = names.get(item.steward) or ""
+        data.problem(
+            "orphan_detached",
+            severity="warning",
+            table=item.target_table,
+            record_id=item.target_id,
+            part=item.table,
+            id=item.record_id,
+            target=item.target_table,
+            value=item.target_id,
+            steward=steward or gettext("the site"),
+        )
+    for steward_id in {d.steward for d in detached}:
+        audit.record(
+            actor=actor,
+            action="directory.detach",
+            community=Community.objects.filter(pk=steward_id).first() if steward_id else None,
+            target_type="community",
+            target_id=str(community.pk),
+            records=[f"{d.table} {d.record_id}" for d in detached if d.steward == steward_id][:1000],
+            by=community.slug,
+        )
 
 
 def _name_unlisted(

@@ -68,7 +68,18 @@ class Place(models.Model):
 
 class InventoryEntryQuerySet(models.QuerySet["InventoryEntry"]):
     def published(self) -> InventoryEntryQuerySet:
-        return self.filter(published=True)
+        """Entries published here, whose service its steward publishes too: a community lists another's
+        service only while that community (or the site) publishes it."""
+        by_steward = InventoryEntry.objects.filter(
+            service_id=models.OuterRef("service_id"),
+            community_id=models.OuterRef("service__steward_id"),
+            published=True,
+        )
+        return self.filter(published=True).filter(
+            models.Q(service__steward_id=models.F("community_id"))
+            | models.Q(service__steward__isnull=True)
+            | models.Exists(by_steward)
+        )
 
     def visible_to(self, user: object, community: Community) -> InventoryEntryQuerySet:
         from carepath.accounts.permissions import can_see_unpublished

@@ -47,7 +47,7 @@ def inventory(
             by_branch.setdefault(term.branch, []).append(term.id)
     for ids in by_branch.values():
         services = services.filter(
-            id__in=Attribute.objects.filter(taxonomy_term_id__in=ids).values("link_id")
+            id__in=Attribute.objects.of_services().filter(taxonomy_term_id__in=ids).values("link_id")
         )
     return (
         entries.filter(service__in=services.values("id"))
@@ -66,8 +66,10 @@ def service_terms(service_ids: list[Any]) -> dict[str, list[tuple[str, str | Non
     """The carepath terms on each service: service id -> [(code, value)], in one query."""
     result: dict[str, list[tuple[str, str | None]]] = {}
     by_id = load_vocabulary().by_id()
-    rows = Attribute.objects.filter(link_id__in=service_ids, taxonomy_term_id__in=list(by_id)).values_list(
-        "link_id", "taxonomy_term_id", "value"
+    rows = (
+        Attribute.objects.of_services()
+        .filter(link_id__in=service_ids, taxonomy_term_id__in=list(by_id))
+        .values_list("link_id", "taxonomy_term_id", "value")
     )
     for link_id, term_id, value in rows:
         term = by_id.get(str(term_id))
@@ -80,7 +82,9 @@ def service_terms(service_ids: list[Any]) -> dict[str, list[tuple[str, str | Non
 
 def published_services(community: Community) -> QuerySet[Service]:
     """The services of the community's inventory that are published (any status)."""
-    return Service.objects.filter(inventory_entries__community=community, inventory_entries__published=True)
+    return Service.objects.filter(
+        id__in=InventoryEntry.objects.filter(community=community).published().values("service_id")
+    )
 
 
 def listable_elsewhere(community: Community, q: str = "") -> QuerySet[InventoryEntry]:

@@ -222,9 +222,10 @@ def save_settings(
 class NotKept(Exception):
     """A change to a service (or one of its places) that another community keeps."""
 
-    def __init__(self, steward: Any) -> None:
+    def __init__(self, steward: Any, *, organization: bool = False) -> None:
         super().__init__(steward)
         self.steward = steward
+        self.organization = organization  # the refused record is the organization chosen
 
 
 @transaction.atomic
@@ -241,6 +242,7 @@ def save_service(
     entry: dict[str, Any],
     actor: Any,
     revision: int | None = None,
+    new_organization: str = "",
 ) -> Service:
     """Create a service in the community's inventory (``service_id`` None), or change one it keeps: its
     details, terms, languages, phones and places, and how the community lists it (``entry``). All or nothing;
@@ -260,11 +262,14 @@ def save_service(
             terms=terms,
             languages=languages,
             actor=actor,
+            new_organization=new_organization,
         )
         directory.set_phones(service=saved, phones=phones, actor=actor)
         directory.save_places(service=saved, places=places, removed=removed_places, actor=actor)
     except directory.NotSteward as error:
-        raise NotKept(error.record.steward) from None
+        raise NotKept(
+            error.record.steward, organization=error.record._meta.model_name == "organization"
+        ) from None
     if listed is None:
         add_to_inventory(community=community, service_ids=[saved.pk], actor=actor)
     # The service's revision covers the whole form: its listing changes only through this form (or, for a

@@ -188,7 +188,12 @@ def _edit(request: HttpRequest, community: Community, entry: InventoryEntry | No
     )
     data = request.POST or None
     form = ServiceForm(
-        data, instance=service, terms=current_terms, languages=current_languages, prefix="service"
+        data,
+        instance=service,
+        terms=current_terms,
+        languages=current_languages,
+        steward=community,
+        prefix="service",
     )
     phones = PhoneFormSet(data, instance=service, prefix="phones")
     places = PlaceFormSet(
@@ -204,6 +209,7 @@ def _edit(request: HttpRequest, community: Community, entry: InventoryEntry | No
                 service_id=entry.service_id if entry is not None else None,
                 revision=form.revision if entry is not None else None,
                 fields={name: form.cleaned_data[name] for name in ServiceForm.Meta.fields},
+                new_organization=form.cleaned_data["new_organization"],
                 terms=form.chosen_terms(),
                 languages=form.cleaned_data["languages"],
                 phones=phone_changes(phones),

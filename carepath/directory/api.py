@@ -11,7 +11,7 @@ import datetime
 import math
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import get_language
 from drf_spectacular.types import OpenApiTypes
@@ -24,7 +24,16 @@ from rest_framework.views import APIView
 
 from .hsds import writer
 from .hsds.spec import tables
-from .models import Location, Organization, Program, Service, ServiceAtLocation, Taxonomy, TaxonomyTerm
+from .models import (
+    Attribute,
+    Location,
+    Organization,
+    Program,
+    Service,
+    ServiceAtLocation,
+    Taxonomy,
+    TaxonomyTerm,
+)
 from .queries import hsds_tables, records
 
 HSDS_VERSION = "3.0"
@@ -179,7 +188,15 @@ def public_services(params: Params) -> QuerySet[Service]:
     community = params.text("community", 60)
     if community:
         entries &= Q(inventory_entries__community__slug=community)
-    return Service.objects.filter(id__in=Service.objects.filter(entries).values("id"))
+    # A service is public while its steward publishes it (or the site keeps it): another community's listing
+    # does not outlive the steward's.
+    kept = Service.objects.filter(
+        Q(steward__isnull=True)
+        | Q(inventory_entries__community_id=F("steward_id"), inventory_entries__published=True)
+    )
+    return Service.objects.filter(id__in=Service.objects.filter(entries).values("id")).filter(
+        id__in=kept.values("id")
+    )
 
 
 def paginate(params: Params, queryset: QuerySet[Any]) -> tuple[list[Any], dict[str, Any]]:
@@ -301,7 +318,9 @@ def filter_services(services: QuerySet[Service], params: Params) -> QuerySet[Ser
         services = services.with_term(term)
     if taxonomy:
         services = services.filter(
-            id__in=TaxonomyTerm.objects.filter(taxonomy_detail_id=taxonomy).values("attributes__link_id")
+            id__in=Attribute.objects.of_services()
+            .filter(taxonomy_term__taxonomy_detail_id=taxonomy)
+            .values("link_id")
         )
     if organization:
         services = services.filter(organization_id=organization)

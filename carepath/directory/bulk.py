@@ -75,6 +75,19 @@ class Refusal:
     steward: Any  # the other steward's id; None: the site
 
 
+@dataclass(frozen=True)
+class Detached:
+    """A record another steward keeps that named a new record as the one it is part of, before it existed
+    (a phone planted for a service id a community was about to import): its link was cleared."""
+
+    table: str
+    record_id: str
+    field: str
+    target_table: str
+    target_id: str
+    steward: Any
+
+
 class Stewardship:
     """What one import may write: new records, and records that ``steward`` keeps (None: the site)."""
 
@@ -82,6 +95,8 @@ class Stewardship:
         self.steward = steward
         self.ours: dict[str, set[Any]] = {}  # table -> keys (database form) known to be the steward's
         self.refusals: list[Refusal] = []
+        self.detached: list[Detached] = []
+        self.empty: dict[str, bool] = {}  # tables found empty (no orphan to look for)
 
     def mine(self, table: str) -> set[Any]:
         return self.ours.setdefault(table, set())
@@ -267,6 +282,8 @@ def upsert(
                 updates.append((*values, key))
         _check_owners(plan, rows, written, stewardship)
         _insert(plan, inserts)
+        if inserts:
+            _detach_orphans(plan.table, [row[0] for row in inserts], stewardship)
         _update(plan, updates)
         counts["created"] += len(inserts)
         counts["updated"] += len(updates)
@@ -311,6 +328,39 @@ def _check_owners(
             )
 
 
+def _part_links(table: str) -> list[tuple[str, str, dict[str, Any]]]:
+    """Where a record of ``table`` can have parts: (part table, link field, extra filter)."""
+    links = [
+        (part, name, {})
+        for part, names in OWNERS.items()
+        for name in names
+        if REFERENCES[part].get(name) == table
+    ]
+    links += [(part, link, {entity: table}) for part, (entity, link) in POLYMORPHIC_OWNERS.items()]
+    return links
+
+
+def _detach_orphans(table: str, keys: list[Any], stewardship: Stewardship) -> None:
+    """New records get no parts another steward made for them in advance: such parts lose their link."""
+    for part, name, extra in _part_links(table):
+        model = HSDS_MODELS[part]
+        if stewardship.empty.get(part) is None:
+            stewardship.empty[part] = not model.objects.exists()
+        if stewardship.empty[part]:
+            continue
+        attname = model.attname(name)
+        for start in range(0, len(keys), SQLITE_PARAMS):
+            planted = model.objects.filter(**{f"{attname}__in": keys[start : start + SQLITE_PARAMS]}, **extra)
+            planted = planted.exclude(steward_id=stewardship.steward)
+            found = list(planted.values_list("pk", attname, "steward_id"))
+            if found:
+                planted.update(**{attname: None})
+                stewardship.detached += [
+                    Detached(part, str(pk), name, table, str(target), steward)
+                    for pk, target, steward in found
+                ]
+
+
 def _insert(plan: Plan, rows: list[tuple[Any, ...]]) -> None:
     if rows:
         insert_rows(
@@ -325,7 +375,11 @@ def insert_rows(db_table: str, columns: Iterable[str], rows: list[tuple[Any, ...
     names = ", ".join(_quote(c) for c in columns)
     with _cursor() as cursor:
         if connection.vendor == "postgresql":
-            with cursor.cursor.copy(f"COPY {_quote(db_table)} ({names}) FROM STDIN") as copy:
+            # Django's errors (IntegrityError...) for what the driver raises, as for any query
+            with (
+                connection.wrap_database_errors,
+                cursor.cursor.copy(f"COPY {_quote(db_table)} ({names}) FROM STDIN") as copy,
+            ):
                 for row in rows:
                     copy.write_row(row)
         else:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.db.models import Q
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -39,7 +40,13 @@ LONG = {"description", "application_process", "eligibility_description", "fees_d
 
 class ServiceForm(concurrency.RevisionFormMixin, forms.ModelForm):
     organization = forms.ModelChoiceField(
-        queryset=Organization.objects.order_by("name_en"), label=_("Organization"), required=True
+        queryset=Organization.objects.none(), label=_("Organization"), required=False
+    )
+    new_organization = forms.CharField(
+        label=_("Or a new organization"),
+        required=False,
+        max_length=300,
+        help_text=_("Its name, when the service's organization is not in the list yet."),
     )
     languages = forms.CharField(
         label=_("Languages spoken"),
@@ -86,9 +93,16 @@ class ServiceForm(concurrency.RevisionFormMixin, forms.ModelForm):
         *args: Any,
         terms: list[tuple[str, str | None]] | None = None,
         languages: list[str] | None = None,
+        steward: Any = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
+        # A service is part of its organization: offer the organizations the community keeps (and the
+        # service's own, when another keeps it), never one it could speak for without keeping it.
+        kept = Q(steward=steward) if steward is not None else Q(steward__isnull=True)
+        self.fields["organization"].queryset = Organization.objects.filter(
+            kept | Q(pk=getattr(self.instance, "organization_id", None))
+        ).order_by("name_en")
         for name in TRANSLATED_FIELDS:
             for lang in ("en", "fr"):
                 self.fields[f"{name}_{lang}"].label = LABELS[name]
@@ -136,6 +150,10 @@ class ServiceForm(concurrency.RevisionFormMixin, forms.ModelForm):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
+        if not data.get("organization") and not data.get("new_organization", "").strip():
+            self.add_error(
+                "organization", _("Choose the service's organization, or give the name of a new one.")
+            )
         low, high = data.get("minimum_age"), data.get("maximum_age")
         if low is not None and high is not None and low > high:
             self.add_error("maximum_age", _("The maximum age must not be less than the minimum age."))

@@ -61,6 +61,11 @@ class HSDSModel(models.Model):
     def __str__(self) -> str:
         return str(getattr(self, "name", None) or self.id)
 
+    @classmethod
+    def attname(cls, column: str) -> str:
+        """The model attribute of an HSDS field (``taxonomy_term.taxonomy_id`` is ``taxonomy_detail_id``)."""
+        return next(f.attname for f in cls._meta.concrete_fields if f.column == column)
+
 
 class Taxonomy(HSDSModel):
     hsds_table = "taxonomy"
@@ -154,7 +159,9 @@ class ServiceQuerySet(models.QuerySet["Service"]):
         )
 
     def with_term(self, term_id: str | uuid.UUID) -> ServiceQuerySet:
-        return self.filter(id__in=Attribute.objects.filter(taxonomy_term_id=term_id).values("link_id"))
+        return self.filter(
+            id__in=Attribute.objects.of_services().filter(taxonomy_term_id=term_id).values("link_id")
+        )
 
     def speaking(self, code: str) -> ServiceQuerySet:
         return self.filter(languages__code__iexact=code).distinct()
@@ -442,6 +449,11 @@ class AttributeQuerySet(models.QuerySet["Attribute"]):
 
     def waits(self) -> AttributeQuerySet:
         return self.filter(taxonomy_term__code=WAIT_DAYS)
+
+    def of_services(self) -> AttributeQuerySet:
+        """Attributes of services: ``link_entity`` must say so, as ``link_id`` alone could name a record of any
+        table (an id another community's service has, given to an organization)."""
+        return self.filter(link_entity="service")
 
 
 class Attribute(HSDSModel):

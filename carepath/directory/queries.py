@@ -153,13 +153,26 @@ def hsds_tables(service_ids: Iterable[Any], language: str = "en") -> dict[str, l
         "unit": records(Unit, lang, id=_ids(capacities, "unit_id")),
     }
     every_id = set().union(*(_ids(rows) for rows in result.values()))
-    attributes = records(Attribute, lang, link_id=every_id)
+    # A record's attributes and metadata name its table too: the same id in another table is another record.
+    owned = {(table, row["id"]) for table, rows in result.items() for row in rows}
+    attributes = [
+        row
+        for row in records(Attribute, lang, link_id=every_id)
+        if (row.get("link_entity"), row.get("link_id")) in owned
+    ]
     terms = records(TaxonomyTerm, lang, id=_ids(attributes, "taxonomy_term_id"))
     terms = records(TaxonomyTerm, lang, id=_ids(terms) | _ids(terms, "parent_id"))
     result["attribute"] = attributes
     result["taxonomy_term"] = terms
     result["taxonomy"] = records(Taxonomy, lang, id=_ids(terms, "taxonomy_id"))
-    result["metadata"] = records(Metadata, lang, resource_id=every_id | _ids(attributes) | _ids(terms))
+    owned |= {("attribute", row["id"]) for row in attributes} | {
+        ("taxonomy_term", row["id"]) for row in terms
+    }
+    result["metadata"] = [
+        row
+        for row in records(Metadata, lang, resource_id=every_id | _ids(attributes) | _ids(terms))
+        if (row.get("resource_type"), row.get("resource_id")) in owned
+    ]
     return {name: rows for name, rows in result.items() if rows}
 
 
@@ -185,7 +198,7 @@ def service_facts(services: Any) -> list[ServiceFacts]:
         if code:
             languages[service_id].add(code.lower())
     terms: dict[Any, list[tuple[Any, str | None]]] = defaultdict(list)
-    attributes = Attribute.objects.filter(link_id__in=ids, taxonomy_term_id__in=list(by_id))
+    attributes = Attribute.objects.of_services().filter(link_id__in=ids, taxonomy_term_id__in=list(by_id))
     for link_id, term_id, value in attributes.values_list("link_id", "taxonomy_term_id", "value"):
         terms[link_id].append((by_id[str(term_id)], value))
     locations: dict[Any, list[tuple[float, float]]] = defaultdict(list)
@@ -255,7 +268,7 @@ def parts_of(table: str, ids: Iterable[Any]) -> dict[str, set[Any]]:
             for name in fields:
                 targets = frontier.get(REFERENCES[part][name])
                 if targets:
-                    query |= Q(**{f"{name}__in": list(targets)})
+                    query |= Q(**{f"{HSDS_MODELS[part].attname(name)}__in": list(targets)})
             if query:
                 reached[part] = set(HSDS_MODELS[part].objects.filter(query).values_list("pk", flat=True))
         for part, (entity, link) in POLYMORPHIC_OWNERS.items():

@@ -18,7 +18,17 @@ from . import bulk, vocabulary
 from .hsds import reader, validate
 from .hsds.problems import Problem
 from .hsds.spec import WRITE_ORDER
-from .models import HSDS_MODELS, Address, Attribute, Language, Location, Phone, Service, ServiceAtLocation
+from .models import (
+    HSDS_MODELS,
+    Address,
+    Attribute,
+    Language,
+    Location,
+    Organization,
+    Phone,
+    Service,
+    ServiceAtLocation,
+)
 
 BATCH = 2000
 Progress = Callable[[str, int, int], None]  # stage, done, total
@@ -30,12 +40,25 @@ class ImportResult:
 
     problems: list[Problem]
     counts: dict[str, dict[str, int]] = field(default_factory=dict)  # table -> created / updated / unchanged
+    left_out: dict[str, int] = field(default_factory=dict)  # severity -> problems counted but not listed
     service_ids: list[str] = field(default_factory=list)
     added_to_inventory: int = 0
 
     @property
     def ok(self) -> bool:
-        return not any(p.is_error for p in self.problems)
+        return not any(p.is_error for p in self.problems) and not self.left_out.get("error")
+
+    @property
+    def error_count(self) -> int:
+        return len(self.errors) + self.left_out.get("error", 0)
+
+    @property
+    def warning_count(self) -> int:
+        return len(self.warnings) + self.left_out.get("warning", 0)
+
+    @property
+    def not_listed(self) -> int:
+        return sum(self.left_out.values())
 
     @property
     def errors(self) -> list[Problem]:
@@ -178,10 +201,13 @@ def save_service(
     terms: list[tuple[str, str | None]],
     languages: list[str],
     actor: Any,
+    new_organization: str = "",
 ) -> Service:
     """Create (``service_id`` None) or change a service ``steward`` keeps, with its carepath terms and
-    languages; stamps last_modified. A change to a service that moved on since ``revision`` (a form opened
-    before another save or an import) is refused (``concurrency.StaleEditError``)."""
+    languages; stamps last_modified. ``new_organization`` names an organization to create (kept by
+    ``steward``) when ``fields["organization"]`` is None. A service is part of its organization: moving it to an
+    organization another steward keeps is refused (``NotSteward``), and so is a change to a service that moved
+    on since ``revision`` (a form opened before another save or an import: ``concurrency.StaleEditError``)."""
     if service_id is None:
         service = Service(steward=steward)
     else:
@@ -190,6 +216,19 @@ def save_service(
         )
         if not _keeps(service, steward):
             raise NotSteward(service)
+    fields = dict(fields)
+    if fields.get("organization") is None and new_organization.strip():
+        name = new_organization.strip()
+        fields["organization"] = Organization.objects.create(
+            name_en=name, name_fr=name, description_en="", description_fr="", steward=steward
+        )
+    organization = fields.get("organization")
+    if (
+        organization is not None
+        and organization.pk != service.organization_id
+        and not _keeps(organization, steward)
+    ):
+        raise NotSteward(organization)
     creating = service._state.adding
     changed = sorted(name for name, value in fields.items() if getattr(service, name) != value)
     for name, value in fields.items():
@@ -305,7 +344,10 @@ def set_terms(*, service: Service, terms: list[tuple[str, str | None]]) -> None:
     """Make the service's carepath attributes exactly ``terms``; other taxonomies' attributes stay."""
     vocab = vocabulary.load()
     wanted = {vocab.terms[code].id: value for code, value in terms}
-    current = {str(a.taxonomy_term_id): a for a in Attribute.objects.filter(link_id=service.id).carepath()}
+    current = {
+        str(a.taxonomy_term_id): a
+        for a in Attribute.objects.of_services().filter(link_id=service.id).carepath()
+    }
     for term_id, attribute in current.items():
         if term_id not in wanted:
             attribute.delete()

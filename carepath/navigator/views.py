@@ -209,6 +209,7 @@ def _gone(request: HttpRequest) -> HttpResponse:
 
 
 @never_cache
+@limits.limit(NAVIGATOR_SCOPE, "CAREPATH_NAVIGATOR_RATE", methods=("GET", "HEAD"))
 def saved(request: HttpRequest, token: str, template: str = "navigator/plan.html") -> HttpResponse:
     found = services.find(token)
     if found is None:

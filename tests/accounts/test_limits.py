@@ -119,3 +119,17 @@ def test_limits_count_for_real_reset_emails_are_limited_per_client_address(clien
     assert mail.outbox == []
     french = client.post("/fr/accounts/password-reset/", {"email": "fay@example.org"})
     assert "<h1>Trop de demandes</h1>" in french.content.decode()
+
+
+def test_limits_count_for_real_sign_in_attempts_are_limited_per_client_across_accounts(
+    client, facilitator, settings
+):
+    """Trying a few passwords against many accounts from one address is paused too."""
+    settings.CAREPATH_LOGIN_CLIENT_RATE = "3/hour"
+    codes = [sign_in(client, f"someone{n}", "wrong").status_code for n in range(3)]
+    assert codes == [200, 200, 200]
+    refused = sign_in(client, "fay", PASSWORD)
+    assert refused.status_code == 429
+    assert "_auth_user_id" not in client.session
+    admin = client.post("/en/admin/login/", {"username": "fay", "password": PASSWORD})
+    assert admin.status_code == 429

@@ -405,3 +405,152 @@ def test_no_lost_updates_stale_community_settings_are_refused(client, community,
     [error] = stale.context["form"].non_field_errors()
     assert error.startswith("Someone else changed the community's settings since you opened them: fay, ")
     assert Community.objects.get(pk=community.pk).name_en == "Lakeside"
+
+
+# --- Found by the security test of the release ---------------------------------------------------------------
+
+INUIT_ONLY = "431de5e7-ddf6-5e43-96e3-79aed9ae0a47"  # population/inuit
+
+
+def zip_upload(client, slug: str, files: dict[str, str]):
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, text in files.items():
+            archive.writestr(name, text)
+    file = SimpleUploadedFile("package.zip", buffer.getvalue())
+    return client.post(f"/en/communities/{slug}/import/", {"file": file, "language": "en"})
+
+
+def crisis_plan_ids(client) -> list[str]:
+    response = client.post(
+        "/api/v1/navigator/match",
+        {
+            "community": "north-shore",
+            "child": {"age_months": 30},
+            "family": {"languages": ["en"]},
+            "situation": {"urgency": "crisis"},
+        },
+        content_type="application/json",
+    )
+    return [r["id"] for r in response.json()["recommendations"]]
+
+
+@pytest.mark.parametrize("entity", ["", "organization", "services"])
+def test_who_may_change_a_shared_record_an_attribute_naming_another_table_is_part_of_no_service(
+    client, intruder, demo, entity
+):
+    """An attribute belongs to the record its link_entity and link_id name together: another table's name (or
+    none) never makes it part of another community's service."""
+    assert CRISIS_LINE in crisis_plan_ids(client)
+    attribute = f"id,link_id,link_type,link_entity,taxonomy_term_id,value\n{uid('attr:planted')},{CRISIS_LINE},,{entity},{INUIT_ONLY},only\n"
+    services = f"id,name,description,status\n{uid('service:ours')},Ours,Ours,active\n"
+    response = zip_upload(intruder, "hillcrest", {"services.csv": services, "attributes.csv": attribute})
+    assert response.status_code in (200, 422)
+    assert CRISIS_LINE in crisis_plan_ids(client)  # still offered to every family in crisis
+    page = client.get(f"/en/communities/north-shore/services/{CRISIS_LINE}/").content.decode()
+    assert "Only for this population" not in page
+    exported = client.get("/en/communities/north-shore/export.json").json()
+    crisis = next(s for s in exported if s["id"] == CRISIS_LINE)
+    assert INUIT_ONLY not in json.dumps(crisis)
+
+
+def test_who_may_change_a_shared_record_parts_made_in_advance_for_a_future_id_are_detached(
+    client, community, other_community, import_file, tmp_path
+):
+    """Hillcrest plants a phone for a service id Lakeside is about to import: Lakeside's service never shows it."""
+    import zipfile
+
+    from carepath.communities.imports import import_hsds
+
+    future = uid("service:future")
+    path = tmp_path / "planted.zip"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr(
+            "phones.csv", f"id,service_id,number\n{uid('phone:planted')},{future},1-900-555-7777\n"
+        )
+    result = import_hsds(path=path, community_slug="hillcrest")
+    assert result.ok, [str(p) for p in result.problems]
+    assert Phone.objects.get(pk=uid("phone:planted")).service_id is not None
+    mine = service("future")
+    result = import_file([mine])
+    assert result.ok
+    assert [p.code for p in result.warnings if p.code == "orphan_detached"] == ["orphan_detached"]
+    phone = Phone.objects.get(pk=uid("phone:planted"))
+    assert phone.service_id is None and phone.steward == other_community
+    assert list(Phone.objects.filter(service_id=future).values_list("number", flat=True)) == ["705-555-0100"]
+    assert AuditEntry.objects.filter(action="directory.detach", community=other_community).exists()
+
+
+def test_who_may_change_a_shared_record_no_service_or_place_under_another_communitys_organization(
+    client, intruder, demo
+):
+    from carepath.directory.models import Organization
+
+    theirs = Organization.objects.filter(steward=demo).first()
+    hostile = service("impostor", name="Crisis line, 24/7 (new number)")
+    hostile["organization"] = {"id": str(theirs.pk), "name": theirs.name, "description": theirs.description}
+    response = upload(intruder, "hillcrest", [hostile])
+    assert response.status_code == 422
+    codes = {(p.table, p.field, p.code) for p in response.context["result"].errors}
+    assert ("service", "organization_id", "attaches_elsewhere") in codes
+    assert not Service.objects.filter(pk=uid("service:impostor")).exists()
+
+
+def test_who_may_change_a_shared_record_the_service_form_offers_only_organizations_the_community_keeps(
+    client, demo, community, facilitator, import_file
+):
+    from carepath.directory.models import Organization
+    from tests.communities.test_views import service_form
+
+    import_file([service("speech")])
+    theirs = Organization.objects.filter(steward=demo).first()
+    assert client.login(username=facilitator.username, password=PASSWORD)
+    url = f"/en/communities/lakeside/services/{uid('service:speech')}/edit/"
+    choices = [str(pk) for pk, _ in client.get(url).context["form"].fields["organization"].choices if pk]
+    assert str(theirs.pk) not in choices
+    response = client.post(url, service_form(**{"service-organization": str(theirs.pk)}))
+    assert response.status_code == 400
+    assert "organization" in response.context["form"].errors
+    created = client.post(
+        "/en/communities/lakeside/services/add/",
+        service_form(
+            **{
+                "service-organization": "",
+                "service-new_organization": "Lakeside Family Centre",
+                "service-revision": "",
+                "entry-revision": "",
+            }
+        ),
+    )
+    assert created.status_code == 302
+    organization = Organization.objects.get(name_en="Lakeside Family Centre")
+    assert organization.steward == community
+
+
+def test_who_may_change_a_shared_record_a_listing_ends_when_its_steward_unpublishes(client, demo, outsider):
+    from carepath.communities.services import list_from_elsewhere
+
+    hillcrest = outsider.memberships.get().community
+    list_from_elsewhere(community=hillcrest, service_id=CRISIS_LINE, actor=outsider)
+    assert client.get(f"/en/communities/hillcrest/services/{CRISIS_LINE}/").status_code == 200
+    InventoryEntry.objects.filter(community=demo, service_id=CRISIS_LINE).update(published=False)
+    assert client.get(f"/en/communities/hillcrest/services/{CRISIS_LINE}/").status_code == 404
+    assert client.get(f"/api/hsds/services/{CRISIS_LINE}").status_code == 404
+
+
+@pytest.mark.parametrize("spelling", [CRISIS_LINE.replace("-", ""), f" {CRISIS_LINE} ", CRISIS_LINE.upper()])
+def test_who_may_change_a_shared_record_an_id_spelled_another_way_is_the_same_record(
+    intruder, demo, spelling
+):
+    hostile = demo_service(CRISIS_LINE)
+    hostile["id"] = spelling
+    hostile["url"] = "https://evil.example/"
+    response = upload(intruder, "hillcrest", [hostile])
+    assert response.status_code == 422
+    assert ("service", CRISIS_LINE, "stewarded_elsewhere") in {
+        (p.table, p.record_id, p.code) for p in response.context["result"].errors
+    }
+    assert Service.objects.get(pk=CRISIS_LINE).url == "https://example.org/family-crisis-line"

@@ -166,3 +166,33 @@ def test_uploads_that_cannot_sink_a_worker_instrument_upload_is_stopped_at_its_l
     assert response.context["form"].errors["file"] == [
         "The file is larger than the 5000 bytes allowed for an upload."
     ]
+
+
+def test_uploads_that_cannot_sink_a_worker_an_oversized_api_body_is_a_json_400(client, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    response = client.post(
+        "/api/v1/navigator/match", data="[" + " " * 5000 + "]", content_type="application/json"
+    )
+    assert response.status_code == 400
+    assert response.json() == {"errors": {"request": ["The request is larger than 1000 bytes."]}}
+
+
+def test_uploads_that_cannot_sink_a_worker_numbers_too_long_to_read_are_refused(import_file):
+    from carepath.practices import instruments
+
+    result = import_file(
+        '[{"id": "00000000-0000-4000-8000-000000000009", "minimum_age": ' + "9" * 5000 + "}]"
+    )
+    assert [p.code for p in result.errors] == ["json_number"]
+    document, problems = instruments.read(b'{"code": ' + b"9" * 5000 + b"}", "long.json")
+    assert (document, problems) == (None, ["long.json: the JSON holds a number of more than 4300 digits."])
+
+
+def test_uploads_that_cannot_sink_a_worker_a_million_bad_rows_give_a_bounded_list(signed_in):
+    rows = b"number,id\n" + b"a\n" * 200_000
+    response = post(signed_in, "rows.zip", package({"phones.csv": rows, "languages.csv": rows}))
+    assert response.status_code == 422
+    result = response.context["result"]
+    assert len(result.errors) == 500  # and the warning that languages have no "number"
+    assert result.error_count == 400_000
+    assert b"399500 more problems of the same kinds are not listed" in response.content

@@ -134,3 +134,11 @@ def test_limits_count_for_real_a_fresh_process_sees_the_same_count(tmp_path):
     run("-m", "carepath.cli", "createcachetable")
     assert run("-c", script, "2") == "True True"
     assert run("-c", script, "2") == "True False"
+
+
+def test_limits_count_for_real_a_saved_plan_page_is_counted_too(client, demo, settings):
+    settings.CAREPATH_NAVIGATOR_RATE = "3/minute"
+    answers = posted_answers(client.post(JOURNEY, ANSWERS))
+    saved = client.post("/en/communities/north-shore/navigator/save/", {"answers": answers})
+    page = saved["Location"]
+    assert [client.get(page).status_code for _ in range(3)] == [200, 200, 429]  # the questions counted once

@@ -30,6 +30,7 @@ MESSAGES = {
     "json_too_deep": gettext_noop(
         "The JSON is nested more than %(limit)s levels deep; HSDS files need far fewer. Check the file."
     ),
+    "json_number": gettext_noop("The JSON holds a number of more than 4300 digits, which cannot be read."),
     "package_files": gettext_noop(
         "The data package holds %(count)s files; at most %(limit)s are allowed (HSDS has 24 tables)."
     ),
@@ -98,7 +99,8 @@ MESSAGES = {
     ),
     "bad_geojson": gettext_noop("extent is not valid GeoJSON: %(reason)s."),
     "placeholder_entity": gettext_noop(
-        "%(field)s should name an HSDS table such as service; found %(value)s. It was kept as given."
+        "%(field)s should name an HSDS table such as service; found %(value)s. It was kept as given, and is "
+        "part of no record."
     ),
     "vocabulary_code": gettext_noop(
         "%(value)s is not a code of the carepath vocabulary. Valid codes in %(branch)s: %(choices)s."
@@ -126,6 +128,10 @@ MESSAGES = {
     "attaches_to_site": gettext_noop(
         "%(field)s adds this record to %(target)s %(value)s, which the site keeps: only a site administrator "
         "can add to it."
+    ),
+    "orphan_detached": gettext_noop(
+        "%(part)s %(id)s, kept by %(steward)s, was made for %(target)s %(value)s before it existed; it was "
+        "detached, so it is not part of the record this file creates."
     ),
     "unlisted_elsewhere": gettext_noop(
         "service %(id)s is kept by %(steward)s, who has not published it: it can be listed here once they do."

@@ -39,6 +39,7 @@ class Limits:
     max_depth: int = safejson.DEFAULT_MAX_DEPTH  # JSON nesting
 
 
+MAX_PROBLEMS = 500  # of each severity kept for people to read; the rest are counted (``Dataset.left_out``)
 RATIO_FLOOR = 1024 * 1024  # small entries compress well by nature (an empty table, datapackage.json)
 
 # Keys nested records may carry that are not HSDS fields but are harmless to drop silently.
@@ -58,6 +59,10 @@ class Dataset:
     # Columns a CSV file gives for every row of a table: an empty cell clears the field.
     given: dict[str, set[str]] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+    # Problems past MAX_PROBLEMS of a severity are counted, not kept: a file of a million bad rows gives a
+    # readable list and bounded memory. severity -> how many were left out.
+    left_out: dict[str, int] = field(default_factory=dict)
+    kept: dict[str, int] = field(default_factory=dict, repr=False)  # severity -> problems kept
     top_ids: list[str] = field(default_factory=list)  # the services named at the top of the file
 
     def table(self, name: str) -> dict[str, Record]:
@@ -89,6 +94,11 @@ class Dataset:
         where: str | None = None,
         **params: object,
     ) -> None:
+        kept = self.kept.get(severity, 0)
+        if kept >= MAX_PROBLEMS:
+            self.left_out[severity] = self.left_out.get(severity, 0) + 1
+            return
+        self.kept[severity] = kept + 1
         src_file, src_where = self.source(table, record_id) if record_id else ("", "")
         self.problems.append(
             Problem(
@@ -180,6 +190,9 @@ def read_json_bytes(
     except safejson.TooDeep:
         data.problem("json_too_deep", file=name, where="", limit=max_depth)
         return data
+    except safejson.TooLong:
+        data.problem("json_number", file=name, where="")
+        return data
     if isinstance(document, dict) and isinstance(document.get("contents"), list):
         services, prefix = document["contents"], "contents"
     elif isinstance(document, list):
@@ -257,14 +270,15 @@ class _Flattener:
     def _link_to_parent(
         self, table: str, record: Record, record_id: str, where: str, parent: str, parent_id: str
     ) -> None:
-        if table == "attribute":
-            record.setdefault("link_id", parent_id)
-            if not record.get("link_entity") or record.get("link_entity") == "link_entity":
-                record["link_entity"] = parent
-            return
-        if table == "metadata":
-            record.setdefault("resource_id", parent_id)
-            record.setdefault("resource_type", parent)
+        # Attributes and metadata nested in a record belong to it: their table is the one they are nested in
+        # (the official examples nest a service's metadata with a resource_type of "location").
+        if table in ("attribute", "metadata"):
+            id_field, entity_field = (
+                ("link_id", "link_entity") if table == "attribute" else ("resource_id", "resource_type")
+            )
+            record.setdefault(id_field, parent_id)
+            if record[id_field] == parent_id:
+                record[entity_field] = parent
             return
         back = BACK_REFERENCE.get(parent)
         if back and back in self.spec[table].fields:

@@ -88,10 +88,13 @@ REFERENCES: dict[str, dict[str, str]] = {
 }
 
 # The links that make a record part of another: a phone of a service is part of that service, so adding or
-# changing it changes the service. Other links are references: a service names its organization and a
-# service at a location names its location without being part of them. Attributes and metadata are part of
-# the record their ``link_id`` / ``resource_id`` names (``POLYMORPHIC_OWNERS``).
+# changing it changes the service; a service or a location is part of its organization (HSDS lists them under
+# it, and a service claiming another's organization speaks in its name). Other links are references: a service
+# at a location names a place without being part of it, a term names its parent. Attributes and metadata are
+# part of the record their ``link_entity``/``link_id`` (``resource_type``/``resource_id``) name together.
 OWNERS: dict[str, tuple[str, ...]] = {
+    "service": ("organization_id", "program_id"),
+    "location": ("organization_id",),
     "organization_identifier": ("organization_id",),
     "program": ("organization_id",),
     "service_at_location": ("service_id",),

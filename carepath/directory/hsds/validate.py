@@ -40,6 +40,7 @@ def validate(
         table = spec[table_name]
         for record_id, record in rows.items():
             _check_record(data, table, record_id, record)
+        _canonical_keys(data, table_name)
     if vocabulary is not None:
         _map_vocabulary(data, vocabulary)
     built_in = {"taxonomy_term": set(vocabulary.by_id()), "taxonomy": {TAXONOMY_ID}} if vocabulary else {}
@@ -93,11 +94,43 @@ def _check_record(data: Dataset, table: Table, record_id: str, record: dict[str,
     elif table.name in ("attribute", "metadata"):
         entity_field = "link_entity" if table.name == "attribute" else "resource_type"
         entity = record.get(entity_field)
+        if (
+            isinstance(entity, str)
+            and entity not in tables("3.1")
+            and entity.strip().lower() in tables("3.1")
+        ):
+            record[entity_field] = entity = entity.strip().lower()  # "Service" names the service table
         if entity is not None and entity not in tables("3.1"):
+            # Kept as given, but it belongs to no record: pages, the navigator and exports read an attribute
+            # as part of the record its link_entity and link_id name together.
             problem("placeholder_entity", entity_field, severity=WARNING, value=entity)
 
 
 _INVALID = object()
+
+
+def _canonical_keys(data: Dataset, table: str) -> None:
+    """Records keyed by their id as checked (``7FD42AF7...`` or `` id `` is the canonical UUID): two
+    spellings of one id are one record, and must agree."""
+    rows = data.records[table]
+    renamed = [
+        (key, record["id"])
+        for key, record in rows.items()
+        if isinstance(record.get("id"), str) and record["id"] != key
+    ]
+    if not renamed:
+        return
+    sources = data.sources.get(table, {})
+    for old, new in renamed:
+        record = rows.pop(old)
+        if old in sources:
+            sources[new] = sources.pop(old)
+        if new in rows and rows[new] != record:
+            data.problem("duplicate_conflict", table=table, record_id=new, fld="id", id=new)
+        rows.setdefault(new, record)
+    if table == "service":
+        mapping = dict(renamed)
+        data.top_ids = [mapping.get(i, i) for i in data.top_ids]
 
 
 def _field_problem(problem: Callable[..., None], name: str, code: str, **params: object) -> None:

@@ -39,9 +39,11 @@ class Command(BaseCommand):
             self.stderr.write(
                 str(problem), style_func=self.style.ERROR if problem.is_error else self.style.WARNING
             )
+        if result.not_listed:
+            self.stderr.write(f"... and {result.not_listed} more problem(s) not listed.")
         if not result.ok:
             raise CommandError(
-                f"{len(result.errors)} error(s), {len(result.warnings)} warning(s): nothing was imported.",
+                f"{result.error_count} error(s), {result.warning_count} warning(s): nothing was imported.",
                 returncode=1,
             )
         for table, count in result.counts.items():
