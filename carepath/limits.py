@@ -14,6 +14,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import BaseCache, caches
+from django.db import connections, router, transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from rest_framework.throttling import SimpleRateThrottle
@@ -46,6 +47,18 @@ class RateLimit(SimpleRateThrottle):
         else:
             who = clients.ident(request)
         return self.cache_format % {"scope": self.scope, "ident": who}
+
+    def allow_request(self, request: Any, view: Any) -> bool:
+        """Read, count and write the client's history as one step, so simultaneous requests from any worker
+        cannot all read the same count: on PostgreSQL a transaction lock on the key, on SQLite the write
+        transaction itself (``BEGIN IMMEDIATE``) serialises them."""
+        key = self.get_cache_key(request, view)
+        database = router.db_for_write(self.cache.cache_model_class)  # type: ignore[attr-defined]
+        with transaction.atomic(using=database):
+            if connections[database].vendor == "postgresql":
+                with connections[database].cursor() as cursor:
+                    cursor.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", [key])
+            return bool(super().allow_request(request, view))
 
     def retry_after(self) -> int:
         """Whole seconds until the next request would be counted again (at least 1)."""

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import sqlite3
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -13,6 +16,37 @@ ROOT = Path(__file__).resolve().parent.parent
 SHARED_HSDS = ROOT.parent / "shared" / "data" / "hsds"
 DEMO = ROOT / "demo" / "north-shore"
 PASSWORD = "a-long-test-password-42"
+
+
+@contextlib.contextmanager
+def threads_database(tmp_path: Path) -> Iterator[Callable[[], None]]:
+    """Where the threads of a race connect; each thread calls what this gives before its first query.
+
+    On PostgreSQL, the test database itself. On SQLite the test database lives in memory, shared between
+    connections by table locks that fail at once ("database table is locked") where the file the app runs
+    on makes a writer wait (``busy_timeout``, ``BEGIN IMMEDIATE``): so the race runs on a file copy of the
+    test database, opened with the app's own connection options, and this block's body reads that copy."""
+    from django.db import connection, connections
+
+    if connection.vendor != "sqlite":
+        yield lambda: None
+        return
+    path = tmp_path / "race.sqlite3"
+    copy = sqlite3.connect(path)
+    connection.ensure_connection()
+    connection.connection.backup(copy)
+    copy.close()
+    original = connections["default"]
+    on_file = {**original.settings_dict, "NAME": str(path)}
+
+    def attach() -> None:
+        connections["default"] = type(original)(on_file, alias="default")  # this thread only
+
+    try:
+        yield attach  # the assertions after the race, in this thread, read the file too
+    finally:
+        connections["default"].close()
+        connections["default"] = original
 
 
 def official(version: str, name: str) -> Path:

@@ -17,8 +17,9 @@ from carepath.concurrency import StaleEditError
 from carepath.models import AuditEntry
 from carepath.pathways import services
 from carepath.pathways.models import PathwayVersion, Step, Transition
+from tests.conftest import threads_database
 
-from .test_published_means_frozen import _draft, _step_form, _threads_database
+from .test_published_means_frozen import _draft, _step_form
 
 pytestmark = pytest.mark.django_db
 
@@ -251,7 +252,7 @@ def test_no_lost_updates_two_saves_of_the_same_step_at_the_same_time_one_is_refu
     step = Step.objects.get(version=draft, key="assessment")
     first_written = threading.Event()
     outcome: dict = {}
-    with _threads_database(tmp_path) as attach:
+    with threads_database(tmp_path) as attach:
 
         def first() -> None:
             attach()

@@ -3,21 +3,18 @@ unless it is still in the state the write needs; the views say so; the admin onl
 
 from __future__ import annotations
 
-import contextlib
 import datetime
-import sqlite3
 import threading
 import time
-from collections.abc import Callable, Iterator
-from pathlib import Path
 
 import pytest
-from django.db import connection, connections, transaction
+from django.db import connection, transaction
 from django.test import Client
 
 from carepath.models import AuditEntry
 from carepath.pathways import services
 from carepath.pathways.models import Comment, Invitation, PathwayVersion, Review, Step, Transition
+from tests.conftest import threads_database
 
 NOT_A_DRAFT = (
     "This version is no longer a draft: it was sent for review or published while you were working. "
@@ -56,35 +53,6 @@ def _edit_url(version: PathwayVersion, rest: str = "") -> str:
     return f"/en/communities/lakeside/pathway/versions/{version.number}/edit/{rest}"
 
 
-@contextlib.contextmanager
-def _threads_database(tmp_path: Path) -> Iterator[Callable[[], None]]:
-    """Where the threads of a race connect; each thread calls what this gives before its first query.
-
-    On PostgreSQL, the test database itself. On SQLite the test database lives in memory, shared between
-    connections by table locks that fail at once ("database table is locked") where the file the app runs
-    on makes a writer wait (``busy_timeout``, ``BEGIN IMMEDIATE``): so the race runs on a file copy of the
-    test database, opened with the app's own connection options, and this block's body reads that copy."""
-    if connection.vendor != "sqlite":
-        yield lambda: None
-        return
-    path = tmp_path / "race.sqlite3"
-    copy = sqlite3.connect(path)
-    connection.ensure_connection()
-    connection.connection.backup(copy)
-    copy.close()
-    original = connections["default"]
-    on_file = {**original.settings_dict, "NAME": str(path)}
-
-    def attach() -> None:
-        connections["default"] = type(original)(on_file, alias="default")  # this thread only
-
-    try:
-        yield attach  # the assertions after the race, in this thread, read the file too
-    finally:
-        connections["default"].close()
-        connections["default"] = original
-
-
 @pytest.mark.django_db(transaction=True)
 def test_published_means_frozen_an_edit_in_flight_while_the_version_is_published_waits_and_is_refused(
     community, facilitator, tmp_path
@@ -98,7 +66,7 @@ def test_published_means_frozen_an_edit_in_flight_while_the_version_is_published
     editor.force_login(facilitator)
     publishing = threading.Event()
     outcome: dict = {}
-    with _threads_database(tmp_path) as attach:
+    with threads_database(tmp_path) as attach:
 
         def publish() -> None:
             attach()
