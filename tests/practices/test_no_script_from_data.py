@@ -39,7 +39,7 @@ def test_no_script_from_data_evidence_links_are_refused_naming_the_field(make_pr
     response = login(lead).post(
         f"/en/practices/{practice.slug}/evidence/", {"kind": "evaluation", "title": "Report", "url": url}
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert response.context["form"].errors == {"url": [WEB_ONLY]}
     assert list(practice.evidence.values_list("title", flat=True)) == ["Evaluation 2025"]
 

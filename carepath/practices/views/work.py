@@ -159,6 +159,7 @@ def evidence(request: HttpRequest, slug: str) -> HttpResponse:
             "items": practice.evidence.all(),
             "missing": workflow.missing_for_submission(practice),
         },
+        status=400 if request.method == "POST" else 200,
     )
 
 
