@@ -328,21 +328,24 @@ def _check_owners(
             )
 
 
-def _part_links(table: str) -> list[tuple[str, str, dict[str, Any]]]:
-    """Where a record of ``table`` can have parts: (part table, link field, extra filter)."""
+def _links_to(table: str) -> list[tuple[str, str, dict[str, Any]]]:
+    """Every link that can name a record of ``table``: (table holding it, link field, extra filter)."""
     links = [
-        (part, name, {})
-        for part, names in OWNERS.items()
-        for name in names
-        if REFERENCES[part].get(name) == table
+        (source, name, {})
+        for source, references in REFERENCES.items()
+        for name, target in references.items()
+        if target == table
     ]
-    links += [(part, link, {entity: table}) for part, (entity, link) in POLYMORPHIC_OWNERS.items()]
+    links += [(source, link, {entity: table}) for source, (entity, link) in POLYMORPHIC_OWNERS.items()]
     return links
 
 
 def _detach_orphans(table: str, keys: list[Any], stewardship: Stewardship) -> None:
-    """New records get no parts another steward made for them in advance: such parts lose their link."""
-    for part, name, extra in _part_links(table):
+    """A new record is never named by records another steward made before it existed (a phone planted for a
+    service id a community was about to import, a service at a location id not yet there, an attribute naming a
+    term id): those links are cleared, so another steward's records neither become part of it nor resolve to
+    it."""
+    for part, name, extra in _links_to(table):
         model = HSDS_MODELS[part]
         if stewardship.empty.get(part) is None:
             stewardship.empty[part] = not model.objects.exists()

@@ -484,6 +484,53 @@ def test_who_may_change_a_shared_record_parts_made_in_advance_for_a_future_id_ar
     assert AuditEntry.objects.filter(action="directory.detach", community=other_community).exists()
 
 
+def test_who_may_change_a_shared_record_references_made_in_advance_for_a_future_id_are_cleared(
+    community, other_community, tmp_path
+):
+    """Hillcrest's service claims to be at a location id Lakeside is about to import: once Lakeside's place exists,
+    Hillcrest's service is not shown there, and Lakeside's place lists none of Hillcrest's services."""
+    import zipfile
+
+    from carepath.communities.imports import import_hsds
+    from carepath.directory.models import ServiceAtLocation
+
+    future = uid("location:future")
+    planted = uid("sal:planted")
+
+    def zipped(name: str, files: dict[str, str]):
+        path = tmp_path / name
+        with zipfile.ZipFile(path, "w") as archive:
+            for member, text in files.items():
+                archive.writestr(member, text)
+        return path
+
+    theirs = zipped(
+        "theirs.zip",
+        {
+            "services.csv": f"id,name,description,status\n{uid('service:theirs')},Theirs,Theirs,active\n",
+            "service_at_location.csv": f"id,service_id,location_id\n{planted},{uid('service:theirs')},{future}\n",
+        },
+    )
+    assert import_hsds(path=theirs, community_slug="hillcrest").ok
+    ours = zipped(
+        "ours.zip",
+        {
+            "locations.csv": f"id,name,location_type\n{future},Lakeside Family Centre,physical\n",
+            "services.csv": f"id,name,description,status\n{uid('service:ours')},Ours,Ours,active\n",
+            "service_at_location.csv": f"id,service_id,location_id\n{uid('sal:ours')},{uid('service:ours')},{future}\n",
+        },
+    )
+    result = import_hsds(path=ours, community_slug="lakeside")
+    assert result.ok, [str(p) for p in result.problems]
+    warned = [p for p in result.warnings if p.code == "orphan_detached"]
+    assert [(p.table, p.record_id) for p in warned] == [("location", future)]
+    assert f"service_at_location {planted}, kept by Hillcrest, named location {future}" in str(warned[0])
+    assert ServiceAtLocation.objects.get(pk=planted).location_id is None
+    assert sorted(
+        map(str, ServiceAtLocation.objects.filter(location_id=future).values_list("service_id", flat=True))
+    ) == [uid("service:ours")]
+
+
 def test_who_may_change_a_shared_record_no_service_or_place_under_another_communitys_organization(
     client, intruder, demo
 ):

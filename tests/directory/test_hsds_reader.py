@@ -146,6 +146,23 @@ def test_zip_package_with_its_folder_inside(tmp_path):
     assert data.records["service"][uid("z")]["name"] == "Zipped"
 
 
+def test_csv_files_not_read_are_named(tmp_path):
+    """Without a descriptor, a CSV file with another name (a plural, a folder) is named, not silently skipped."""
+    archive = tmp_path / "directory.zip"
+    with zipfile.ZipFile(archive, "w") as handle:
+        handle.writestr("services.csv", f"id,name,status\n{uid('z')},Zipped,active\n")
+        handle.writestr("service_at_locations.csv", "id,service_id,location_id\n")
+        handle.writestr("extra/phones.csv", "id,number\n")
+    data = check(archive)
+    assert data.errors == []
+    assert sorted((p.code, p.file) for p in data.warnings) == [
+        ("file_unknown", "extra/phones.csv"),
+        ("file_unknown", "service_at_locations.csv"),
+    ]
+    assert "without a datapackage.json" in str(data.warnings[0])
+    assert list(data.records["service"]) == [uid("z")]
+
+
 def test_datapackage_cannot_reach_outside_the_package(tmp_path):
     folder = tmp_path / "package"
     folder.mkdir()

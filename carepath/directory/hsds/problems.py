@@ -62,6 +62,10 @@ MESSAGES = {
         "datapackage.json cannot be read (%(reason)s); CSV files were matched by their standard HSDS names."
     ),
     "resource_path": gettext_noop("The resource path %(path)s is not a file inside the data package."),
+    "file_unknown": gettext_noop(
+        "This file was not read: without a datapackage.json, only files named as HSDS tables (services.csv, "
+        "service_at_location.csv, phones.csv...) at the top of the package are read."
+    ),
     "resource_unknown": gettext_noop("The resource %(name)s is not an HSDS table; it was skipped."),
     "csv_broken": gettext_noop("The CSV file cannot be read: %(reason)s"),
     "csv_no_id": gettext_noop("The CSV file has no 'id' column."),
@@ -130,8 +134,8 @@ MESSAGES = {
         "can add to it."
     ),
     "orphan_detached": gettext_noop(
-        "%(part)s %(id)s, kept by %(steward)s, was made for %(target)s %(value)s before it existed; it was "
-        "detached, so it is not part of the record this file creates."
+        "%(part)s %(id)s, kept by %(steward)s, named %(target)s %(value)s before it existed; that link was "
+        "cleared, so it does not reach the record this file creates."
     ),
     "unlisted_elsewhere": gettext_noop(
         "service %(id)s is kept by %(steward)s, who has not published it: it can be listed here once they do."

@@ -434,6 +434,10 @@ def _read_package(package: _Package, data: Dataset, progress: Progress | None, l
         # No usable descriptor: match the CSV files by their standard HSDS names, as the data package of the
         # official examples needs (its datapackage.json is a link to the specification's descriptor).
         resources = [{"name": t.name, "path": t.path} for t in spec.values() if package.exists(t.path)]
+        known = {t.path for t in spec.values()}
+        for path, _size, _stored in package.sizes():
+            if path.lower().endswith(".csv") and path not in known:
+                data.problem("file_unknown", severity=WARNING, file=path, where="")
         if not resources:
             data.problem("datapackage_missing", file=package.name, where="")
             return
