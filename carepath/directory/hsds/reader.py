@@ -435,9 +435,9 @@ def _read_package(package: _Package, data: Dataset, progress: Progress | None, l
         # official examples needs (its datapackage.json is a link to the specification's descriptor).
         resources = [{"name": t.name, "path": t.path} for t in spec.values() if package.exists(t.path)]
         known = {t.path for t in spec.values()}
-        for path, _size, _stored in package.sizes():
-            if path.lower().endswith(".csv") and path not in known:
-                data.problem("file_unknown", severity=WARNING, file=path, where="")
+        for member, _size, _stored in package.sizes():
+            if member.lower().endswith(".csv") and member not in known:
+                data.problem("file_unknown", severity=WARNING, file=member, where="")
         if not resources:
             data.problem("datapackage_missing", file=package.name, where="")
             return
