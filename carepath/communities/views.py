@@ -30,7 +30,7 @@ from carepath.directory.models import (
     Service,
     ServiceAtLocation,
 )
-from carepath.directory.services import language_name
+from carepath.directory.services import language_label, language_name
 from carepath.uploads import limited_upload
 
 from . import imports, services
@@ -167,8 +167,8 @@ def service_detail(request: HttpRequest, community: Community, service_id: Any) 
             "wait_days": next((value for code, value in terms if code == "wait-days"), None),
             "populations": [(code, value) for code, value in terms if code.startswith("population/")],
             "language_names": [
-                language_name(item.code, lang)
-                if item.code and language_name(item.code, lang) != item.code
+                language_label(item.code, lang)
+                if item.code and language_label(item.code, lang) != item.code
                 else (item.name or item.code or "")
                 for item in service.languages.all()
             ],

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy
 
 from carepath import audit, children, concurrency, versions
 
-from . import bulk, vocabulary
+from . import bulk, languages, vocabulary
 from .hsds import reader, validate
 from .hsds.problems import Problem
 from .hsds.spec import WRITE_ORDER
@@ -388,28 +388,29 @@ def set_languages(*, service: Service, codes: list[str]) -> None:
 
 
 # Languages Django does not name, which families and services here use.
-LANGUAGE_NAMES = {
-    "oj": gettext_lazy("Ojibwe (Anishinaabemowin)"),
-    "cr": gettext_lazy("Cree"),
-    "iu": gettext_lazy("Inuktitut"),
-    "ti": gettext_lazy("Tigrinya"),
-    "so": gettext_lazy("Somali"),
-}
-
-
 def language_name(code: str, in_language: str | None = None) -> str:
     """The name of an ISO 639 language in ``in_language`` (default: the active one), or the code itself."""
     from django.utils import translation
 
-    with translation.override(in_language or translation.get_language()):
-        if code in LANGUAGE_NAMES:
-            return str(LANGUAGE_NAMES[code])
+    language = (in_language or translation.get_language() or "en")[:2]
+    found = languages.name(code, language)
+    if found is not None:
+        return found
+    with translation.override(language):
         try:
             name = str(translation.get_language_info(code)["name_translated"])
         except KeyError:
             return code
-        # French writes language names in lower case inside a sentence.
-        return name.lower() if (translation.get_language() or "").startswith("fr") else name
+    # French writes language names in lower case inside a sentence.
+    return name.lower() if language == "fr" else name
+
+
+def language_label(code: str, in_language: str | None = None) -> str:
+    """A language for a family to recognize: by its own name too ("ਪੰਜਾਬੀ (Punjabi)"), else its name."""
+    from django.utils import translation
+
+    language = (in_language or translation.get_language() or "en")[:2]
+    return languages.label(code, language) or language_name(code, language)
 
 
 def set_steward(*, records: dict[str, set[Any]], steward: Any) -> int:

@@ -20,6 +20,7 @@ from typing import Any
 
 import numpy as np
 
+from carepath.directory.languages import equivalents
 from carepath.directory.snapshot import ServiceFacts
 from carepath.pathways.graph import Pathway, Situation, Step, Transition, next_steps
 
@@ -47,44 +48,6 @@ WEIGHTS = {
 CALLS_FOR_ACTION = frozenset(
     {("asq-se-2", "above-cutoff"), ("asq-3", "below-cutoff"), ("m-chat-r", "high"), ("looksee", "concerns")}
 )
-
-
-# ISO 639-1 codes and the ISO 639-2/3 codes directories also use for the same language, so that a family
-# asking for "fr" finds a service listed in "fra". Languages of the region first, then common newcomer ones.
-LANGUAGE_ALIASES: dict[str, tuple[str, ...]] = {
-    "en": ("eng",),
-    "fr": ("fra", "fre"),
-    "oj": ("oji", "ojb", "ojc", "ojg", "ojs", "ojw", "otw", "ciw"),
-    "cr": ("cre", "crk", "crj", "crl", "crm", "csw", "cwd"),
-    "iu": ("iku", "ike", "ikt"),
-    "ar": ("ara",),
-    "zh": ("zho", "chi", "cmn", "yue"),
-    "es": ("spa",),
-    "pt": ("por",),
-    "pa": ("pan",),
-    "ur": ("urd",),
-    "tl": ("tgl", "fil"),
-    "so": ("som",),
-    "ti": ("tir",),
-    "fa": ("fas", "per"),
-    "uk": ("ukr",),
-    "ru": ("rus",),
-    "hi": ("hin",),
-    "ta": ("tam",),
-    "vi": ("vie",),
-    "de": ("deu", "ger"),
-    "it": ("ita",),
-    "pl": ("pol",),
-}
-_EQUIVALENT = {code: frozenset((code, *aliases)) for code, aliases in LANGUAGE_ALIASES.items()}
-for _code, _same in list(_EQUIVALENT.items()):
-    for _alias in _same:
-        _EQUIVALENT.setdefault(_alias, _same)
-
-
-def equivalents(code: str) -> frozenset[str]:
-    """The codes that name the same language as ``code`` (itself included)."""
-    return _EQUIVALENT.get(code, frozenset((code,)))
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from django.utils.translation import pgettext_lazy
 
 from carepath.communities.models import Community
 from carepath.directory import vocabulary
-from carepath.directory.services import language_name
+from carepath.directory.services import language_label
 from carepath.pathways.graph import MAX_MONTHS
 
 from .engine import DEFAULT_TRAVEL_KM
@@ -201,7 +201,7 @@ class JourneyForm(forms.Form):
                 label=label, required=False, choices=[NOT_DONE, *_choices]
             )
         codes = LANGUAGES + sorted(set(extra_languages) - set(LANGUAGES))
-        choices = [(code, language_name(code)) for code in codes]
+        choices = [(code, language_label(code)) for code in codes]
         self.fields["language_1"].choices = choices
         self.fields["language_2"].choices = [("", pgettext_lazy("language", "None")), *choices]
         vocab = vocabulary.load()

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from carepath.directory import vocabulary
-from carepath.directory.services import language_name
+from carepath.directory.services import language_label
 from carepath.pathways import describe
 
 from .engine import Match, Plan, PlanStep
@@ -41,7 +41,7 @@ def reason(code: str, params: dict[str, Any], language: str) -> str:
         return _("The lightest level of care that fits this step: more intensive help stays open if needed.")
     if code == "language":
         return _("Offered in %(languages)s.") % {
-            "languages": _(" and ").join(language_name(c) for c in params["languages"])
+            "languages": _(" and ").join(language_label(c) for c in params["languages"])
         }
     if code == "interpretation":
         return _("Not offered in your languages: ask for the interpreter they offer.")

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from carepath.communities.models import Community, InventoryEntry
 from carepath.directory.models import Language, Phone, Service, ServiceAtLocation
-from carepath.directory.services import language_name
+from carepath.directory.services import language_label
 from carepath.pathways.models import PathwayVersion
 
 from . import engine, present, snapshots
@@ -125,7 +125,7 @@ def service_details(community: Community, ids: list[str]) -> dict[str, ServiceDe
             phones=[(p.number, p.description or "") for p in service.phones.all()],
             email=service.email or "",
             website=service.url or "",
-            languages=[language_name(item.code) for item in service.languages.all() if item.code],
+            languages=[language_label(item.code) for item in service.languages.all() if item.code],
             documents=[d.document for d in service.required_documents.all() if d.document],
             addresses=addresses,
             areas=[

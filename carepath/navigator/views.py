@@ -137,7 +137,7 @@ def _plan_page(
 
 def _summary(answers: dict[str, Any]) -> list[str]:
     """The answers in a few words, so the family can check what the plan is based on."""
-    from carepath.directory.services import language_name
+    from carepath.directory.services import language_label
     from carepath.pathways import describe
 
     child, family = answers["child"], answers["family"]
@@ -147,7 +147,7 @@ def _summary(answers: dict[str, Any]) -> list[str]:
     for item in child.get("screening", []):
         out.append(f"{describe.TOOLS.get(item['tool'], item['tool'])}: {describe.result(item['result'])}")
     out.append(
-        _("Languages: %(list)s") % {"list": ", ".join(language_name(code) for code in family["languages"])}
+        _("Languages: %(list)s") % {"list": ", ".join(language_label(code) for code in family["languages"])}
     )
     if family.get("delivery"):
         out.append(_("Ways: %(list)s") % {"list": ", ".join(describe.terms("delivery", family["delivery"]))})
