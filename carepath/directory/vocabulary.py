@@ -28,6 +28,7 @@ class Term:
     en: str
     fr: str
     rank: int | None = None
+    exclusive: bool = False  # a service type listed only under steps that call for it
 
     @property
     def id(self) -> str:
@@ -93,5 +94,7 @@ def load(path: Path = SOURCE) -> Vocabulary:
         terms[branch] = Term(branch, branch, label["en"], label["fr"])
         for key, labels in body.items():
             code = f"{branch}/{key}"
-            terms[code] = Term(code, branch, labels["en"], labels["fr"], labels.get("rank"))
+            terms[code] = Term(
+                code, branch, labels["en"], labels["fr"], labels.get("rank"), bool(labels.get("exclusive"))
+            )
     return Vocabulary(name=header["name"], terms=terms)

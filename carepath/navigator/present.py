@@ -1,18 +1,33 @@
-"""A plan in words: the engine's codes made into the contract's JSON, in the family's language."""
+"""A plan in words: the engine's codes made into the contract's JSON, in the family's language.
+
+Every sentence here is for a parent: short, plain, no codes and no system words (no "step", "target", "tier"
+or "score"). ``safety`` and the lines in ``LINES`` are the numbers every plan carries.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.utils import translation
+from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy, ngettext, pgettext
 
 from carepath.directory import vocabulary
 from carepath.directory.services import language_label
 from carepath.pathways import describe
 
-from .engine import Match, Plan, PlanStep
+from .engine import Action, Match, Plan, PlanStep
+
+
+@dataclass(frozen=True)
+class Contact:
+    """How to reach a service: its first phone, a text line, its web site."""
+
+    phone: str = ""
+    sms: str = ""
+    url: str = ""
 
 
 def _label(branch: str, code: str, language: str) -> str:
@@ -20,84 +35,101 @@ def _label(branch: str, code: str, language: str) -> str:
     return term.label(language) if term else code
 
 
-def _labels(branch: str, codes: list[str], language: str) -> str:
-    return ", ".join(
-        _label(branch, code, language).lower() if branch != "population" else _label(branch, code, language)
-        for code in codes
-    )
+def _list(items: list[str]) -> str:
+    return str(get_text_list(items, _("and")))
+
+
+def _lower(branch: str, codes: list[str], language: str) -> str:
+    return _list([_label(branch, code, language).lower() for code in codes])
+
+
+POPULATIONS = {
+    "francophone": gettext_lazy("francophone families"),
+    "newcomer": gettext_lazy("newcomer and refugee families"),
+    "young-parents": gettext_lazy("young parents"),
+    "first-nations": gettext_lazy("First Nations families"),
+    "inuit": gettext_lazy("Inuit families"),
+    "metis": gettext_lazy("Métis families"),
+    "indigenous": gettext_lazy("Indigenous families"),
+    "kin-foster-caregivers": gettext_lazy("kin and foster caregivers"),
+}
+
+
+WAYS = {
+    "in-person": gettext_lazy("in person"),
+    "home-visit": gettext_lazy("home visits"),
+    "virtual": gettext_lazy("video"),
+    "phone": gettext_lazy("phone"),
+    "group": gettext_lazy("groups"),
+    "self-directed": gettext_lazy("online or printed resources"),
+}
+
+
+def duration(days: int) -> str:
+    """A wait in words a parent reads at a glance: days, then weeks, then months."""
+    if days < 14:
+        return ngettext("%(count)s day", "%(count)s days", days) % {"count": days}
+    if days < 60:
+        weeks = round(days / 7)
+        return ngettext("about %(count)s week", "about %(count)s weeks", weeks) % {"count": weeks}
+    months = round(days / 30)
+    return ngettext("about %(count)s month", "about %(count)s months", months) % {"count": months}
 
 
 def reason(code: str, params: dict[str, Any], language: str) -> str:
     """One reason or caution in words."""
+    simple = {
+        "crisis": _("Crisis help for young children and their families."),
+        "least-intensive": _("A light start: more help is there if you need it."),
+        "interpretation": _("Not offered in your language: ask for an interpreter when you call."),
+        "check-place": _("In person only: check where before you go."),
+        "check-area": _("Serves some areas only: check that yours is one of them."),
+        "free": _("Free."),
+        "sliding-scale": _("Fees depend on your income."),
+        "fee": _("There is a fee."),
+        "indigenous-led": _("Run by and for Indigenous families."),
+        "referral-needed": _("Needs a referral from your doctor or nurse practitioner."),
+        "self-referral": _("You can contact them yourself."),
+    }
+    if code in simple:
+        return simple[code]
     if code == "type":
-        return _("Offers %(types)s, which this step calls for.") % {
-            "types": _labels("service-type", params["types"], language)
-        }
-    if code == "crisis":
-        return _("Crisis help for young children and their families.")
+        return _("Offers %(types)s.") % {"types": _lower("service-type", params["types"], language)}
     if code == "concerns":
-        return _("Helps with %(concerns)s.") % {"concerns": _labels("concern", params["concerns"], language)}
-    if code == "least-intensive":
-        return _("The lightest level of care that fits this step: more intensive help stays open if needed.")
+        return _("Helps with %(concerns)s.") % {"concerns": _lower("concern", params["concerns"], language)}
     if code == "language":
         return _("Offered in %(languages)s.") % {
-            "languages": _(" and ").join(language_label(c) for c in params["languages"])
+            "languages": _list([language_label(c, language) for c in params["languages"]])
         }
-    if code == "interpretation":
-        return _("Not offered in your languages: ask for the interpreter they offer.")
-    if code == "delivery":
-        return _("Offered the way you prefer: %(delivery)s.") % {
-            "delivery": _labels("delivery", params["delivery"], language)
-        }
-    if code == "delivery-other":
-        return _("Not offered the way you prefer; offered: %(delivery)s.") % {
-            "delivery": _labels("delivery", params["delivery"], language) or _("not stated")
-        }
+    if code in ("delivery", "delivery-other", "comes-to-you"):
+        ways = _list([str(WAYS.get(c) or _label("delivery", c, language)) for c in params["delivery"]])
+        ways = ways or _("not stated")
+        return {
+            "delivery": _("Offered as you asked: %(delivery)s."),
+            "delivery-other": _("Not offered the way you asked; offered: %(delivery)s."),
+            "comes-to-you": _("No travel needed: %(delivery)s."),
+        }[code] % {"delivery": ways}
     if code == "near":
         return _("About %(km)s km from you.") % {"km": _number(params["km"], language)}
     if code == "far":
-        return _("About %(km)s km from you: ask about travel support.") % {
+        return _("About %(km)s km from you: ask about help with travel.") % {
             "km": _number(params["km"], language)
         }
-    if code == "comes-to-you":
-        return _("No travel needed: %(delivery)s.") % {
-            "delivery": _labels("delivery", params["delivery"], language)
-        }
-    if code == "check-place":
-        return _("Offered in person only: check where before you go.")
-    if code == "check-area":
-        return _("Serves some areas only: check that you live in its area.")
     if code == "wait-ok":
-        return (
-            ngettext(
-                "Usually starts within %(days)s day, inside this step's target of %(target)s days.",
-                "Usually starts within %(days)s days, inside this step's target of %(target)s days.",
-                params["days"],
-            )
-            % params
-        )
+        if params["days"] == 0:
+            return _("Usually no wait.")
+        return _("Usually starts within %(time)s.") % {"time": duration(params["days"])}
     if code == "wait-long":
-        return (
-            _(
-                "Usual wait of %(days)s days, longer than this step's target of %(target)s days: ask what support there is while you wait."
-            )
-            % params
-        )
-    if code == "free":
-        return _("Free.")
-    if code == "fee":
-        return _("There is a fee.")
-    if code == "indigenous-led":
-        return _("An Indigenous-led service.")
-    if code == "population":
-        return _("Made for %(populations)s families.") % {
-            "populations": _labels("population", params["populations"], language)
+        return _("Often a wait of %(time)s: ask to be put on the list now.") % {
+            "time": duration(params["days"])
         }
-    if code == "referral-needed":
-        return _("Needs a referral from a professional, such as your doctor or nurse practitioner.")
-    if code == "self-referral":
-        return _("You can contact them yourself.")
-    return code
+    if code == "population":
+        return _("Made for %(populations)s.") % {
+            "populations": _list(
+                [str(POPULATIONS.get(c) or _label("population", c, language)) for c in params["populations"]]
+            )
+        }
+    return ""
 
 
 def _number(value: float, language: str) -> str:
@@ -105,42 +137,96 @@ def _number(value: float, language: str) -> str:
     return text.replace(".", ",") if language == "fr" else text
 
 
-# Why a step is in the plan, by the engine's code; "%(step)s" is the step it follows.
+# Why a step is in the plan, by the engine's code.
 WHY = {
     "crisis": gettext_lazy("You said this is a crisis: get help now."),
     "first-steps": gettext_lazy(
-        "Every child's care starts with regular check-ups and developmental screening."
+        "Every young child's care starts here: check-ups, and a place to ask about any worry."
     ),
-    "screen-result": gettext_lazy("What the pathway says to do after a screening result like yours."),
-    "after-step": gettext_lazy("What comes after “%(step)s”."),
-    "in-care": gettext_lazy("Your child is in care: what keeps it on track and what comes next."),
-    "leaving-care": gettext_lazy("When care ends: how to step down, or move on to school."),
-    "while-waiting": gettext_lazy(
-        "Services for “%(step)s” usually wait longer than the pathway's target: support while you wait."
+    "screening": gettext_lazy(
+        "A short questionnaire about how your child is growing shows what help fits, if any."
+    ),
+    "in-care": gettext_lazy("Your child is getting help now: what keeps it on track and what comes next."),
+    "leaving-care": gettext_lazy("When the help ends: everyday supports, and school when it is near."),
+    "school-age": gettext_lazy("From 6, school-age services take over from early-years services."),
+    "coming-up": gettext_lazy("Coming up at your child's age."),
+}
+
+
+def why(plan_step: PlanStep, steps_by_key: dict[str, Any], request: Any, language: str) -> str:
+    """Why this step is in the plan, in a short sentence for the family."""
+    code = plan_step.why
+    if code in WHY:
+        return str(WHY[code])
+    after = steps_by_key.get(plan_step.after) if plan_step.after else None
+    after_title = _text(after.title, language) if after else ""
+    if code == "for-worry":
+        if plan_step.worries:
+            return _("For what you told us about: %(worries)s.") % {
+                "worries": _lower("concern", list(plan_step.worries), language)
+            }
+        return _("For what you told us.")
+    if code == "screen-result" and plan_step.via is not None and plan_step.via.criteria.screening_tool:
+        tool = plan_step.via.criteria.screening_tool
+        return _("After your child's %(tool)s result: %(result)s.") % {
+            "tool": describe.TOOLS.get(tool, tool),
+            "result": describe.result(dict(request.screening).get(tool, "")),
+        }
+    if code == "while-waiting":
+        if not after_title:
+            return _("Waits between services are common: help you can use in the meantime.")
+        return _("“%(step)s” often has a wait: help you can use in the meantime.") % {"step": after_title}
+    return _("After “%(step)s”.") % {"step": after_title}
+
+
+# Why a step lists no service, by the engine's code (``engine.why_empty``).
+EMPTY = {
+    "none-here": gettext_lazy("This community does not list a service for this yet."),
+    "age": gettext_lazy("No service here for this takes children of your child's age."),
+    "population": gettext_lazy("The services here for this are only for some groups of families."),
+    "area": gettext_lazy("The services here for this do not cover where you live."),
+    "distance": gettext_lazy("The services here for this are in person only, too far from where you live."),
+    "language": gettext_lazy("No service here for this is offered in your language or with an interpreter."),
+    "cost": gettext_lazy("The services here for this all have a fee."),
+}
+
+NOTICES = {
+    "outside-area": gettext_lazy(
+        "You seem to live outside the area this community's services cover. The services by phone or video "
+        "below can still help, and 211 can tell you about services near you."
+    ),
+    "school-age": gettext_lazy(
+        "Early-years services end when children start school. From 6, school-age services take over: "
+        "children's mental health intake, the school team and your doctor."
+    ),
+    "no-service-in-language": gettext_lazy(
+        "No service here is offered in %(languages)s. Many offer an interpreter: ask for one when you call. "
+        "211 answers in more than 150 languages."
     ),
 }
 
 
-def why(plan_step: PlanStep, steps_by_key: dict[str, Any], language: str) -> str:
-    """Why this step is in the plan, with the pathway's own criteria when a transition led here."""
-    conditions = []
-    if plan_step.via is not None and not plan_step.via.otherwise:
-        conditions = describe.conditions(plan_step.via.criteria)
-    after = steps_by_key.get(plan_step.after) if plan_step.after else None
-    after_title = _text(after.title, language) if after else ""
-    lead = str(WHY[plan_step.why]) % {"step": after_title}
-    return " ".join([lead, *conditions])
+def notice(code: str, params: dict[str, Any], language: str) -> str:
+    text = str(NOTICES[code])
+    if code == "no-service-in-language":
+        text %= {"languages": _list([language_label(c, language) for c in params["languages"]])}
+    return text
 
 
 def _text(value: dict[str, str], language: str) -> str:
     return value.get(language) or value.get("en") or value.get("fr") or ""
 
 
+def _name(match: Match, language: str) -> str:
+    facts = match.facts
+    return (facts.name_fr or facts.name) if language == "fr" else facts.name
+
+
 def service(match: Match, language: str) -> dict[str, Any]:
     facts = match.facts
     return {
         "id": facts.id,
-        "name": (facts.name_fr or facts.name) if language == "fr" else facts.name,
+        "name": _name(match, language),
         "organization": (facts.organization_fr or facts.organization)
         if language == "fr"
         else facts.organization,
@@ -148,33 +234,155 @@ def service(match: Match, language: str) -> dict[str, Any]:
         "delivery": sorted(facts.delivery),
         "distance_km": match.distance_km,
         "wait_days": facts.wait_days,
-        "reasons": [reason(code, params, language) for code, params in match.reasons],
-        "cautions": [reason(code, params, language) for code, params in match.cautions],
+        "reasons": [text for code, params in match.reasons if (text := reason(code, params, language))],
+        "cautions": [text for code, params in match.cautions if (text := reason(code, params, language))],
     }
 
 
-def as_json(plan: Plan, community: str, pathway_id: str, version: int) -> dict[str, Any]:
-    """The answer of ``POST /api/v1/navigator/match`` (CONTRACTS.md section 3)."""
+def _reach(item: dict[str, Any], service_id: str | None, contacts: dict[str, Contact]) -> dict[str, Any]:
+    contact = contacts.get(service_id or "")
+    if contact is not None:
+        for key in ("phone", "sms", "url"):
+            if getattr(contact, key):
+                item[key] = getattr(contact, key)
+    return item
+
+
+def action(item: Action, language: str, contacts: dict[str, Contact]) -> dict[str, Any]:
+    name = _name(item.match, language)
+    if item.kind == "ask":
+        text = _("Ask your doctor or nurse practitioner for a referral to %(name)s.") % {"name": name}
+    elif item.kind == "visit" and "well-child-visit" in item.match.facts.service_types:
+        text = _("Book a check-up with %(name)s.") % {"name": name}
+    elif contacts.get(item.match.id, Contact()).phone:
+        text = _("Call %(name)s.") % {"name": name}
+    else:
+        text = _("Contact %(name)s.") % {"name": name}
+    return _reach(
+        {"action": item.kind, "text": text, "service": item.match.id, "name": name, "step": item.step},
+        item.match.id,
+        contacts,
+    )
+
+
+def _line(name: str, text: str, phone: str, sms: str = "", url: str = "") -> dict[str, Any]:
+    item = {"name": name, "text": text, "phone": phone}
+    if sms:
+        item["sms"] = sms
+    if url:
+        item["url"] = url
+    return item
+
+
+def line_911() -> dict[str, Any]:
+    return _line("911", _("If anyone is in danger right now, call 911."), "911")
+
+
+def line_211(language: str) -> dict[str, Any]:
+    return _line(
+        "211",
+        _(
+            "211 knows the community, social and health services near you: call 2-1-1 at any time, in more "
+            "than 150 languages, or text 2-1-1."
+        ),
+        "211",
+        sms="211",
+        url="https://211ontario.ca/fr/" if language == "fr" else "https://211ontario.ca/",
+    )
+
+
+def line_988() -> dict[str, Any]:
+    return _line(
+        pgettext("helpline", "9-8-8 Suicide Crisis Helpline"),
+        _(
+            "If you think of harming yourself or your baby, call 911 or go to the nearest emergency department "
+            "now. You can also call or text 9-8-8, any time, in English or French."
+        ),
+        "988",
+        sms="988",
+    )
+
+
+def safety(plan: Plan, language: str, contacts: dict[str, Contact]) -> list[dict[str, Any]]:
+    """The safety net of every plan: 911, the parent's own line when their wellbeing is a worry, the
+    community's crisis lines, 211."""
+    out = [line_911()]
+    if plan.harm:
+        out.append(line_988())
+    for found in plan.safety:
+        item = {
+            "id": found.id,
+            "name": _name(found, language),
+            "text": _("Crisis help for your child and family."),
+        }
+        out.append(_reach(item, found.id, contacts))
+    out.append(line_211(language))
+    return out
+
+
+def fallbacks(plan: Plan, language: str, contacts: dict[str, Contact]) -> list[dict[str, Any]]:
+    out = []
+    for found in plan.fallbacks:
+        item = {
+            **service(found, language),
+            "text": _("They can tell you what else there is, by phone or video."),
+        }
+        out.append(_reach(item, found.id, contacts))
+    out.append(line_211(language))
+    return out
+
+
+def contact_ids(plan: Plan) -> list[str]:
+    """The services whose phone numbers and sites the answer's first actions and lines show."""
+    ids = [a.match.id for a in plan.start_here] + [m.id for m in plan.safety] + [m.id for m in plan.fallbacks]
+    return list(dict.fromkeys(ids))
+
+
+def _step(item: PlanStep, plan: Plan, steps_by_key: dict[str, Any], language: str) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "key": item.step.key,
+        "stage": item.step.stage,
+        "title": _text(item.step.title, language),
+        "why": why(item, steps_by_key, plan.request, language),
+        "when": item.when,
+        "services": [service(found, language) for found in item.services],
+    }
+    if item.also:
+        out["also"] = [{"id": m.id, "name": _name(m, language), "step": m.step} for m in item.also]
+    if item.empty:
+        out["empty"] = {"code": item.empty, "text": str(EMPTY[item.empty])}
+    return out
+
+
+def as_json(
+    plan: Plan, community: str, pathway_id: str, version: int, contacts: dict[str, Contact] | None = None
+) -> dict[str, Any]:
+    """The answer of ``POST /api/v1/navigator/match`` (CONTRACTS.md section 3, with its optional fields)."""
     language = plan.request.language
+    contacts = contacts or {}
     with translation.override(language):
         steps_by_key = plan.pathway.by_key()
-        steps = [
-            {
-                "key": item.step.key,
-                "stage": item.step.stage,
-                "title": _text(item.step.title, language),
-                "why": why(item, steps_by_key, language),
-                "when": item.when,
-                "services": [service(found, language) for found in item.services],
-            }
-            for item in plan.steps
-        ]
+        steps = [_step(item, plan, steps_by_key, language) for item in plan.steps]
+        first_seen: dict[str, str] = {}
+        for item in plan.steps:
+            for found in item.services:
+                first_seen.setdefault(found.id, item.step.key)
+        for step in steps:
+            for also in step.get("also", []):
+                also["step"] = first_seen.get(also["id"], also["step"])
         recommendations = [
             {**service(found, language), "step": found.step} for found in plan.recommendations()
         ]
-    return {
-        "community": community,
-        "pathway": {"id": pathway_id, "title": _text(plan.pathway.title, language), "version": version},
-        "steps": steps,
-        "recommendations": recommendations,
-    }
+        return {
+            "community": community,
+            "pathway": {"id": pathway_id, "title": _text(plan.pathway.title, language), "version": version},
+            "steps": steps,
+            "recommendations": recommendations,
+            "start_here": [action(item, language, contacts) for item in plan.start_here],
+            "notices": [
+                {"code": code, "text": notice(code, params, language)} for code, params in plan.notices
+            ],
+            "for_you": [service(found, language) for found in plan.for_you],
+            "fallbacks": fallbacks(plan, language, contacts),
+            "safety": safety(plan, language, contacts),
+        }

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 
+from carepath import links
 from carepath.communities.models import Community, InventoryEntry
 from carepath.directory.models import Language, Phone, Service, ServiceAtLocation
 from carepath.directory.services import language_label
@@ -61,7 +63,40 @@ def plan_json(community: Community, answers: engine.Request) -> dict[str, Any] |
     if isinstance(found, Problem):
         return found
     version, result = found
-    return present.as_json(result, community.slug, str(version.pathway_id), version.number)
+    return present.as_json(
+        result, community.slug, str(version.pathway_id), version.number, contacts(present.contact_ids(result))
+    )
+
+
+TEXT_LINE = ("text", "sms")
+
+
+def contacts(ids: list[str]) -> dict[str, present.Contact]:
+    """How to reach each service: its first voice number (fax and pager left out), a text line, its web site
+    (http and https only): two queries whatever the count."""
+    if not ids:
+        return {}
+    voice: dict[str, str] = {}
+    texts: dict[str, str] = {}
+    phones = Phone.objects.filter(service_id__in=ids).order_by("service_id", "number")
+    for service_id, number, kind, description in phones.values_list(
+        "service_id", "number", "type", "description"
+    ):
+        key = str(service_id)
+        kind = (kind or "").lower()
+        if kind in TEXT_LINE or "text" in (description or "").lower() or "sms" in (description or "").lower():
+            texts.setdefault(key, number)
+        elif kind not in ("fax", "pager"):
+            voice.setdefault(key, number)
+    sites = dict(Service.objects.filter(pk__in=ids).values_list("id", "url"))
+    return {
+        service_id: present.Contact(
+            phone=voice.get(service_id, ""),
+            sms=texts.get(service_id, ""),
+            url=site if (site := sites.get(uuid.UUID(service_id)) or "") and links.is_safe(site) else "",
+        )
+        for service_id in ids
+    }
 
 
 @dataclass

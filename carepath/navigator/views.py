@@ -27,7 +27,7 @@ from .engine import Directory
 from .forms import JourneyForm, initial_from
 from .serializers import MatchRequestSerializer
 
-PER_STEP = {False: 5, True: 10}  # services per step: families, providers
+PER_STEP = {False: 3, True: 10}  # services per step: families (a short plan), providers
 
 
 def choose(request: HttpRequest) -> HttpResponse:
@@ -101,8 +101,16 @@ def _plan_page(
     if isinstance(found, queries.Problem):
         raise Http404(found.message)
     version, result = found
-    data = present.as_json(result, community.slug, str(version.pathway_id), version.number)
-    ids = [item["id"] for item in data["recommendations"]]
+    data = present.as_json(
+        result,
+        community.slug,
+        str(version.pathway_id),
+        version.number,
+        queries.contacts(present.contact_ids(result)),
+    )
+    ids = [item["id"] for item in data["recommendations"]] + [
+        item["id"] for item in data["fallbacks"] if "id" in item
+    ]
     details = queries.service_details(community, ids)
     language = i18n.language()
     for plan_step, item in zip(result.steps, data["steps"], strict=True):
@@ -117,6 +125,11 @@ def _plan_page(
         for service, found_service in zip(item["services"], plan_step.services, strict=True):
             service["details"] = details.get(service["id"])
             service["facts"] = found_service.facts
+    for fallback, found_service in zip(
+        [f for f in data["fallbacks"] if "id" in f], result.fallbacks, strict=True
+    ):
+        fallback["details"] = details.get(fallback["id"])
+        fallback["facts"] = found_service.facts
     context = {
         "community": community,
         "version": version,
@@ -126,8 +139,8 @@ def _plan_page(
         "answers": answers,
         "answers_json": json.dumps(answers, separators=(",", ":")),
         "summary": _summary(answers),
+        "urgent": answers["situation"].get("urgency") == "crisis" or result.harm,
         "provider": provider,
-        "crisis": _crisis(community, directory) if answers["situation"].get("urgency") == "crisis" else [],
         "form": form or _form(community, directory, initial=initial_from(answers)),
         "saved": saved,
         "token": token,

@@ -359,6 +359,10 @@ def _check_transitions(pathway: Pathway, steps: dict[str, Step], add: Any) -> No
                     continue
                 if "crisis" in (steps[first.to].kind, steps[second.to].kind):
                     continue
+                # Steps of different kinds run side by side too (an assessment and support meanwhile, a screen
+                # beside a visit, the start of school beside a check-up): only two of a kind can contradict.
+                if steps[first.to].kind != steps[second.to].kind:
+                    continue
                 both = _holds(first.criteria) & _holds(second.criteria) & at_step
                 if both:
                     add(

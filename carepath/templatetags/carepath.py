@@ -104,3 +104,12 @@ def safe_href(value: Any, schemes: str = "http,https") -> str:
     ``{% with href=service.url|safe_href %}{% if href %}<a href="{{ href }}">...</a>{% else %}...{% endif %}``
     """
     return links.href(value, [s.strip() for s in schemes.split(",")])
+
+
+@register.filter
+def tel_href(number: Any) -> str:
+    """A phone number as a ``tel:`` or ``sms:`` link target: its digits, and a leading + (nothing else from
+    data reaches the link)."""
+    text = str(number or "").strip()
+    digits = "".join(ch for ch in text if ch.isascii() and ch.isdigit())
+    return ("+" + digits) if text.startswith("+") and digits else digits

@@ -25,11 +25,20 @@ def test_a_parent_gets_saves_prints_and_deletes_a_plan_in_english(page, demo):
     page.get_by_role("button", name="Show my plan").click()
 
     assert page.get_by_role("heading", level=1).inner_text() == "Your plan"
+    start = page.get_by_role("region", name="Start here")
+    assert start.locator("li").count() <= 3
+    assert start.locator("a[href^='tel:']").first.is_visible()  # who to call first, callable at once
     now = page.locator("h2:has-text('What to do now') + section h3")
-    assert now.first.inner_text().startswith("Intake and navigation")
+    assert now.first.inner_text().startswith("Well-child visits")
     assert page.get_by_role("heading", name="Preschool Speech and Language", exact=True).is_visible()
     first_card = page.locator(".service-card").first
     assert first_card.locator(".reasons li").count() >= 1
+    safety = page.get_by_role("region", name="If you need help right now")
+    assert safety.get_by_role("link", name="Call 911").is_visible()
+    assert safety.locator("a[href='tel:211']").is_visible()
+    # A typical plan fits in six phone screens (390 by 844 pixels).
+    screens = page.evaluate("document.documentElement.scrollHeight / window.innerHeight")
+    assert screens <= 6, f"the plan is {screens:.1f} phone screens long"
     check_accessibility(page, "navigator-plan-en")
 
     page.get_by_role("button", name="Save my plan").click()
@@ -66,8 +75,9 @@ def test_a_family_in_crisis_in_french(page, demo):
     page.get_by_role("button", name="Afficher mon plan").click()
 
     assert page.get_by_role("heading", level=1).inner_text() == "Votre plan"
-    assert page.get_by_role("region", name="En crise en ce moment?").is_visible()
-    first_step = page.locator("h2:has-text('Quoi faire maintenant') + section h3").first
+    safety = page.get_by_role("region", name="De l'aide tout de suite")  # first on the page in a crisis
+    assert safety.get_by_role("link", name="Composer le 911").is_visible()
+    first_step = page.locator("h2:has-text('Que faire maintenant') + section h3").first
     assert first_step.inner_text() == "Soutien en situation de crise"
     assert page.locator(".plan-step").first.locator(".service-card").count() >= 1
     check_accessibility(page, "navigator-plan-crisis-fr")
@@ -83,6 +93,6 @@ def test_a_family_doctor_uses_the_provider_view_from_the_pathway(desktop, demo):
     page.get_by_label("ASQ:SE-2 (questions about feelings and behaviour)").select_option("above-cutoff")
     page.get_by_role("button", name="Show the matches").click()
     assert page.get_by_role("heading", level=1).inner_text() == "Where to refer: the pathway for this child"
-    assert page.get_by_text("Pathway step").first.is_visible()
-    assert page.get_by_text("Match score").first.is_visible()
+    assert page.get_by_text("Service within 7 days").first.is_visible()
+    assert page.get_by_text("Match score").count() == 0  # no scores, no codes
     check_accessibility(page, "navigator-provider-plan-en")

@@ -66,14 +66,27 @@ def with_change(path: str, value):
     return body
 
 
+OPTIONAL = {"start_here", "notices", "fallbacks", "safety", "for_you"}
+
+
 def test_the_contract_example_gets_a_plan_in_the_contract_shape(client, demo):
     response = post(client, REQUEST)
     assert response.status_code == 200
     body = response.json()
-    assert set(body) == {"community", "pathway", "steps", "recommendations"}
+    # CONTRACTS.md section 3, and the optional fields added later
+    assert set(body) == {"community", "pathway", "steps", "recommendations"} | OPTIONAL
     assert body["community"] == "north-shore"
     assert set(body["pathway"]) == {"id", "title", "version"} and body["pathway"]["version"] == 1
-    assert [s["key"] for s in body["steps"] if s["when"] == "now"] == ["intake-navigation"]
+    now = [s["key"] for s in body["steps"] if s["when"] == "now"]
+    # the universal first steps (a toddler's sleep brings public health's home visits), then what the
+    # ASQ:SE-2 result above the cut-off calls for: intake first
+    assert now[:3] == ["well-child-visit", "earlyon-drop-in", "healthy-babies-home-visiting"]
+    assert now[3] == "intake-navigation"
+    first = body["start_here"]
+    assert 1 <= len(first) <= 3 and all(a["text"] and a["service"] for a in first)
+    assert first[0]["step"] == "intake-navigation" and first[0]["phone"]
+    assert body["safety"][0]["phone"] == "911"
+    assert body["safety"][-1]["phone"] == "211" and body["fallbacks"][-1]["phone"] == "211"
     for step in body["steps"]:
         assert step["stage"] in ("to-care", "through-care", "out-of-care") and step["title"] and step["why"]
         for found in step["services"]:
@@ -104,7 +117,10 @@ def test_every_service_in_the_answer_keeps_the_hard_rules(client, demo):
         serializer = MatchRequestSerializer(data=body)
         assert serializer.is_valid()
         family = serializer.to_request()
-        for found in response.json()["recommendations"]:
+        answer = response.json()
+        every = answer["recommendations"] + answer["for_you"]
+        every += [line for line in answer["fallbacks"] + answer["safety"] if "id" in line]
+        for found in every:  # every service anywhere in the answer, lines and fallbacks included
             assert breaks(facts[found["id"]], family) == [], found["name"]
 
 
@@ -120,7 +136,7 @@ def test_the_answer_speaks_the_requests_language(client, demo):
     assert french["pathway"]["title"] != english["pathway"]["title"]
     assert french["steps"][0]["why"] != english["steps"][0]["why"]
     assert french["recommendations"][0]["reasons"][0] != english["recommendations"][0]["reasons"][0]
-    assert "Offre" in french["recommendations"][0]["reasons"][0]
+    assert french["recommendations"][0]["reasons"][0].startswith("Aide pour")
     organizations = {r["organization"] for r in french["recommendations"]}
     assert "Centre de santé mentale pour enfants de la Rive-Nord" in organizations, organizations
 

@@ -54,52 +54,105 @@ def ask(**values) -> Request:
 # --- Right time: positions on the pathway ---------------------------------------------------------------
 
 
-def test_no_screening_yet_starts_with_touchpoints_and_screening():
-    assert keys(ask(), "now") == [
+def why(answers: Request) -> dict[str, str]:
+    return {p.step.key: p.why for p in locate(TEMPLATE, answers)}
+
+
+def test_no_worry_gets_the_universal_first_steps_then_screening():
+    assert keys(ask(), "now") == ["well-child-visit", "earlyon-drop-in"]
+    assert keys(ask(), "next") == ["developmental-screening"]
+
+
+def test_every_newborn_gets_public_healths_visit_and_no_screen_yet():
+    assert keys(ask(age_months=0), "now") == [
         "well-child-visit",
-        "healthy-babies-home-visiting",
         "earlyon-drop-in",
-        "developmental-screening",
+        "healthy-babies-home-visiting",
     ]
-    assert keys(ask(), "next") == []  # no worries, no result yet: nothing further to do
-
-
-def test_worries_without_screening_lead_next_to_intake():
-    answers = ask(concerns=("social-emotional",))
-    assert "developmental-screening" in keys(answers, "now")
-    assert keys(answers, "next") == ["intake-navigation"]
+    assert "developmental-screening" not in keys(ask(age_months=0))
 
 
 def test_screening_outside_its_ages_is_not_offered():
     assert "developmental-screening" not in keys(ask(age_months=78))
 
 
-def test_a_screen_that_calls_for_it_leads_to_intake_then_intervention():
-    answers = ask(concerns=("behaviour",), screening=(("asq-se-2", "above-cutoff"),))
-    assert keys(answers, "now") == ["intake-navigation"]
-    assert keys(answers, "next") == ["brief-service"]
+@pytest.mark.parametrize(
+    ("age", "concern", "help"),
+    [
+        (26, "speech-language", "preschool-speech-language"),
+        (4, "caregiver-wellbeing", "caregiver-mental-health"),
+        (30, "behaviour", "caregiver-capacity"),
+        (30, "behaviour", "child-care-inclusion"),
+        (40, "trauma", "counselling-therapy"),
+        (40, "trauma", "intake-navigation"),
+        (24, "autism-signs", "assessment"),
+        (14, "development", "infant-child-development"),
+        (15, "family-stress", "family-support"),
+        (10, "sleep", "caregiver-capacity"),
+    ],
+)
+def test_a_worry_alone_leads_to_the_help_that_answers_it(age, concern, help):
+    answers = ask(age_months=age, concerns=(concern,))
+    assert help in keys(answers, "now")
+    assert why(answers)[help] == "for-worry"
+    assert "developmental-screening" in keys(answers, "next") or age < 1
 
 
-def test_a_speech_concern_after_a_low_asq3_goes_to_preschool_speech():
-    answers = ask(age_months=30, concerns=("speech-language",), screening=(("asq-3", "below-cutoff"),))
-    assert keys(answers, "now") == ["intake-navigation"]
-    assert keys(answers, "next") == ["preschool-speech-language"]
+def test_a_routine_worry_about_behaviour_or_speech_is_not_sent_to_mental_health_intake():
+    for concern in ("behaviour", "speech-language", "development", "sleep"):
+        assert "intake-navigation" not in keys(ask(age_months=30, concerns=(concern,))), concern
 
 
-def test_urgent_need_after_screening_adds_assessment_route():
-    answers = ask(concerns=("behaviour",), screening=(("asq-se-2", "above-cutoff"),), urgency="soon")
-    assert keys(answers, "now") == ["intake-navigation"]
-    assert "wait-support" in keys(answers, "next")  # intake's "otherwise": support while waiting
+def test_help_for_the_first_worry_named_comes_first():
+    now = keys(ask(age_months=40, concerns=("speech-language", "behaviour")), "now")
+    helps = now[now.index("earlyon-drop-in") + 1 :]
+    assert helps[0] == "preschool-speech-language"
 
 
-def test_monitoring_zone_means_watch_and_screen_again():
-    answers = ask(screening=(("asq-3", "monitor"),))
-    assert keys(answers, "now") == ["monitor-rescreen"]
-    assert keys(answers, "next") == ["developmental-screening"]
+@pytest.mark.parametrize(
+    ("tool", "result", "age", "help"),
+    [
+        ("asq-se-2", "above-cutoff", 24, "intake-navigation"),
+        ("m-chat-r", "high", 22, "assessment"),
+        ("asq-3", "below-cutoff", 30, "infant-child-development"),
+        ("asq-3", "below-cutoff", 30, "assessment"),
+        ("looksee", "concerns", 18, "infant-child-development"),
+        ("asq-3", "monitor", 9, "monitor-rescreen"),
+        ("asq-se-2", "ok", 18, "step-down-universal"),
+    ],
+)
+def test_a_screening_result_leads_to_what_it_calls_for(tool, result, age, help):
+    answers = ask(age_months=age, screening=((tool, result),))
+    assert help in keys(answers, "now")
+    assert why(answers)[help] == "screen-result"
+    assert "developmental-screening" not in keys(answers)  # done already
 
 
-def test_a_reassuring_screen_steps_back_to_universal_services():
-    assert keys(ask(screening=(("asq-se-2", "ok"),)), "now") == ["step-down-universal"]
+def test_a_high_mchat_reaches_the_assessment_and_support_while_waiting():
+    answers = ask(age_months=22, screening=(("m-chat-r", "high"),))
+    assert "assessment" in keys(answers, "now") and "wait-support" in keys(answers, "next")
+
+
+def test_help_that_cannot_wait_adds_a_brief_service():
+    assert "brief-service" in keys(ask(age_months=36, concerns=("behaviour",), urgency="soon"), "now")
+    assert "brief-service" not in keys(ask(age_months=36, concerns=("behaviour",)), "now")
+
+
+def test_no_more_than_four_steps_of_help_at_once():
+    answers = ask(
+        age_months=40, concerns=("trauma", "behaviour", "sleep", "speech-language", "family-stress")
+    )
+    helps = [p for p in locate(TEMPLATE, answers) if p.when == "now" and p.why == "for-worry"]
+    assert len(helps) == engine.MAX_HELP
+    assert any(p.why == "for-worry" for p in locate(TEMPLATE, answers) if p.when == "next")
+
+
+def test_school_comes_up_from_40_months_and_school_age_services_take_over_at_six():
+    assert "school-transition" not in keys(ask(age_months=30))
+    assert "school-transition" in keys(ask(age_months=44), "next")
+    assert why(ask(age_months=44))["school-transition"] == "coming-up"
+    assert "handover-at-six" in keys(ask(age_months=83), "now")
+    assert why(ask(age_months=83))["handover-at-six"] == "school-age"
 
 
 def test_crisis_comes_first_always_and_only_crisis_now():
@@ -113,6 +166,8 @@ def test_crisis_comes_first_always_and_only_crisis_now():
         assert [p.step.key for p in steps if p.when == "now"] == ["crisis-support"]
     assert keys(ask(urgency="crisis"), "next") == ["intake-navigation"]  # then the way in
     assert keys(ask(urgency="crisis", in_care=True), "next") == ["care-coordination"]  # back to the team
+    parent = ask(urgency="crisis", concerns=("caregiver-wellbeing",))
+    assert keys(parent, "next") == ["caregiver-mental-health"]  # help for the parent after their crisis
 
 
 def test_no_crisis_step_without_crisis_urgency():
@@ -120,26 +175,28 @@ def test_no_crisis_step_without_crisis_urgency():
         assert "crisis-support" not in keys(ask(urgency=urgency, concerns=("trauma",)))
 
 
-def test_in_care_young_child_keeps_care_together_then_steps_down():
+def test_in_care_keeps_care_together_adds_help_for_the_worries_then_steps_down():
     answers = ask(age_months=30, in_care=True, concerns=("behaviour",))
-    assert keys(answers, "now") == ["care-coordination", "monitor-rescreen"]
-    assert keys(answers, "next") == ["step-down-universal"]
+    now = keys(answers, "now")
+    assert "caregiver-capacity" in now and "care-coordination" in now
+    assert "well-child-visit" not in now  # already in care: no first steps again
+    assert keys(answers, "next")[-1] == "step-down-universal"
 
 
 def test_in_care_near_school_age_brings_the_transition_to_school():
     # Preschool services end at school entry, so the transition to school is already on the table.
-    assert keys(ask(age_months=50, in_care=True)) == ["school-transition"]
+    assert "school-transition" in keys(ask(age_months=50, in_care=True))
 
 
 def test_in_care_near_six_brings_the_hand_over():
     answers = ask(age_months=66, in_care=True)
-    assert keys(answers, "now") == ["handover-at-six"]
-    assert keys(answers, "next") == ["school-transition"]
+    assert keys(answers, "now")[0] == "handover-at-six"
+    assert "school-transition" in keys(answers, "next")
 
 
-def test_completing_care_steps_down_or_moves_to_school():
+def test_completing_care_steps_down_and_moves_to_school_near_it():
     assert keys(ask(age_months=30, completing_care=True)) == ["step-down-universal"]
-    assert keys(ask(age_months=50, completing_care=True)) == ["school-transition"]
+    assert keys(ask(age_months=50, completing_care=True)) == ["step-down-universal", "school-transition"]
 
 
 def test_every_plan_step_fits_the_childs_age():
@@ -168,9 +225,12 @@ def test_least_intensive_preferred_language_and_format_rank_first():
             facts("french", languages=frozenset({"fr"}), delivery=frozenset({"virtual"}), locations=()),
         ]
     )
-    family = engine.eligible(directory, ask(languages=("fr", "en"), delivery=("virtual",)))
-    found = [m.id for m in engine.match_step(directory, family, intake_step())]
+    answers = ask(languages=("fr", "en"), delivery=("virtual",), concerns=("social-emotional",))
+    found = [m.id for m in engine.match_step(directory, engine.eligible(directory, answers), intake_step())]
     assert found == ["french", "light", "specialist"]
+    # with no worry at all, nothing beyond prevention is listed
+    no_worry = engine.eligible(directory, ask(languages=("fr", "en"), delivery=("virtual",)))
+    assert [m.id for m in engine.match_step(directory, no_worry, intake_step())] == ["french", "light"]
 
 
 def test_nearer_in_person_service_ranks_higher_and_distance_is_given():
@@ -187,8 +247,8 @@ def test_wait_longer_than_target_is_a_caution_and_ranks_lower():
     family = engine.eligible(directory, ask())
     quick, slow = engine.match_step(directory, family, intake_step())
     assert (quick.id, slow.id) == ("quick", "slow")
-    assert ("wait-ok", {"days": 3, "target": 7}) in quick.reasons
-    assert ("wait-long", {"days": 90, "target": 7}) in slow.cautions
+    assert ("wait-ok", {"days": 3}) in quick.reasons
+    assert ("wait-long", {"days": 90}) in slow.cautions
 
 
 def test_indigenous_led_and_francophone_services_for_families_who_identify():
@@ -263,9 +323,7 @@ def test_support_while_waiting_is_added_when_waits_exceed_the_target():
             facts("waiting-group", service_types=frozenset({"wait-support"}), wait_days=0),
         ]
     )
-    result = plan(
-        TEMPLATE, directory, ask(concerns=("behaviour",), screening=(("asq-se-2", "above-cutoff"),))
-    )
+    result = plan(TEMPLATE, directory, ask(age_months=36, concerns=("behaviour",), urgency="soon"))
     waiting = [p for p in result.steps if p.why == "while-waiting"]
     assert [p.step.key for p in waiting] == ["wait-support"]
     assert waiting[0].after == "brief-service" and waiting[0].services[0].id == "waiting-group"
@@ -283,6 +341,277 @@ def test_every_recommendation_has_a_reason_and_appears_once():
     assert recommended and len({m.id for m in recommended}) == len(recommended)
     assert all(m.reasons for m in recommended)
     assert [m.score for m in recommended] == sorted((m.score for m in recommended), reverse=True)
+
+
+# --- Step fit: each service where it belongs, once -----------------------------------------------------
+
+
+def listed(directory: Directory, answers: Request, key: str) -> list[str]:
+    return [
+        m.id for m in engine.match_step(directory, engine.eligible(directory, answers), TEMPLATE.step(key))
+    ]
+
+
+def test_a_type_listed_only_where_called_for_stays_off_other_steps():
+    welfare = facts(
+        "welfare",
+        service_types=frozenset({"parenting-support", "child-welfare-support"}),
+        concerns=frozenset({"behaviour", "family-stress"}),
+    )
+    parenting = facts("parenting", service_types=frozenset({"parenting-support"}))
+    directory = Directory([welfare, parenting])
+    behaviour = ask(age_months=30, concerns=("behaviour", "family-stress"))
+    assert listed(directory, behaviour, "caregiver-capacity") == ["parenting"]
+    # where the step calls for it, it comes after the less intrusive help
+    assert listed(directory, behaviour, "family-support") == ["parenting", "welfare"]
+
+
+def test_a_program_made_for_the_family_is_listed_wherever_its_other_types_fit():
+    kin = facts(
+        "kin",
+        service_types=frozenset({"caregiver-capacity", "child-welfare-support"}),
+        concerns=frozenset({"attachment"}),
+        populations=(("kin-foster-caregivers", "only"),),
+    )
+    directory = Directory([kin])
+    assert listed(directory, ask(concerns=("attachment",)), "caregiver-capacity") == []
+    caregivers = ask(concerns=("attachment",), populations=("kin-foster-caregivers",))
+    assert listed(directory, caregivers, "caregiver-capacity") == ["kin"]
+
+
+def test_a_step_for_some_worries_lists_services_for_the_familys_worries_among_them():
+    directory = Directory(
+        [
+            facts("money", concerns=frozenset({"family-stress"})),
+            facts("feelings", concerns=frozenset({"trauma", "anxiety"})),
+            facts("anything"),  # names no concern: not ruled out by them
+        ]
+    )
+    assert listed(directory, ask(concerns=("trauma",)), "intake-navigation") == ["feelings", "anything"]
+    assert listed(directory, ask(concerns=("family-stress",)), "intake-navigation") == ["money", "anything"]
+
+
+def test_a_service_that_helps_with_more_of_the_worries_ranks_first():
+    directory = Directory(
+        [
+            facts("one", concerns=frozenset({"trauma"})),
+            facts("all", concerns=frozenset({"trauma", "anxiety"})),
+        ]
+    )
+    assert listed(directory, ask(concerns=("trauma", "anxiety")), "intake-navigation") == ["all", "one"]
+
+
+def test_each_service_appears_once_at_its_first_step_and_is_referred_to_after():
+    everywhere = facts(
+        "everywhere",
+        service_types=frozenset({"well-child-visit", "family-centre"}),
+        tiers=frozenset({"promotion"}),
+    )
+    result = plan(TEMPLATE, Directory([everywhere]), ask())
+    listings = {p.step.key: ([m.id for m in p.services], [m.id for m in p.also]) for p in result.steps}
+    assert listings["well-child-visit"] == (["everywhere"], [])
+    assert listings["earlyon-drop-in"] == ([], ["everywhere"])
+    assert [m.id for m in result.recommendations()] == ["everywhere"]
+
+
+@pytest.mark.parametrize(
+    ("service", "answers", "reason"),
+    [
+        ({"max_months": 12.0}, {"age_months": 30}, "age"),
+        ({"populations": (("first-nations", "only"),)}, {}, "population"),
+        ({"areas": (SQUARE,)}, {"location": (43.65, -79.38)}, "area"),
+        ({"locations": (LOON_RIVER,)}, {"location": MAPLE_BAY, "max_travel_km": 20}, "distance"),
+        ({"languages": frozenset({"fr"})}, {}, "language"),
+        ({"cost": frozenset({"fee"})}, {"cost": ("free",)}, "cost"),
+        ({"service_types": frozenset({"brief-service"})}, {}, "none-here"),
+    ],
+)
+def test_an_empty_step_says_which_rule_left_no_service(service, answers, reason):
+    universal = {"service_types": frozenset({"well-child-visit"}), "tiers": frozenset({"promotion"})}
+    directory = Directory([facts("only-one", **(universal | service))])
+    family = engine.eligible(directory, ask(**answers))
+    assert engine.why_empty(directory, family, TEMPLATE.step("well-child-visit")) == reason
+
+
+def test_a_step_on_the_way_with_nothing_for_the_family_is_left_out_the_familys_own_steps_stay():
+    result = plan(
+        TEMPLATE, Directory([facts("intake", concerns=frozenset({"trauma"}))]), ask(concerns=("sleep",))
+    )
+    empty = {p.step.key: p.empty for p in result.steps if not p.services and not p.also}
+    assert empty["well-child-visit"] == "none-here" and empty["caregiver-capacity"] == "none-here"
+    assert all(p.why in engine.KEEP_EMPTY for p in result.steps if not p.services and not p.also)
+
+
+# --- The plan's frame: start here, notices, safety, made for the family ----------------------------------
+
+
+def crisis_line(key: str = "crisis-line", **values) -> ServiceFacts:
+    base = {
+        "service_types": frozenset({"crisis-support"}),
+        "tiers": frozenset({"crisis"}),
+        "delivery": frozenset({"phone"}),
+        "locations": (),
+    }
+    return facts(key, **(base | values))
+
+
+def test_start_here_is_at_most_three_actions_crisis_help_first():
+    directory = Directory(
+        [crisis_line("line-a"), crisis_line("line-b"), crisis_line("line-c"), facts("intake", wait_days=1)]
+    )
+    first = engine.plan(TEMPLATE, directory, ask(urgency="crisis")).start_here
+    assert [a.match.id for a in first] == ["line-a", "line-b", "intake"]
+
+
+def test_start_here_calls_the_help_for_a_screening_result_then_the_first_worry_then_the_check_up():
+    directory = Directory(
+        [
+            facts("doctor", service_types=frozenset({"well-child-visit"}), tiers=frozenset({"promotion"})),
+            facts("intake", referral=frozenset({"self-referral"})),
+            facts(
+                "speech",
+                service_types=frozenset({"speech-language"}),
+                tiers=frozenset({"early-intervention"}),
+            ),
+        ]
+    )
+    answers = ask(age_months=30, concerns=("speech-language",), screening=(("asq-se-2", "above-cutoff"),))
+    first = engine.plan(TEMPLATE, directory, answers).start_here
+    assert [(a.kind, a.match.id) for a in first] == [
+        ("call", "intake"),
+        ("call", "speech"),
+        ("visit", "doctor"),
+    ]
+
+
+def test_start_here_prefers_help_without_a_fee_and_asks_for_a_referral_when_one_is_needed():
+    private = facts(
+        "private",
+        service_types=frozenset({"speech-language"}),
+        cost=frozenset({"fee"}),
+        tiers=frozenset({"early-intervention"}),
+        wait_days=0,
+    )
+    public = facts(
+        "public",
+        service_types=frozenset({"speech-language"}),
+        tiers=frozenset({"early-intervention"}),
+        wait_days=120,
+    )
+    first = engine.plan(
+        TEMPLATE, Directory([private, public]), ask(age_months=30, concerns=("speech-language",))
+    )
+    assert first.start_here[0].match.id == "public"
+    hub = facts(
+        "hub",
+        service_types=frozenset({"specialized-assessment"}),
+        tiers=frozenset({"specialized"}),
+        referral=frozenset({"professional-referral"}),
+    )
+    autism = engine.plan(TEMPLATE, Directory([hub]), ask(age_months=24, concerns=("autism-signs",)))
+    assert [(a.kind, a.match.id) for a in autism.start_here] == [("ask", "hub")]
+
+
+def test_notices_outside_the_area_at_school_age_and_in_no_language_spoken_here():
+    directory = Directory([facts("district", areas=(SQUARE,))])
+    assert ("outside-area", {}) in plan(TEMPLATE, directory, ask(location=(43.65, -79.38))).notices
+    assert ("outside-area", {}) not in plan(TEMPLATE, directory, ask(location=MAPLE_BAY)).notices
+    assert ("school-age", {}) in plan(TEMPLATE, directory, ask(age_months=75)).notices
+    somali = plan(TEMPLATE, directory, ask(languages=("so",)))
+    assert ("no-service-in-language", {"languages": ["so"]}) in somali.notices
+
+
+def test_every_plan_carries_the_crisis_lines_that_keep_the_hard_rules():
+    directory = Directory(
+        [
+            crisis_line("phone-line"),
+            crisis_line("walk-in", delivery=frozenset({"in-person"}), locations=(MAPLE_BAY,)),
+            crisis_line("teens", min_months=144.0, max_months=216.0),
+            facts("doctor", service_types=frozenset({"well-child-visit"})),
+        ]
+    )
+    calm = plan(TEMPLATE, directory, ask())
+    assert [m.id for m in calm.safety] == ["phone-line", "walk-in"]  # by phone first; not the teens' line
+    assert not calm.harm and plan(TEMPLATE, directory, ask(concerns=("caregiver-wellbeing",))).harm
+
+
+def test_programs_made_for_the_family_come_with_the_plan():
+    directory = Directory(
+        [
+            facts(
+                "young-parents",
+                service_types=frozenset({"parenting-support"}),
+                populations=(("young-parents", "only"),),
+            ),
+            facts("newcomers", populations=(("newcomer", "only"),)),
+        ]
+    )
+    result = plan(TEMPLATE, directory, ask(age_months=8, populations=("young-parents",)))
+    assert [m.id for m in result.for_you] == ["young-parents"]
+    assert result.start_here[0].match.id == "young-parents"
+    assert plan(TEMPLATE, directory, ask(age_months=8)).for_you == []
+
+
+# --- Each kind of reason, on its own ----------------------------------------------------------------------
+
+
+def said(kind, service: ServiceFacts, answers: Request, step: str = "intake-navigation", km=None):
+    return kind(engine.Why(service, answers, TEMPLATE.step(step), km))
+
+
+def test_reason_what_it_does_names_the_familys_worries_it_helps_with_else_its_types():
+    helps = facts("s", concerns=frozenset({"sleep", "trauma"}))
+    assert said(engine._what_it_does, helps, ask(concerns=("trauma",))) == (
+        [("concerns", {"concerns": ["trauma"]})],
+        [],
+    )
+    assert said(engine._what_it_does, helps, ask()) == ([("type", {"types": ["navigation"]})], [])
+    assert said(engine._what_it_does, helps, ask(urgency="crisis"), "crisis-support") == (
+        [("crisis", {})],
+        [],
+    )
+
+
+def test_reason_wait_says_how_long_in_days_and_warns_when_longer_than_the_step_means():
+    assert said(engine._wait, facts("s", wait_days=0), ask()) == ([("wait-ok", {"days": 0})], [])
+    assert said(engine._wait, facts("s", wait_days=30), ask()) == ([], [("wait-long", {"days": 30})])
+    assert said(engine._wait, facts("s"), ask()) == ([], [])
+
+
+def test_reason_cost_free_sliding_scale_or_a_fee():
+    assert said(engine._cost, facts("s"), ask()) == ([("free", {})], [])
+    assert said(engine._cost, facts("s", cost=frozenset({"sliding-scale", "fee"})), ask()) == (
+        [("sliding-scale", {})],
+        [],
+    )
+    assert said(engine._cost, facts("s", cost=frozenset({"fee"})), ask()) == ([], [("fee", {})])
+
+
+def test_reason_how_to_start_yourself_or_by_referral():
+    yourself = facts("s", referral=frozenset({"self-referral"}))
+    assert said(engine._how_to_start, yourself, ask()) == ([("self-referral", {})], [])
+    referred = facts("s", referral=frozenset({"professional-referral"}))
+    assert said(engine._how_to_start, referred, ask()) == ([], [("referral-needed", {})])
+
+
+def test_reason_distance_near_far_or_comes_to_you():
+    assert said(engine._distance, facts("s"), ask(location=MAPLE_BAY), km=3.0)[0] == [("near", {"km": 3.0})]
+    assert said(engine._distance, facts("s"), ask(location=MAPLE_BAY, max_travel_km=100), km=80.0)[1] == [
+        ("far", {"km": 80.0})
+    ]
+    visits = facts("s", delivery=frozenset({"home-visit"}))
+    assert ("comes-to-you", {"delivery": ["home-visit"]}) in said(
+        engine._distance, visits, ask(location=MAPLE_BAY), km=80.0
+    )[0]
+
+
+def test_reason_for_whom_and_language_and_format():
+    franco = facts("s", populations=(("francophone", "focus"),), languages=frozenset({"fra"}))
+    answers = ask(populations=("francophone",), languages=("fr",), delivery=("virtual",))
+    assert said(engine._for_whom, franco, answers) == ([("population", {"populations": ["francophone"]})], [])
+    assert said(engine._language, franco, answers) == ([("language", {"languages": ["fr"]})], [])
+    assert said(engine._format, franco, answers) == ([], [("delivery-other", {"delivery": ["in-person"]})])
+    assert said(engine._language, franco, ask(languages=("ar",))) == ([], [("interpretation", {})])
 
 
 # --- Hard rules 1 to 7, for any directory and any family -------------------------------------------------
