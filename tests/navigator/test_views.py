@@ -162,7 +162,7 @@ def test_provider_view_shows_eligibility_referral_and_the_step(client, demo):
     page = html.unescape(response.content.decode())
     assert "Where to refer: the pathway for this child" in page
     assert "Pathway step" in page and "intake-navigation" in page and "Service within 7 days" in page
-    assert "Ages" in page and "Match score" in page
+    assert "Ages" in page and "How to refer" in page and "Match score" not in page
     pathway_page = client.get("/en/communities/north-shore/pathway/").content.decode()
     assert "/en/communities/north-shore/navigator/provider/" in pathway_page
     directory_page = client.get("/en/communities/north-shore/").content.decode()
