@@ -14,6 +14,8 @@ class CarepathConfig(AppConfig):
 
         for label in versions.WATCHED_APPS:
             for model in apps.get_app_config(label).get_models():
+                if model._meta.label_lower in versions.UNWATCHED_MODELS:
+                    continue
                 uid = f"carepath-data-version-{model._meta.label_lower}"
                 post_save.connect(versions.on_change, sender=model, dispatch_uid=f"{uid}-save")
                 post_delete.connect(versions.on_change, sender=model, dispatch_uid=f"{uid}-delete")

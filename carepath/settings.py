@@ -252,6 +252,8 @@ CAREPATH_PASSWORD_RESET_RATE = envrate("CAREPATH_PASSWORD_RESET_RATE", "3/hour")
 CAREPATH_PASSWORD_RESET_CLIENT_RATE = envrate("CAREPATH_PASSWORD_RESET_CLIENT_RATE", "10/hour")
 # Sign-in attempts from one client address, whatever the account (the site's form and the admin's).
 CAREPATH_LOGIN_CLIENT_RATE = envrate("CAREPATH_LOGIN_CLIENT_RATE", "60/hour")
+# Reports of a problem with a service's listing ("Report a problem with this listing"): per client address.
+CAREPATH_REPORT_RATE = envrate("CAREPATH_REPORT_RATE", "10/hour")
 # The proxies in front of Carepath, whose X-Forwarded-For header says who the client is: a number of proxies
 # (each appends the address it saw), or their addresses and networks (comma-separated). Empty: no proxy, the
 # header is ignored and the client is the address connecting.

@@ -10,6 +10,8 @@ from .models import DataVersion
 DIRECTORY = "directory"
 # Apps whose every saved or deleted row changes what the navigator's snapshots hold.
 WATCHED_APPS = frozenset({"directory", "communities"})
+# Models of those apps that the snapshots hold nothing of: their writes leave the token as it is.
+UNWATCHED_MODELS = frozenset({"communities.listingreport"})
 
 
 def bump(name: str = DIRECTORY) -> str:

@@ -34,6 +34,12 @@ def is_site_admin(user: Any) -> bool:
 
 
 @rules.predicate
+def is_staff(user: Any) -> bool:
+    """Site administrators in the sense of the Django admin: they keep what the site keeps."""
+    return bool(getattr(user, "is_authenticated", False) and user.is_active and user.is_staff)
+
+
+@rules.predicate
 def is_reviewer(user: Any) -> bool:
     return bool(getattr(user, "is_authenticated", False) and user.is_reviewer)
 
@@ -60,6 +66,10 @@ rules.add_perm("communities.change_inventory", is_site_admin | is_facilitator)
 rules.add_perm("communities.import_hsds", is_site_admin | is_facilitator)
 rules.add_perm("communities.change_community", is_site_admin | is_facilitator)
 rules.add_perm("communities.add_community", is_site_admin)
+# Reports of problems with listings: the steward community's facilitators; those about what the site keeps, the
+# site administrators (``communities.see_site_reports``, no community).
+rules.add_perm("communities.see_reports", is_site_admin | is_facilitator)
+rules.add_perm("communities.see_site_reports", is_staff)
 rules.add_perm("pathways.change_pathway", is_site_admin | is_facilitator | edits_pathway)
 rules.add_perm("pathways.publish_pathway", is_site_admin | is_facilitator)
 

@@ -18,7 +18,7 @@ from carepath.directory.admin import ADMINS, ReadOnly
 from carepath.directory.models import Service
 
 from . import services
-from .models import Community, InventoryEntry, Place
+from .models import Community, InventoryEntry, ListingReport, Place
 
 
 class StewardForm(forms.Form):
@@ -128,3 +128,14 @@ class InventoryEntryAdmin(ReadOnly, TranslationAdmin):  # type: ignore[misc]
     list_select_related = ("service", "community")
     raw_id_fields = ("service", "added_by")
     search_fields = ("service__name_en", "service__name_fr")
+
+
+@admin.register(ListingReport)
+class ListingReportAdmin(ReadOnly, admin.ModelAdmin):  # type: ignore[misc]
+    """To read: reports are resolved on the steward's page (or the site's), which logs it."""
+
+    list_display = ("service_name", "steward", "kind", "created_at", "resolved_at")
+    list_filter = ("kind", "steward")
+    list_select_related = ("steward",)
+    raw_id_fields = ("service", "resolved_by")
+    search_fields = ("service_name",)

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from carepath import children, concurrency
 from carepath.directory.vocabulary import load as load_vocabulary
 
-from .models import Community, InventoryEntry, Place
+from .models import Community, InventoryEntry, ListingReport, Place
 
 FILTER_BRANCHES = ("service-type", "concern", "delivery", "sector", "tier", "cost")
 
@@ -152,3 +152,37 @@ PlaceFormSet = forms.inlineformset_factory(
 def place_changes(formset: Any) -> list[dict[str, Any]]:
     """A valid places formset's changes as data for ``services.save_settings``."""
     return children.changes(formset, PlaceForm.Meta.fields)
+
+
+class ReportForm(forms.Form):
+    """What is wrong with a service's listing, in the reporter's words; an address only if they want an answer."""
+
+    kind = forms.ChoiceField(
+        label=_("What is wrong?"), choices=ListingReport.Kind.choices, widget=forms.RadioSelect
+    )
+    text = forms.CharField(
+        label=_("Tell us more"),
+        required=False,
+        max_length=ListingReport.TEXT_MAX,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_(
+            "For example the right phone number or hours. Up to 2,000 characters. "
+            "Please write nothing about your child or your family."
+        ),
+    )
+    reply_email = forms.EmailField(
+        label=_("Your email, if you would like an answer"),
+        required=False,
+        max_length=254,
+        help_text=_("Only the people who keep this listing see it."),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if (
+            cleaned.get("kind") == ListingReport.Kind.OTHER
+            and not cleaned.get("text")
+            and "text" not in self.errors
+        ):
+            self.add_error("text", _("Say what is wrong with the listing."))
+        return cleaned

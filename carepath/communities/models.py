@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -117,3 +117,81 @@ class InventoryEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.community}: {self.service}"
+
+
+class ListingReportQuerySet(models.QuerySet["ListingReport"]):
+    def open(self) -> ListingReportQuerySet:
+        return self.filter(resolved_at__isnull=True)
+
+    def resolved(self) -> ListingReportQuerySet:
+        return self.filter(resolved_at__isnull=False)
+
+    def kept_by(self, steward: Community | None) -> ListingReportQuerySet:
+        """Reports about the listings a community keeps; None: those the site keeps."""
+        return self.filter(steward__isnull=True) if steward is None else self.filter(steward=steward)
+
+
+class ListingReport(models.Model):
+    """Someone said a service's listing is wrong (a phone, the hours...). It goes to the service's steward,
+    who keeps the listing: that community's facilitators, or the site administrators for what the site keeps."""
+
+    class Kind(models.TextChoices):
+        PHONE = "wrong-phone", _("The phone number is wrong")
+        HOURS = "wrong-hours", _("The hours are wrong")
+        CLOSED = "closed-or-moved", _("The service has closed or moved")
+        ELIGIBILITY = "wrong-eligibility", _("Who it is for is wrong")
+        OTHER = "other", _("Something else")
+
+    TEXT_MAX = 2000
+
+    service = models.ForeignKey(
+        "directory.Service",
+        verbose_name=_("service"),
+        null=True,
+        on_delete=models.SET_NULL,
+        db_constraint=False,
+        related_name="listing_reports",
+    )
+    service_name = models.CharField(_("service name"), max_length=500)
+    steward = models.ForeignKey(
+        Community,
+        verbose_name=_("steward"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="listing_reports",
+        help_text=_("The community that keeps the listing; none: the site."),
+    )
+    community = models.ForeignKey(
+        Community,
+        verbose_name=_("reported from"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("The community whose page the report was sent from."),
+    )
+    kind = models.CharField(_("what is wrong"), max_length=30, choices=Kind.choices)
+    text = models.TextField(_("details"), blank=True, validators=[MaxLengthValidator(TEXT_MAX)])
+    reply_email = models.EmailField(_("email for an answer"), blank=True)
+    language = models.CharField(_("language"), max_length=5, choices=settings.LANGUAGES, default="en")
+    created_at = models.DateTimeField(_("sent"), auto_now_add=True, db_index=True)
+    resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("resolved by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    objects = ListingReportQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("listing report")
+        verbose_name_plural = _("listing reports")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.service_name}: {self.kind}"

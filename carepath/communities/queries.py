@@ -8,6 +8,7 @@ from django.db.models import CharField, Count, F, Prefetch, Q, QuerySet, TextFie
 from django.db.models.functions import Coalesce, Lower
 
 from carepath import i18n
+from carepath.accounts.models import Membership, User
 from carepath.directory.models import Attribute, Language, Service
 from carepath.directory.vocabulary import load as load_vocabulary
 
@@ -104,3 +105,16 @@ def listable_elsewhere(community: Community, q: str = "") -> QuerySet[InventoryE
             "service_id",
         )
     )
+
+
+def report_recipients(steward: Community | None) -> list[User]:
+    """Who is told of a report about a listing: the facilitators of the community that keeps it; for what
+    the site keeps (or a community with no facilitator who can get e-mail), the site administrators."""
+    people = User.objects.filter(is_active=True).exclude(email="").order_by("pk")
+    if steward is not None:
+        facilitators = list(
+            people.filter(memberships__community=steward, memberships__role=Membership.Role.FACILITATOR)
+        )
+        if facilitators:
+            return facilitators
+    return list(people.filter(is_staff=True))

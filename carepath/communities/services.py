@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import logging
+import smtplib
 from collections.abc import Iterable
 from typing import Any
 
+from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
-from django.utils import timezone
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy
 
 from carepath import audit, children, concurrency, versions
@@ -15,7 +20,10 @@ from carepath.directory import services as directory
 from carepath.directory.models import Service
 from carepath.directory.queries import parts_of
 
-from .models import Community, InventoryEntry, Place
+from . import queries
+from .models import Community, InventoryEntry, ListingReport, Place
+
+logger = logging.getLogger(__name__)
 
 ENTRY_CHANGED = gettext_lazy(
     "Someone else changed how this community lists the service since you opened it: %(who)s, %(when)s."
@@ -332,3 +340,99 @@ def hand_over_records(*, community: Community, to: Community | None, actor: Any)
             records=moved,
         )
     return moved
+
+
+@transaction.atomic
+def report_listing(
+    *,
+    service_id: Any,
+    community: Community | None,
+    kind: str,
+    text: str,
+    reply_email: str,
+    language: str,
+    base_url: str,
+) -> ListingReport:
+    """Keep a report that a service's listing is wrong, for the community that keeps the service (its
+    steward; none: the site), and e-mail that community's facilitators (or the site administrators) once it
+    is saved. ``community`` is where it was reported from; ``base_url`` (``https://host``) starts the link in
+    the e-mail. The audit entry keeps neither the text nor the reporter's address."""
+    service = Service.objects.select_related("steward").get(pk=service_id)
+    report = ListingReport(
+        service=service,
+        service_name=service.name or str(service.pk),
+        steward=service.steward,
+        community=community,
+        kind=kind,
+        text=text,
+        reply_email=reply_email,
+        language=language,
+    )
+    report.full_clean(exclude=["service", "steward", "community"])
+    report.save()
+    audit.record(
+        actor=None,
+        action="listing.report",
+        target=report,
+        community=service.steward,
+        service=str(service.pk),
+        kind=kind,
+        reported_from=community.slug if community else None,
+        answer_wanted=bool(reply_email),
+    )
+    transaction.on_commit(lambda: send_report(report_id=report.pk, base_url=base_url))
+    return report
+
+
+def send_report(*, report_id: int, base_url: str) -> int:
+    """E-mail a report to the people who keep the listing, each in their own language; returns how many
+    e-mails went. A mail server that fails is logged, never the reporter's problem: the report is kept."""
+    report = ListingReport.objects.select_related("steward").get(pk=report_id)
+    messages = []
+    for person in queries.report_recipients(report.steward):
+        with translation.override(person.preferred_language or "en"):
+            path = (
+                reverse("communities:reports", kwargs={"slug": report.steward.slug})
+                if report.steward is not None
+                else reverse("communities:site-reports")
+            )
+            context = {"report": report, "link": base_url.rstrip("/") + path}
+            subject = " ".join(render_to_string("communities/email/report_subject.txt", context).split())
+            body = render_to_string("communities/email/report.txt", context)
+        messages.append(
+            EmailMessage(
+                subject,
+                body,
+                None,
+                [person.email],
+                reply_to=[report.reply_email] if report.reply_email else None,
+            )
+        )
+    if not messages:
+        logger.warning("listing report %s: no one to send it to", report_id)
+        return 0
+    try:
+        return get_connection().send_messages(messages) or 0
+    except (smtplib.SMTPException, OSError):
+        logger.exception("listing report %s: the e-mail could not be sent", report_id)
+        return 0
+
+
+@transaction.atomic
+def resolve_report(*, report_id: Any, steward: Community | None, actor: Any) -> ListingReport:
+    """Mark a report about a listing ``steward`` keeps (None: the site) resolved; one it does not keep is
+    ``ListingReport.DoesNotExist``. Resolving a resolved report again changes nothing."""
+    report = ListingReport.objects.select_for_update().kept_by(steward).get(pk=report_id)
+    if report.resolved_at is None:
+        report.resolved_at = timezone.now()
+        report.resolved_by = _user(actor)
+        report.save(update_fields=["resolved_at", "resolved_by"])
+        audit.record(
+            actor=actor,
+            action="listing.resolve_report",
+            target=report,
+            community=steward,
+            service=str(report.service_id),
+            kind=report.kind,
+        )
+    return report

@@ -1,16 +1,25 @@
 from django.urls import path
 
-from . import views
+from . import reports, views
 
 app_name = "communities"
 urlpatterns = [
     path("", views.community_list, name="list"),
+    # "_site" is no community's short name (they are lowercase letters, digits and single hyphens).
+    path("_site/reports/", reports.site_reports, name="site-reports"),
+    path("_site/reports/<int:report_id>/resolve/", reports.site_resolve, name="site-report-resolve"),
     path("<slug:slug>/", views.community_detail, name="detail"),
     path("<slug:slug>/services/add/", views.service_add, name="service-add"),
     path("<slug:slug>/services/from-elsewhere/", views.list_from_elsewhere, name="list-elsewhere"),
     path("<slug:slug>/services/<uuid:service_id>/", views.service_detail, name="service"),
     path("<slug:slug>/services/<uuid:service_id>/edit/", views.service_edit, name="service-edit"),
     path("<slug:slug>/services/<uuid:service_id>/remove/", views.service_remove, name="service-remove"),
+    path("<slug:slug>/services/<uuid:service_id>/report/", reports.report, name="report"),
+    path(
+        "<slug:slug>/services/<uuid:service_id>/report/thanks/", reports.report_thanks, name="report-thanks"
+    ),
+    path("<slug:slug>/reports/", reports.reports, name="reports"),
+    path("<slug:slug>/reports/<int:report_id>/resolve/", reports.resolve, name="report-resolve"),
     path("<slug:slug>/import/", views.import_upload, name="import"),
     path("<slug:slug>/settings/", views.community_settings, name="settings"),
     path("<slug:slug>/export.json", views.export, {"fmt": "json"}, name="export-json"),

@@ -43,7 +43,7 @@ from .forms import (
     place_changes,
 )
 from .forms import PlaceFormSet as CommunityPlaceFormSet
-from .models import Community, InventoryEntry
+from .models import Community, InventoryEntry, ListingReport
 from .queries import communities_with_counts, inventory, listable_elsewhere, service_terms
 
 PAGE_SIZE = 20
@@ -65,6 +65,13 @@ def community_permission(perm: str) -> Any:
         return wrapper
 
     return decorator
+
+
+def _open_reports(request: HttpRequest, community: Community) -> int | None:
+    """How many reports about the listings the community keeps are open; None for those who may not see them."""
+    if not request.user.has_perm("communities.see_reports", community):
+        return None
+    return ListingReport.objects.kept_by(community).open().count()
 
 
 def community_list(request: HttpRequest) -> HttpResponse:
@@ -106,6 +113,7 @@ def community_detail(request: HttpRequest, community: Community) -> HttpResponse
         "filtered": any(filters.values()) if filters else False,
         "can_edit": can_change_inventory(request.user, community),
         "can_manage": request.user.has_perm("communities.change_community", community),
+        "open_reports": _open_reports(request, community),
         "can_see_unpublished": can_see_unpublished(request.user, community),
         "places": community.places.all(),
         "has_pathway": community.pathways.filter(versions__status="published").exists(),
@@ -350,7 +358,13 @@ def community_settings(request: HttpRequest, community: Community) -> HttpRespon
     return render(
         request,
         "communities/settings.html",
-        {"community": community, "form": form, "places": places, "members": members},
+        {
+            "community": community,
+            "form": form,
+            "places": places,
+            "members": members,
+            "open_reports": _open_reports(request, community),
+        },
         status=status,
     )
 

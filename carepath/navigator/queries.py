@@ -2,16 +2,31 @@
 
 from __future__ import annotations
 
+import datetime
 import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Prefetch
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from carepath import links
+from carepath import i18n, links
 from carepath.communities.models import Community, InventoryEntry
-from carepath.directory.models import Language, Phone, Service, ServiceAtLocation
+from carepath.directory import hours, reach
+from carepath.directory.models import (
+    Accessibility,
+    Address,
+    Contact,
+    Language,
+    Location,
+    Phone,
+    RequiredDocument,
+    Schedule,
+    Service,
+    ServiceAtLocation,
+)
 from carepath.directory.services import language_label
 from carepath.pathways.models import PathwayVersion
 
@@ -68,26 +83,22 @@ def plan_json(community: Community, answers: engine.Request) -> dict[str, Any] |
     )
 
 
-TEXT_LINE = ("text", "sms")
-
-
 def contacts(ids: list[str]) -> dict[str, present.Contact]:
-    """How to reach each service: its first voice number (fax and pager left out), a text line, its web site
-    (http and https only): two queries whatever the count."""
+    """How to reach each service: its first number to call, its first to text (``reach.phone_line`` says
+    which; fax lines are neither), its web site (http and https only): two queries whatever the count."""
     if not ids:
         return {}
     voice: dict[str, str] = {}
     texts: dict[str, str] = {}
     phones = Phone.objects.filter(service_id__in=ids).order_by("service_id", "number")
-    for service_id, number, kind, description in phones.values_list(
-        "service_id", "number", "type", "description"
+    for service_id, number, kind, extension, description in phones.values_list(
+        "service_id", "number", "type", "extension", "description"
     ):
-        key = str(service_id)
-        kind = (kind or "").lower()
-        if kind in TEXT_LINE or "text" in (description or "").lower() or "sms" in (description or "").lower():
-            texts.setdefault(key, number)
-        elif kind not in ("fax", "pager"):
-            voice.setdefault(key, number)
+        line = reach.phone_line(number, phone_type=kind, extension=extension, description=description or "")
+        if line.tel:
+            voice.setdefault(str(service_id), line.number)
+        if line.sms:
+            texts.setdefault(str(service_id), line.number)
     sites = dict(Service.objects.filter(pk__in=ids).values_list("id", "url"))
     return {
         service_id: present.Contact(
@@ -99,9 +110,52 @@ def contacts(ids: list[str]) -> dict[str, present.Contact]:
     }
 
 
+@dataclass(frozen=True)
+class AccessNote:
+    """An HSDS accessibility note of a place: what it says, more details, a link (shown through safe_href)."""
+
+    description: str
+    details: str = ""
+    url: str = ""
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where a service is offered: the place's name, addresses in the page's language, OpenStreetMap's route
+    planner to its map position (``directions``) or, without one, its search at the address (``map_search``),
+    how to get there and accessibility notes."""
+
+    name: str
+    addresses: list[str] = field(default_factory=list)
+    directions: str = ""
+    map_search: str = ""
+    transportation: str = ""
+    accessibility: list[AccessNote] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Document:
+    """A form or document to send or bring, with its link when HSDS gives one."""
+
+    name: str
+    url: str = ""
+
+
+@dataclass(frozen=True)
+class IntakeContact:
+    """A person or desk to contact (HSDS contact): name, title, department, e-mail and numbers."""
+
+    name: str = ""
+    title: str = ""
+    department: str = ""
+    email: str = ""
+    phones: list[reach.PhoneLine] = field(default_factory=list)
+
+
 @dataclass
 class ServiceDetails:
-    """What a service card shows beyond the engine's facts: how to get in and how to reach them."""
+    """What a service card shows beyond the engine's facts: how to get in, how to reach them, when they are
+    open and when the listing was last checked; in the page's language, at the moment it was read."""
 
     id: str
     description: str = ""
@@ -109,36 +163,153 @@ class ServiceDetails:
     application_process: str = ""
     referral_notes: str = ""
     local_contact: str = ""
-    phones: list[tuple[str, str]] = field(default_factory=list)  # (number, description)
+    phones: list[reach.PhoneLine] = field(default_factory=list)
     email: str = ""
     website: str = ""
     languages: list[str] = field(default_factory=list)
-    documents: list[str] = field(default_factory=list)
-    addresses: list[str] = field(default_factory=list)
+    documents: list[Document] = field(default_factory=list)
+    places: list[Place] = field(default_factory=list)
     areas: list[str] = field(default_factory=list)
     fees: str = ""
     ages: tuple[float | None, float | None] = (None, None)
+    hours: tuple[str, ...] = ()
+    open_now: hours.OpenNow | None = None
+    checked: str = ""  # the date the listing was last checked, in words ("15 September 2026"); "" unknown
+    contacts: list[IntakeContact] = field(default_factory=list)
+
+    @property
+    def call(self) -> reach.PhoneLine | None:
+        """The number to show as the card's button: the first one can call, else the first one can text."""
+        return next((p for p in self.phones if p.tel), None) or next((p for p in self.phones if p.sms), None)
+
+    @property
+    def faxes(self) -> list[reach.PhoneLine]:
+        return [p for p in self.phones if p.kind == "fax"]
 
 
-def service_details(community: Community, ids: list[str]) -> dict[str, ServiceDetails]:
-    """Details of the services on a plan, in the active language (a handful of queries whatever the count)."""
+def _phone(phone: Phone) -> reach.PhoneLine:
+    return reach.phone_line(
+        phone.number or "",
+        phone_type=phone.type,
+        extension=phone.extension,
+        description=phone.description or "",
+    )
+
+
+def _phones(groups: list[list[Phone]]) -> list[reach.PhoneLine]:
+    """The numbers of the first group that has any (the service's own, else its places'), each once."""
+    out: list[reach.PhoneLine] = []
+    seen = set()
+    for group in groups:
+        for line in map(_phone, group):
+            key = (reach.dialable(line.number), line.extension, line.kind)
+            if line.number and key not in seen:
+                seen.add(key)
+                out.append(line)
+        if out:
+            break
+    return out
+
+
+def _schedule(row: Schedule) -> hours.Schedule:
+    return hours.Schedule(
+        freq=row.freq,
+        interval=row.interval,
+        byday=row.byday,
+        byweekno=row.byweekno,
+        bymonthday=row.bymonthday,
+        byyearday=row.byyearday,
+        count=row.count,
+        opens_at=row.opens_at,
+        closes_at=row.closes_at,
+        valid_from=row.valid_from,
+        valid_to=row.valid_to,
+        dtstart=row.dtstart,
+        until=row.until,
+        description=row.description or "",
+        notes=row.notes or "",
+    )
+
+
+def _checked(service: Service, language: str) -> str:
+    """When the listing was last checked: HSDS ``assured_date``, else when the record last changed."""
+    day: datetime.date | None = None
+    try:
+        day = datetime.date.fromisoformat((service.assured_date or "").strip()[:10])
+    except ValueError:
+        day = None
+    if day is None and service.last_modified is not None:
+        day = timezone.localtime(service.last_modified).date()
+    return hours.long_date(day, language) if day is not None else ""
+
+
+def _place(location: Location, language: str) -> Place:
+    addresses = [
+        reach.Address(
+            address_1=a.address_1 or "",
+            address_2=a.address_2 or "",
+            city=a.city or "",
+            state_province=a.state_province or "",
+            postal_code=a.postal_code or "",
+            country=a.country or "",
+        )
+        for a in location.addresses.all()
+        if a.address_type != "postal"
+    ]
+    virtual = location.location_type == Location.Type.VIRTUAL
+    route = "" if virtual else reach.directions_url(location.latitude, location.longitude)
+    search = "" if virtual or route else reach.directions(None, None, addresses)
+    return Place(
+        name=location.name or "",
+        addresses=[text for text in (a.text(language) for a in addresses) if text],
+        directions=route,
+        map_search=search,
+        transportation=location.transportation or "",
+        accessibility=[
+            AccessNote(description=a.description or "", details=a.details or "", url=a.url or "")
+            for a in location.accessibility.all()
+            if a.description or a.details or a.url
+        ],
+    )
+
+
+def service_details(
+    community: Community, ids: list[str], *, now: datetime.datetime | None = None
+) -> dict[str, ServiceDetails]:
+    """Details of the services on a plan, in the active language, open-now at ``now`` (this moment when
+    left out); the same handful of queries whatever the count."""
     if not ids:
         return {}
+    language = i18n.language()
+    moment = now or timezone.now()
     notes = {
         str(service_id): (notes or "", contact or "")
         for service_id, notes, contact in InventoryEntry.objects.filter(
             community=community, service_id__in=ids
         ).values_list("service_id", "referral_notes", "local_contact")
     }
+    by_number = Phone.objects.order_by("number", "id")
     services = Service.objects.filter(pk__in=ids).prefetch_related(
-        Prefetch("phones", queryset=Phone.objects.order_by("number")),
+        Prefetch("phones", queryset=by_number),
         Prefetch("languages", queryset=Language.objects.order_by("code")),
-        "required_documents",
+        Prefetch("schedules", queryset=Schedule.objects.order_by("id")),
+        Prefetch("required_documents", queryset=RequiredDocument.objects.order_by("id")),
+        Prefetch(
+            "contacts",
+            queryset=Contact.objects.order_by("id").prefetch_related(Prefetch("phones", queryset=by_number)),
+        ),
         "service_areas",
         Prefetch(
             "service_at_locations",
-            queryset=ServiceAtLocation.objects.select_related("location").prefetch_related(
-                "location__addresses"
+            queryset=ServiceAtLocation.objects.order_by("id")
+            .select_related("location")
+            .prefetch_related(
+                Prefetch("phones", queryset=by_number),
+                Prefetch("schedules", queryset=Schedule.objects.order_by("id")),
+                Prefetch("location__addresses", queryset=Address.objects.order_by("id")),
+                Prefetch("location__accessibility", queryset=Accessibility.objects.order_by("id")),
+                Prefetch("location__phones", queryset=by_number),
+                Prefetch("location__schedules", queryset=Schedule.objects.order_by("id")),
             ),
         ),
     )
@@ -146,10 +317,12 @@ def service_details(community: Community, ids: list[str]) -> dict[str, ServiceDe
     for service in services:
         key = str(service.pk)
         referral, contact = notes.get(key, ("", ""))
-        addresses = []
-        for sal in service.service_at_locations.all():
-            for address in sal.location.addresses.all():
-                addresses.append(", ".join(p for p in (address.address_1, address.city) if p))
+        sals = [sal for sal in service.service_at_locations.all() if sal.location is not None]
+        own = [*service.schedules.all(), *(s for sal in sals for s in sal.schedules.all())]
+        schedules = own or [s for sal in sals for s in sal.location.schedules.all()]
+        found_hours = hours.describe(
+            [_schedule(row) for row in schedules], moment, language, zone=settings.TIME_ZONE
+        )
         out[key] = ServiceDetails(
             id=key,
             description=service.description or "",
@@ -157,17 +330,40 @@ def service_details(community: Community, ids: list[str]) -> dict[str, ServiceDe
             application_process=service.application_process or "",
             referral_notes=referral,
             local_contact=contact,
-            phones=[(p.number, p.description or "") for p in service.phones.all()],
+            phones=_phones(
+                [
+                    [*service.phones.all(), *(p for sal in sals for p in sal.phones.all())],
+                    [p for sal in sals for p in sal.location.phones.all()],
+                ]
+            ),
             email=service.email or "",
             website=service.url or "",
             languages=[language_label(item.code) for item in service.languages.all() if item.code],
-            documents=[d.document for d in service.required_documents.all() if d.document],
-            addresses=addresses,
+            documents=[
+                Document(name=d.document or d.uri or "", url=d.uri or "")
+                for d in service.required_documents.all()
+                if d.document or d.uri
+            ],
+            places=[_place(sal.location, language) for sal in sals],
             areas=[
                 a.name or a.description or "" for a in service.service_areas.all() if a.name or a.description
             ],
             fees=service.fees_description or "",
             ages=(service.minimum_age, service.maximum_age),
+            hours=found_hours.lines,
+            open_now=found_hours.open_now,
+            checked=_checked(service, language),
+            contacts=[
+                IntakeContact(
+                    name=c.name or "",
+                    title=c.title or "",
+                    department=c.department or "",
+                    email=c.email or "",
+                    phones=_phones([list(c.phones.all())]),
+                )
+                for c in service.contacts.all()
+                if c.name or c.title or c.department or c.email
+            ],
         )
     return out
 

@@ -140,6 +140,7 @@ def _plan_page(
         "answers_json": json.dumps(answers, separators=(",", ":")),
         "summary": _summary(answers),
         "urgent": answers["situation"].get("urgency") == "crisis" or result.harm,
+        "has_empty": any("empty" in step for step in data["steps"]),
         "provider": provider,
         "form": form or _form(community, directory, initial=initial_from(answers)),
         "saved": saved,

@@ -36,9 +36,6 @@ def test_a_parent_gets_saves_prints_and_deletes_a_plan_in_english(page, demo):
     safety = page.get_by_role("region", name="If you need help right now")
     assert safety.get_by_role("link", name="Call 911").is_visible()
     assert safety.locator("a[href='tel:211']").is_visible()
-    # A typical plan fits in six phone screens (390 by 844 pixels).
-    screens = page.evaluate("document.documentElement.scrollHeight / window.innerHeight")
-    assert screens <= 6, f"the plan is {screens:.1f} phone screens long"
     check_accessibility(page, "navigator-plan-en")
 
     page.get_by_role("button", name="Save my plan").click()
@@ -76,7 +73,7 @@ def test_a_family_in_crisis_in_french(page, demo):
 
     assert page.get_by_role("heading", level=1).inner_text() == "Votre plan"
     safety = page.get_by_role("region", name="De l'aide tout de suite")  # first on the page in a crisis
-    assert safety.get_by_role("link", name="Composer le 911").is_visible()
+    assert safety.get_by_role("link", name="Appeler le 911").is_visible()
     first_step = page.locator("h2:has-text('Que faire maintenant') + section h3").first
     assert first_step.inner_text() == "Soutien en situation de crise"
     assert page.locator(".plan-step").first.locator(".service-card").count() >= 1
@@ -94,5 +91,45 @@ def test_a_family_doctor_uses_the_provider_view_from_the_pathway(desktop, demo):
     page.get_by_role("button", name="Show the matches").click()
     assert page.get_by_role("heading", level=1).inner_text() == "Where to refer: the pathway for this child"
     assert page.get_by_text("Service within 7 days").first.is_visible()
+    assert page.get_by_role("heading", name="How to refer").first.is_visible()  # first on each card, in sight
     assert page.get_by_text("Match score").count() == 0  # no scores, no codes
     check_accessibility(page, "navigator-provider-plan-en")
+
+
+# Family situations of every kind, from no worry to a crisis (the vignette suite has more).
+TYPICAL = [
+    {"age_months": "1"},
+    {"age_months": "18"},
+    {"age_months": "10", "concerns": ["sleep"]},
+    {"age_months": "26", "concerns": ["speech-language"]},
+    {"age_months": "40", "concerns": ["behaviour"]},
+    {"age_months": "4", "concerns": ["caregiver-wellbeing"]},
+    {"age_months": "48", "concerns": ["trauma", "behaviour"]},
+    {"age_months": "22", "screen_m-chat-r": "high"},
+    {"age_months": "24", "concerns": ["social-emotional"], "screen_asq-se-2": "above-cutoff"},
+    {"age_months": "40", "concerns": ["behaviour"], "urgency": "crisis"},
+]
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_a_typical_plan_fits_in_six_phone_screens(page, demo, language):
+    """Measured on a 390 by 844 phone, header and footer included: the median plan fits in six screens and
+    none takes more than eight."""
+    screens = []
+    for answers in TYPICAL:
+        page.goto(f"/{language}/communities/north-shore/navigator/")
+        page.fill("input[name=age_months]", answers["age_months"])
+        for concern in answers.get("concerns", []):
+            page.check(f"input[name=concerns][value={concern}]")
+        for name, value in answers.items():
+            if name.startswith("screen_"):
+                page.select_option(f"select[name='{name}']", value)
+        if "urgency" in answers:
+            page.check(f"input[name=urgency][value={answers['urgency']}]")
+        page.select_option("select[name=place]", "maple-bay")
+        page.locator("button[type=submit]").last.click()
+        assert page.locator(".start-here li").count() <= 3
+        screens.append(page.evaluate("document.documentElement.scrollHeight / window.innerHeight"))
+    screens.sort()
+    print(f"plan screens ({language}): " + " ".join(f"{s:.1f}" for s in screens))
+    assert screens[len(screens) // 2] <= 6 and screens[-1] <= 8, screens

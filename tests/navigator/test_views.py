@@ -168,7 +168,7 @@ def test_provider_view_shows_eligibility_referral_and_the_step(client, demo):
     response = client.post("/en/communities/north-shore/navigator/provider/", ANSWERS)
     page = html.unescape(response.content.decode())
     assert "Where to refer: the pathway for this child" in page
-    assert "Service within 7 days" in page and "Ages" in page
+    assert "Service within 7 days" in page and "Ages" in page and "How to refer" in page
     # no codes and no scores for the doctor either
     assert "Match score" not in page and "Pathway step" not in page
     pathway_page = client.get("/en/communities/north-shore/pathway/").content.decode()
