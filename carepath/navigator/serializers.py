@@ -233,6 +233,55 @@ class MatchedServiceSerializer(serializers.Serializer):
     cautions = serializers.ListField(child=serializers.CharField())
 
 
+class ServiceRefSerializer(serializers.Serializer):
+    id = serializers.CharField(help_text="HSDS service id.")
+    name = serializers.CharField()
+    step = serializers.CharField(help_text="Key of the step where the service is listed.")
+
+
+class EmptySerializer(serializers.Serializer):
+    code = serializers.ChoiceField(
+        choices=["none-here", "age", "population", "area", "distance", "language", "cost"],
+        help_text="The first hard rule that left no service (none-here: the community lists none for it).",
+    )
+    text = serializers.CharField()
+
+
+class ActionSerializer(serializers.Serializer):
+    action = serializers.ChoiceField(
+        choices=["call", "ask", "visit"],
+        help_text="Call the service, ask a doctor for a referral to it, or visit it.",
+    )
+    text = serializers.CharField(help_text="What to do, in the answer's language.")
+    service = serializers.CharField(help_text="HSDS service id.")
+    name = serializers.CharField()
+    step = serializers.CharField(
+        help_text="Key of the step it is for (empty for a program made for the family)."
+    )
+    phone = serializers.CharField(required=False)
+    sms = serializers.CharField(required=False)
+    url = serializers.CharField(required=False)
+
+
+class NoticeSerializer(serializers.Serializer):
+    code = serializers.ChoiceField(choices=["outside-area", "school-age", "no-service-in-language"])
+    text = serializers.CharField()
+
+
+class LineSerializer(serializers.Serializer):
+    id = serializers.CharField(required=False, help_text="HSDS service id, when the line is a service.")
+    name = serializers.CharField()
+    text = serializers.CharField()
+    phone = serializers.CharField(required=False)
+    sms = serializers.CharField(required=False)
+    url = serializers.CharField(required=False)
+
+
+class FallbackSerializer(LineSerializer):
+    organization = serializers.CharField(required=False)
+    reasons = serializers.ListField(child=serializers.CharField(), required=False)
+
+
 class PlanStepSerializer(serializers.Serializer):
     key = serializers.CharField()
     stage = serializers.ChoiceField(choices=["to-care", "through-care", "out-of-care"])
@@ -240,6 +289,12 @@ class PlanStepSerializer(serializers.Serializer):
     why = serializers.CharField()
     when = serializers.ChoiceField(choices=["now", "next"], help_text="Do now, or what comes next.")
     services = MatchedServiceSerializer(many=True)
+    also = ServiceRefSerializer(
+        many=True,
+        required=False,
+        help_text="Services listed at an earlier step that fit this one too (each service is listed once).",
+    )
+    empty = EmptySerializer(required=False, help_text="Why no service is listed, when none is.")
 
 
 class RecommendationSerializer(MatchedServiceSerializer):
@@ -257,6 +312,23 @@ class MatchResponseSerializer(serializers.Serializer):
     pathway = PathwayRefSerializer()
     steps = PlanStepSerializer(many=True)
     recommendations = RecommendationSerializer(many=True)
+    start_here = ActionSerializer(
+        many=True, required=False, help_text="At most three first actions, in order."
+    )
+    notices = NoticeSerializer(many=True, required=False, help_text="What to know about the plan as a whole.")
+    fallbacks = FallbackSerializer(
+        many=True,
+        required=False,
+        help_text="Lines that still help (intake and navigation by phone or video, 211).",
+    )
+    safety = LineSerializer(
+        many=True,
+        required=False,
+        help_text="On every plan: 911, the parent's helpline when their wellbeing is a worry, the crisis lines, 211.",
+    )
+    for_you = MatchedServiceSerializer(
+        many=True, required=False, help_text="Programs made for the family's culture or community."
+    )
 
 
 class ErrorsSerializer(serializers.Serializer):

@@ -80,6 +80,25 @@ def journey(request: HttpRequest, slug: str, provider: bool = False) -> HttpResp
     return render(request, "navigator/journey.html", context, status=400 if form.is_bound else 200)
 
 
+@never_cache
+@limits.limit(NAVIGATOR_SCOPE, "CAREPATH_NAVIGATOR_RATE", methods=("GET", "HEAD"))
+def plan_page(request: HttpRequest, slug: str, provider: bool = False) -> HttpResponse:
+    """The plan at its own address: the answers are the query (no name, no contact details), so back, reload
+    and bookmarks work and nothing is stored. Answers that do not read go back to the questions, with why."""
+    community = _community(slug)
+    directory = snapshots.directory(community)
+    form = _form(community, directory, request.GET)
+    if form.is_valid():
+        return _plan_page(request, community, form.as_request(), provider=provider, form=form)
+    context = {
+        "community": community,
+        "form": form,
+        "provider": provider,
+        "crisis": _crisis(community, directory),
+    }
+    return render(request, "navigator/journey.html", context, status=400)
+
+
 def _plan_page(
     request: HttpRequest,
     community: Community,
@@ -139,6 +158,7 @@ def _plan_page(
         "answers": answers,
         "answers_json": json.dumps(answers, separators=(",", ":")),
         "summary": _summary(answers),
+        "share_url": _share_url(request, community, provider, saved),
         "urgent": answers["situation"].get("urgency") == "crisis" or result.harm,
         "has_empty": any("empty" in step for step in data["steps"]),
         "provider": provider,
@@ -147,6 +167,17 @@ def _plan_page(
         "token": token,
     }
     return render(request, template, context)
+
+
+def _share_url(request: HttpRequest, community: Community, provider: bool, saved: Any) -> str:
+    """The address to share: a saved plan's private link, else the plan's own address (its answers as the
+    query: sharing it stores nothing)."""
+    if saved is not None or request.method == "GET":
+        return request.build_absolute_uri()
+    query = request.POST.copy()
+    query.pop("csrfmiddlewaretoken", None)
+    name = "navigator:provider-plan" if provider else "navigator:plan"
+    return request.build_absolute_uri(f"{reverse(name, args=[community.slug])}?{query.urlencode()}")
 
 
 def _summary(answers: dict[str, Any]) -> list[str]:

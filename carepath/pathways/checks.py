@@ -15,7 +15,17 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from .graph import MAX_MONTHS, SCREENING_TOOLS, STEP_BRANCHES, URGENCIES, Criteria, Pathway, Step, Transition
+from .graph import (
+    MAX_MONTHS,
+    SCREENING_TOOLS,
+    STEP_BRANCHES,
+    URGENCIES,
+    Criteria,
+    Pathway,
+    Situation,
+    Step,
+    Transition,
+)
 
 ERROR = "error"
 WARNING = "warning"
@@ -65,6 +75,10 @@ MESSAGES = {
     "overlap": gettext_noop(
         "Step %(step)s: the transitions to %(target)s and to %(other)s both apply in some situations (for example %(example)s). "
         "Check that this is meant."
+    ),
+    "no_help_for": gettext_noop(
+        "A worry about %(concern)s at %(ages)s months leads to no help of its own: add a transition for it "
+        "from a first step (the well-child visit, say) to a step that names it among its concerns."
     ),
     "no_entry_for": gettext_noop("No way in fits %(situations)s. Widen the age window of an entry step."),
     "no_route": gettext_noop(
@@ -252,7 +266,52 @@ def check(pathway: Pathway, vocabulary: Any = None) -> list[Finding]:
     _check_transitions(pathway, steps, add)
     if not any(f.is_error for f in findings):
         _check_coverage(pathway, steps, add)
+        if vocabulary is not None:
+            named = {c for step in pathway.steps for c in step.concerns}  # the worries the pathway is for
+            _check_help_for_worries(
+                pathway, steps, [c for c in vocabulary.codes("concern") if c in named], add
+            )
     return _sorted(findings)
+
+
+def _check_help_for_worries(pathway: Pathway, steps: dict[str, Step], concerns: list[str], add: Any) -> None:
+    """Every worry the pathway is for, at every age, leads somewhere that serves it: from a universal first step (a touchpoint
+    families start at), a transition for that worry to a step for it (a step that names the worry among the
+    concerns it is for). The navigator gives a family with that worry no help of its own otherwise."""
+    firsts = [s for s in pathway.steps if s.entry and s.kind == "touchpoint"]
+    if not firsts:
+        return
+    for concern in concerns:
+        missing = []
+        for months in range(MAX_MONTHS + 1):
+            situation = Situation(age_months=months, concerns=frozenset({concern}))
+            if not any(
+                step.age.contains(months) and _helps(step, steps, situation, concern) for step in firsts
+            ):
+                missing.append(months)
+        for low, high in _runs(missing):
+            add("no_help_for", WARNING, "", concern=concern, ages=f"{low}-{high}")
+
+
+def _helps(step: Step, steps: dict[str, Step], situation: Situation, concern: str) -> bool:
+    for transition in step.transitions:
+        target = steps.get(transition.to)
+        if transition.otherwise or target is None or not transition.criteria.holds(situation):
+            continue
+        named = set(transition.criteria.concerns_any) | set(transition.criteria.concerns_all)
+        if concern in named and concern in target.concerns and target.age.contains(situation.age_months):
+            return True
+    return False
+
+
+def _runs(months: list[int]) -> list[tuple[int, int]]:
+    runs: list[tuple[int, int]] = []
+    for month in months:
+        if runs and runs[-1][1] == month - 1:
+            runs[-1] = (runs[-1][0], month)
+        else:
+            runs.append((month, month))
+    return runs
 
 
 def _sorted(findings: list[Finding]) -> list[Finding]:

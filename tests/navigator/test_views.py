@@ -195,3 +195,32 @@ def test_the_snapshot_follows_directory_changes(client, demo):
     token = versions.current()
     versions.bump()
     assert versions.current() != token
+
+
+def test_the_plan_has_its_own_address_so_reload_back_and_sharing_work_and_nothing_is_stored(client, demo):
+    questions = client.get(JOURNEY).content.decode()
+    assert 'method="get" action="/en/communities/north-shore/navigator/plan/"' in questions
+    plan = client.get(f"{JOURNEY}plan/", ANSWERS)
+    assert plan.status_code == 200 and "Start here" in plan.content.decode()
+    again = client.get(f"{JOURNEY}plan/", ANSWERS)  # a reload: the same plan
+    assert step_titles(again) == step_titles(plan) and step_titles(plan) == step_titles(
+        client.post(JOURNEY, ANSWERS)
+    )
+    page = html.unescape(plan.content.decode())
+    link = re.search(r'data-copy="([^"]+)"', page).group(1)
+    assert (
+        link.startswith("http://testserver/en/communities/north-shore/navigator/plan/?")
+        and "age_months=18" in link
+    )
+    assert 'href="mailto:?subject=' in page and 'href="sms:?&body=' in page
+    assert not SavedPlan.objects.exists()
+    wrong = client.get(f"{JOURNEY}plan/", {**ANSWERS, "age_months": "200"})
+    assert wrong.status_code == 400 and "less than or equal to 83" in wrong.content.decode()
+
+
+def test_a_saved_plan_is_shared_by_its_private_link(client, demo):
+    answers = posted_answers(client.post(JOURNEY, ANSWERS))
+    link = client.post("/en/communities/north-shore/navigator/save/", {"answers": answers})["Location"]
+    page = html.unescape(client.get(link).content.decode())
+    assert re.search(r'data-copy="([^"]+)"', page).group(1) == f"http://testserver{link}"
+    assert "until it expires" in page

@@ -296,3 +296,52 @@ def test_checking_a_large_pathway_is_quick():
     findings = check(big, VOCAB)
     assert time.perf_counter() - started < 5  # generous: the benchmark measures; this only guards a blow-up
     assert [f for f in findings if f.is_error] == []
+
+
+def test_every_worry_at_every_age_leads_to_a_step_for_it():
+    """A worry with no route of its own from a first step to a step for it gets a warning naming the ages."""
+    every = VOCAB.codes("concern")
+    findings = check(
+        pathway(
+            step(
+                "visit",
+                "to-care",
+                "touchpoint",
+                entry=True,
+                transitions=[
+                    {
+                        "to": "speech",
+                        "criteria": {
+                            "concerns_any": ["speech-language"],
+                            "age_months": {"min": 0, "max": 40},
+                        },
+                    },
+                    {
+                        "to": "help",
+                        "criteria": {"concerns_any": [c for c in every if c != "speech-language"]},
+                    },
+                    {"to": "done", "otherwise": True},
+                ],
+            ),
+            step(
+                "speech",
+                kind="intervene",
+                concerns=["speech-language"],
+                transitions=[{"to": "done", "otherwise": True}],
+            ),
+            step("help", kind="intervene", concerns=every, transitions=[{"to": "done", "otherwise": True}]),
+            step("done", "out-of-care", "transition"),
+        ),
+        VOCAB,
+    )
+    gaps = [f for f in findings if f.code == "no_help_for"]
+    assert [(f.severity, f.params) for f in gaps] == [
+        ("warning", {"concern": "speech-language", "ages": "41-83"})
+    ]
+    assert "leads to no help of its own" in str(gaps[0])
+
+
+def test_the_ontario_template_has_help_for_every_worry_at_every_age():
+    from carepath.pathways import documents
+
+    assert check(Pathway.from_dict(documents.template()), VOCAB) == []

@@ -10,12 +10,35 @@
   button.addEventListener("click", function () {
     status.textContent = button.dataset.waiting || "…";
     navigator.geolocation.getCurrentPosition(function (position) {
-      form.querySelector("[name=latitude]").value = position.coords.latitude.toFixed(3);
-      form.querySelector("[name=longitude]").value = position.coords.longitude.toFixed(3);
+      // About a kilometre: enough for distances, and the plan's address does not pin the family's home.
+      form.querySelector("[name=latitude]").value = position.coords.latitude.toFixed(2);
+      form.querySelector("[name=longitude]").value = position.coords.longitude.toFixed(2);
       form.querySelector("[name=place]").value = "";
       status.textContent = button.dataset.done;
     }, function () {
       status.textContent = button.dataset.failed;
     }, {maximumAge: 600000, timeout: 15000});
   });
+})();
+
+// A plan's share buttons: the system's share sheet where the browser has one, copying the link where it can.
+// Without this script, sending by e-mail or text still works (mailto: and sms: links).
+(function () {
+  "use strict";
+  var share = document.querySelector("[data-share]");
+  if (share && navigator.share) {
+    share.hidden = false;
+    share.addEventListener("click", function () {
+      navigator.share({title: share.dataset.title, url: share.dataset.url}).catch(function () {});
+    });
+  }
+  var copy = document.querySelector("[data-copy]");
+  if (copy && navigator.clipboard) {
+    copy.hidden = false;
+    copy.addEventListener("click", function () {
+      navigator.clipboard.writeText(copy.dataset.copy).then(function () {
+        document.querySelector("[data-copied]").hidden = false;
+      });
+    });
+  }
 })();
