@@ -616,17 +616,32 @@ def scores(directory: Directory, family: Family, step: Step, candidates: np.ndar
     return parts
 
 
-def ranked(directory: Directory, family: Family, step: Step, mask: np.ndarray) -> list[tuple[int, float]]:
+class Ranked(Sequence[tuple[int, float]]):
+    """Services (directory indices) with their scores, best first; read lazily: plans look at the first few."""
+
+    def __init__(self, indices: np.ndarray, totals: np.ndarray) -> None:
+        self.indices, self.totals = indices, totals
+
+    def __len__(self) -> int:
+        return len(self.indices)
+
+    def __getitem__(self, item: Any) -> Any:
+        if isinstance(item, slice):
+            return [(int(i), float(t)) for i, t in zip(self.indices[item], self.totals[item], strict=True)]
+        return int(self.indices[item]), float(self.totals[item])
+
+
+def ranked(directory: Directory, family: Family, step: Step, mask: np.ndarray) -> Ranked:
     """(directory index, score) of the services in ``mask``, best first; equal scores by name and id."""
     candidates = np.flatnonzero(mask)
     if not len(candidates):
-        return []
+        return Ranked(candidates, np.zeros(0))
     parts = scores(directory, family, step, candidates)
     # The least intrusive help first: a service of a type listed only where called for (child welfare, say)
     # comes after the others the step lists.
     intrusive = directory.any_of("type", EXCLUSIVE_TYPES - set(step.service_types) | _called_exclusive(step))
     order = np.lexsort((candidates, -parts["total"], intrusive[candidates]))
-    return [(int(candidates[k]), float(parts["total"][k])) for k in order]
+    return Ranked(candidates[order], parts["total"][order])
 
 
 def _called_exclusive(step: Step) -> set[str]:
@@ -1058,13 +1073,15 @@ def notices(directory: Directory, family: Family, steps: list[PlanStep]) -> list
 
 def safety(directory: Directory, family: Family) -> list[Match]:
     """The community's crisis lines for this family (by phone first), for every plan."""
-    mask = family.eligible & directory.any_of("type", ["crisis-support"])
+    lines = family.eligible & directory.any_of("type", ["crisis-support"])
     crisis = Step("safety", "through-care", "crisis", {}, tiers=["crisis"])
-    found = [
-        _match(directory, family, crisis, i, score) for i, score in ranked(directory, family, crisis, mask)
+    by_phone = directory.any_of("delivery", ["phone"])
+    best = [
+        (i, score)
+        for mask in (lines & by_phone, lines & ~by_phone)
+        for i, score in ranked(directory, family, crisis, mask)[:2]
     ]
-    found.sort(key=lambda m: ("phone" not in m.facts.delivery, -m.score, m.index))
-    return found[:2]
+    return [_match(directory, family, crisis, i, score) for i, score in best[:2]]
 
 
 def fallbacks(directory: Directory, family: Family, shown: set[int]) -> list[Match]:

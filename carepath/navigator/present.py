@@ -141,7 +141,7 @@ def _number(value: float, language: str) -> str:
 WHY = {
     "crisis": gettext_lazy("You said this is a crisis: get help now."),
     "first-steps": gettext_lazy(
-        "Every young child's care starts here: check-ups, and a place to ask about any worry."
+        "Where every child's care starts: check-ups, and a place to raise any worry."
     ),
     "screening": gettext_lazy(
         "A short questionnaire about how your child is growing shows what help fits, if any."
@@ -281,10 +281,7 @@ def line_911() -> dict[str, Any]:
 def line_211(language: str) -> dict[str, Any]:
     return _line(
         "211",
-        _(
-            "211 knows the community, social and health services near you: call 2-1-1 at any time, in more "
-            "than 150 languages, or text 2-1-1."
-        ),
+        _("The community, social and health services near you, at any time, in more than 150 languages."),
         "211",
         sms="211",
         url="https://211ontario.ca/fr/" if language == "fr" else "https://211ontario.ca/",
