@@ -76,60 +76,73 @@ def duration(days: int) -> str:
     return ngettext("about %(count)s month", "about %(count)s months", months) % {"count": months}
 
 
-def reason(code: str, params: dict[str, Any], language: str) -> str:
-    """One reason or caution in words."""
-    simple = {
-        "crisis": _("Crisis help for young children and their families."),
-        "least-intensive": _("A light start: more help is there if you need it."),
-        "interpretation": _("Not offered in your language: ask for an interpreter when you call."),
-        "check-place": _("In person only: check where before you go."),
-        "check-area": _("Serves some areas only: check that yours is one of them."),
-        "free": _("Free."),
-        "sliding-scale": _("Fees depend on your income."),
-        "fee": _("There is a fee."),
-        "indigenous-led": _("Run by and for Indigenous families."),
-        "referral-needed": _("Needs a referral from your doctor or nurse practitioner."),
-        "self-referral": _("You can contact them yourself."),
-    }
-    if code in simple:
-        return simple[code]
-    if code == "type":
-        return _("Offers %(types)s.") % {"types": _lower("service-type", params["types"], language)}
-    if code == "concerns":
-        return _("Helps with %(concerns)s.") % {"concerns": _lower("concern", params["concerns"], language)}
-    if code == "language":
-        return _("Offered in %(languages)s.") % {
-            "languages": _list([language_label(c, language) for c in params["languages"]])
-        }
-    if code in ("delivery", "delivery-other", "comes-to-you"):
-        ways = _list([str(WAYS.get(c) or _label("delivery", c, language)) for c in params["delivery"]])
-        ways = ways or _("not stated")
-        return {
-            "delivery": _("Offered as you asked: %(delivery)s."),
-            "delivery-other": _("Not offered the way you asked; offered: %(delivery)s."),
-            "comes-to-you": _("No travel needed: %(delivery)s."),
-        }[code] % {"delivery": ways}
-    if code == "near":
-        return _("About %(km)s km from you.") % {"km": _number(params["km"], language)}
-    if code == "far":
-        return _("About %(km)s km from you: ask about help with travel.") % {
-            "km": _number(params["km"], language)
-        }
-    if code == "wait-ok":
-        if params["days"] == 0:
-            return _("Usually no wait.")
-        return _("Usually starts within %(time)s.") % {"time": duration(params["days"])}
-    if code == "wait-long":
-        return _("Often a wait of %(time)s: ask to be put on the list now.") % {
-            "time": duration(params["days"])
-        }
-    if code == "population":
-        return _("Made for %(populations)s.") % {
+def _ways(params: dict[str, Any], language: str) -> str:
+    ways = _list([str(WAYS.get(c) or _label("delivery", c, language)) for c in params["delivery"]])
+    return ways or _("not stated")
+
+
+def _km(params: dict[str, Any], language: str) -> str:
+    return _number(params["km"], language)
+
+
+def _waited(params: dict[str, Any]) -> str:
+    if params["days"] == 0:
+        return _("Usually no wait.")
+    return _("Usually starts within %(time)s.") % {"time": duration(params["days"])}
+
+
+# A reason or caution that says the same whatever the service.
+SIMPLE = {
+    "crisis": gettext_lazy("Crisis help for young children and their families."),
+    "least-intensive": gettext_lazy("A light start: more help is there if you need it."),
+    "interpretation": gettext_lazy("Not offered in your language: ask for an interpreter when you call."),
+    "check-place": gettext_lazy("In person only: check where before you go."),
+    "check-area": gettext_lazy("Serves some areas only: check that yours is one of them."),
+    "free": gettext_lazy("Free."),
+    "sliding-scale": gettext_lazy("Fees depend on your income."),
+    "fee": gettext_lazy("There is a fee."),
+    "indigenous-led": gettext_lazy("Run by and for Indigenous families."),
+    "referral-needed": gettext_lazy("Needs a referral from your doctor or nurse practitioner."),
+    "self-referral": gettext_lazy("You can contact them yourself."),
+}
+# The others: (code) -> (params, language) -> words.
+SAYS: dict[str, Any] = {
+    "type": lambda p, lang: _("Offers %(types)s.") % {"types": _lower("service-type", p["types"], lang)},
+    "concerns": lambda p, lang: (
+        _("Helps with %(concerns)s.") % {"concerns": _lower("concern", p["concerns"], lang)}
+    ),
+    "language": lambda p, lang: (
+        _("Offered in %(languages)s.")
+        % {"languages": _list([language_label(c, lang) for c in p["languages"]])}
+    ),
+    "delivery": lambda p, lang: _("Offered as you asked: %(delivery)s.") % {"delivery": _ways(p, lang)},
+    "delivery-other": lambda p, lang: (
+        _("Not offered the way you asked; offered: %(delivery)s.") % {"delivery": _ways(p, lang)}
+    ),
+    "comes-to-you": lambda p, lang: _("No travel needed: %(delivery)s.") % {"delivery": _ways(p, lang)},
+    "near": lambda p, lang: _("About %(km)s km from you.") % {"km": _km(p, lang)},
+    "far": lambda p, lang: _("About %(km)s km from you: ask about help with travel.") % {"km": _km(p, lang)},
+    "wait-ok": lambda p, lang: _waited(p),
+    "wait-long": lambda p, lang: (
+        _("Often a wait of %(time)s: ask to be put on the list now.") % {"time": duration(p["days"])}
+    ),
+    "population": lambda p, lang: (
+        _("Made for %(populations)s.")
+        % {
             "populations": _list(
-                [str(POPULATIONS.get(c) or _label("population", c, language)) for c in params["populations"]]
+                [str(POPULATIONS.get(c) or _label("population", c, lang)) for c in p["populations"]]
             )
         }
-    return ""
+    ),
+}
+
+
+def reason(code: str, params: dict[str, Any], language: str) -> str:
+    """One reason or caution in words ("" for a code this version does not know)."""
+    if code in SIMPLE:
+        return str(SIMPLE[code])
+    says = SAYS.get(code)
+    return says(params, language) if says else ""
 
 
 def _number(value: float, language: str) -> str:

@@ -137,6 +137,7 @@ def _plan_page(
         item["target_days"] = plan_step.step.target_days
         item["sectors"] = plan_step.step.sectors
         item["kind"] = plan_step.step.kind
+        item["first"] = plan_step.why == "first-steps"
         item["links"] = [
             {"url": link.url, "title": link.title.get(language) or link.title.get("en", "")}
             for link in plan_step.step.links
@@ -154,6 +155,9 @@ def _plan_page(
         "version": version,
         "plan": data,
         "now": [s for s in data["steps"] if s["when"] == "now"],
+        # for a referral: the help for this child first, then the universal first steps
+        "referrals": sorted((s for s in data["steps"] if s["when"] == "now"), key=lambda s: s["first"]),
+        "crisis_lines": [line for line in data["safety"] if "id" in line],
         "next": [s for s in data["steps"] if s["when"] == "next"],
         "answers": answers,
         "answers_json": json.dumps(answers, separators=(",", ":")),
@@ -241,7 +245,9 @@ def print_plan(request: HttpRequest, slug: str) -> HttpResponse:
     if answers is None:
         return _unreadable(request, community)
     provider = request.POST.get("provider") == "1"
-    return _plan_page(request, community, answers, provider=provider, template="navigator/print.html")
+    # A provider prints a one-page referral summary; a family, their whole plan.
+    template = "navigator/referral.html" if provider else "navigator/print.html"
+    return _plan_page(request, community, answers, provider=provider, template=template)
 
 
 def _gone(request: HttpRequest) -> HttpResponse:

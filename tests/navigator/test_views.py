@@ -224,3 +224,19 @@ def test_a_saved_plan_is_shared_by_its_private_link(client, demo):
     page = html.unescape(client.get(link).content.decode())
     assert re.search(r'data-copy="([^"]+)"', page).group(1) == f"http://testserver{link}"
     assert "until it expires" in page
+
+
+def test_a_provider_prints_a_one_page_referral_summary(client, demo):
+    answers = posted_answers(client.post("/en/communities/north-shore/navigator/provider/", ANSWERS))
+    printed = client.post(
+        "/en/communities/north-shore/navigator/print/", {"answers": answers, "provider": "1"}
+    )
+    page = html.unescape(printed.content.decode())
+    assert printed.status_code == 200 and "Referral summary" in page and "Where to refer, in order" in page
+    rows = re.findall(r"<tr>\s*<th scope=\"row\">(.*?)<br>", page, re.S)
+    # the help for this child first (the intake an ASQ:SE-2 above the cut-off calls for), the check-up after
+    assert rows[0].strip() == "Children's mental health intake: one door for families"
+    assert "Well-baby and well-child visits (including the 18-month visit)" in [r.strip() for r in rows[1:]]
+    assert "Children's mental health intake" in page and "Families can self-refer" in page
+    assert "Match score" not in page and "intake-navigation" not in page
+    assert "24/7 Family Crisis Line" in page  # the crisis lines at the foot
