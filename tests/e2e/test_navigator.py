@@ -80,20 +80,40 @@ def test_a_family_in_crisis_in_french(page, demo):
     check_accessibility(page, "navigator-plan-crisis-fr")
 
 
-def test_a_family_doctor_uses_the_provider_view_from_the_pathway(desktop, demo):
+PROVIDER = {
+    "en": (
+        "Provider view: where to refer",
+        "Where to refer: the pathway for this child",
+        "How to refer",
+        "Print view",
+    ),
+    "fr": (
+        "Vue des prestataires de services : où orienter",
+        "Où orienter : le parcours pour cet enfant",
+        "Comment orienter",
+        "Version imprimable",
+    ),
+}
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_a_family_doctor_uses_the_provider_view_from_the_pathway(desktop, demo, language):
     page = desktop
-    page.goto("/en/communities/north-shore/pathway/")
-    page.get_by_role("link", name="Provider view: where to refer").click()
-    check_accessibility(page, "navigator-provider-questions-en")
-    page.get_by_label("Or your child's age in months").fill("30")
-    page.get_by_role("checkbox", name="Behaviour").check()
-    page.get_by_label("ASQ:SE-2 (questions about feelings and behaviour)").select_option("above-cutoff")
-    page.get_by_role("button", name="Show the matches").click()
-    assert page.get_by_role("heading", level=1).inner_text() == "Where to refer: the pathway for this child"
-    assert page.get_by_text("Service within 7 days").first.is_visible()
-    assert page.get_by_role("heading", name="How to refer").first.is_visible()  # first on each card, in sight
+    link, heading, refer, print_view = PROVIDER[language]
+    page.goto(f"/{language}/communities/north-shore/pathway/")
+    page.get_by_role("link", name=link).click()
+    check_accessibility(page, f"navigator-provider-questions-{language}")
+    page.fill("input[name=age_months]", "30")
+    page.check("input[name=concerns][value=behaviour]")
+    page.select_option("select[name='screen_asq-se-2']", "above-cutoff")
+    page.locator("button[type=submit]").last.click()
+    assert page.get_by_role("heading", level=1).inner_text() == heading
+    assert page.get_by_role("heading", name=refer).first.is_visible()  # first on each card, in sight
     assert page.get_by_text("Match score").count() == 0  # no scores, no codes
-    check_accessibility(page, "navigator-provider-plan-en")
+    check_accessibility(page, f"navigator-provider-plan-{language}")
+    page.get_by_role("button", name=print_view).click()
+    assert page.locator("table.referrals tbody tr").count() >= 3  # the one-page referral summary
+    check_accessibility(page, f"navigator-referral-{language}")
 
 
 # Family situations of every kind, from no worry to a crisis (the vignette suite has more).
