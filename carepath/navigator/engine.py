@@ -720,6 +720,8 @@ def _what_it_does(w: Why) -> tuple[Said, Said]:
 
 
 def _how_intensive(w: Why) -> tuple[Said, Said]:
+    if w.request.urgency == "crisis":  # no "light start" in a crisis
+        return [], []
     ranks = [TIER_RANK[t] for t in w.facts.tiers if t in TIER_RANK]
     if ranks and min(ranks) == needed_tier(w.step, w.request) and len(w.step.tiers) > 1:
         return [("least-intensive", {})], []
@@ -851,6 +853,7 @@ class Plan:
     safety: list[Match] = field(default_factory=list)
     for_you: list[Match] = field(default_factory=list)  # made for the family's culture or community
     harm: bool = False  # a parent's own wellbeing is a worry: say what to do now if they think of harm
+    unsafe_home: bool = False  # trauma or family stress: say what to do if someone at home hurts them
 
     def recommendations(self) -> list[Match]:
         """Every recommended service once, at its step: crisis services first when urgent, then by score."""
@@ -888,6 +891,7 @@ def plan(pathway: Pathway, directory: Directory, request: Request, per_step: int
     result.safety = safety(directory, family)
     result.fallbacks = fallbacks(directory, family, shown | {m.index for m in result.safety})
     result.harm = "caregiver-wellbeing" in request.concerns
+    result.unsafe_home = bool({"trauma", "family-stress"} & set(request.concerns))
     return result
 
 
@@ -954,11 +958,15 @@ def start_here(result: Plan) -> list[Action]:
     the step made for that worry before a broad one, the least intensive first): a service the family can
     contact themselves (else a doctor's referral to it); and the universal first step (one made for the
     family's culture or community first), third at the latest."""
-    crisis = [Action("call", m, p.step.key) for p in result.steps if p.why == "crisis" for m in p.services]
+    crisis = [m for p in result.steps if p.why == "crisis" for m in p.services]
     if crisis:
-        after = [Action("call", m, p.step.key) for p in result.steps if p.why != "crisis" for m in p.services]
-        return _unique(crisis[:2] + after)
+        # Lines a family can call or that come to them first; a place to go to (an emergency department) says so.
+        crisis.sort(key=lambda m: not (m.facts.delivery & COMES_TO_YOU))
+        first = [Action("call" if m.facts.delivery & COMES_TO_YOU else "go", m, m.step) for m in crisis[:2]]
+        after = [_first_action(p) for p in result.steps if p.why != "crisis" and p.services]
+        return _unique(first + after)
     named = _named(result.request)
+    soon = result.request.urgency == "soon"
     helps = sorted(
         (
             p
@@ -967,6 +975,7 @@ def start_here(result: Plan) -> list[Action]:
         ),
         key=lambda p: (
             p.why != "screen-result",
+            _soonest(p) if soon else 0,  # it cannot wait: the quickest help first
             _first_worry(p.step, named),
             _breadth(p.step),
             _lightest(p.step),
@@ -1003,17 +1012,24 @@ def _breadth(step: Step) -> int:
     return len(step.concerns) or 99
 
 
+def _soonest(plan_step: PlanStep) -> float:
+    waits = [m.facts.wait_days for m in plan_step.services if m.facts.wait_days is not None]
+    return min(waits, default=math.inf)
+
+
 def _first_action(plan_step: PlanStep) -> Action:
     """Call the best service the family can contact themselves, one without a fee first (public programs
-    before private ones); else ask a doctor for a referral to the best one."""
+    before private ones) and one not made for another group of families first; else ask a doctor for a
+    referral to the best one."""
     yourself = [
         m
         for m in plan_step.services
         if "self-referral" in m.facts.referral or "professional-referral" not in m.facts.referral
     ]
-    affordable = [m for m in yourself if not (m.facts.cost and m.facts.cost <= {"fee"})]
-    if affordable or yourself:
-        return Action("call", (affordable or yourself)[0], plan_step.step.key)
+    affordable = [m for m in yourself if not (m.facts.cost and m.facts.cost <= {"fee"})] or yourself
+    theirs = [m for m in affordable if m.culture or not m.facts.populations] or affordable
+    if theirs:
+        return Action("call", theirs[0], plan_step.step.key)
     return Action("ask", plan_step.services[0], plan_step.step.key)
 
 
@@ -1036,8 +1052,10 @@ def made_for(directory: Directory, family: Family, shown: set[int], limit: int =
     mask = family.eligible & (d.any_of("only", populations) | d.any_of("focus", populations))
     mask &= ~d.any_of("type", EXCLUSIVE_TYPES) | d.any_of("only", populations)
     mask &= ~d.any_of("type", ["crisis-support"])
+    # A program only for the family's group is theirs whatever the worry; one open to all, for their worries.
+    made_only = d.any_of("only", populations)
     if request.worries:
-        mask &= d.any_of("concern", request.worries) | d.no_concerns
+        mask &= d.any_of("concern", request.worries) | d.no_concerns | made_only
     else:
         mask &= (d.tier_rank <= TIER_RANK["prevention"]) | d.untiered
     everyday = Step("for-you", "to-care", "touchpoint", {})

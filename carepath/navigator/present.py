@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext, pgettext
 
 from carepath.directory import vocabulary
-from carepath.directory.services import language_label
+from carepath.directory.services import language_label, language_name
 from carepath.pathways import describe
 
 from .engine import Action, Match, Plan, PlanStep
@@ -112,8 +112,12 @@ SAYS: dict[str, Any] = {
         _("Helps with %(concerns)s.") % {"concerns": _lower("concern", p["concerns"], lang)}
     ),
     "language": lambda p, lang: (
-        _("Offered in %(languages)s.")
-        % {"languages": _list([language_label(c, lang) for c in p["languages"]])}
+        _("Offered %(languages)s.")
+        % {
+            "languages": _list(
+                [_("in %(language)s") % {"language": language_name(c, lang)} for c in p["languages"]]
+            )
+        }
     ),
     "delivery": lambda p, lang: _("Offered as you asked: %(delivery)s.") % {"delivery": _ways(p, lang)},
     "delivery-other": lambda p, lang: (
@@ -124,7 +128,8 @@ SAYS: dict[str, Any] = {
     "far": lambda p, lang: _("About %(km)s km from you: ask about help with travel.") % {"km": _km(p, lang)},
     "wait-ok": lambda p, lang: _waited(p),
     "wait-long": lambda p, lang: (
-        _("Often a wait of %(time)s: ask to be put on the list now.") % {"time": duration(p["days"])}
+        _("Often a wait: %(time)s. Ask them to put your child on the list now.")
+        % {"time": duration(p["days"])}
     ),
     "population": lambda p, lang: (
         _("Made for %(populations)s.")
@@ -265,8 +270,10 @@ def action(item: Action, language: str, contacts: dict[str, Contact]) -> dict[st
     name = _name(item.match, language)
     if item.kind == "ask":
         text = _("Ask your doctor or nurse practitioner for a referral to %(name)s.") % {"name": name}
+    elif item.kind == "go":
+        text = _("Go to %(name)s, or call 911.") % {"name": name}
     elif item.kind == "visit" and "well-child-visit" in item.match.facts.service_types:
-        text = _("Book a check-up with %(name)s.") % {"name": name}
+        text = _("Book a check-up: %(name)s.") % {"name": name}
     elif contacts.get(item.match.id, Contact()).phone:
         text = _("Call %(name)s.") % {"name": name}
     else:
@@ -301,15 +308,27 @@ def line_211(language: str) -> dict[str, Any]:
     )
 
 
-def line_988() -> dict[str, Any]:
-    return _line(
-        pgettext("helpline", "9-8-8 Suicide Crisis Helpline"),
-        _(
+def line_988(age_months: int) -> dict[str, Any]:
+    if age_months <= 12:
+        text = _(
             "If you think of harming yourself or your baby, call 911 or go to the nearest emergency department "
             "now. You can also call or text 9-8-8, any time, in English or French."
+        )
+    else:
+        text = _(
+            "If you think of harming yourself or your child, call 911 or go to the nearest emergency department "
+            "now. You can also call or text 9-8-8, any time, in English or French."
+        )
+    return _line(pgettext("helpline", "9-8-8 Suicide Crisis Helpline"), text, "988", sms="988")
+
+
+def line_safe_at_home() -> dict[str, Any]:
+    return _line(
+        pgettext("helpline", "Safety at home"),
+        _(
+            "If someone at home hurts or threatens you or your child, call 911. 211 knows the shelters near you."
         ),
-        "988",
-        sms="988",
+        "911",
     )
 
 
@@ -318,7 +337,9 @@ def safety(plan: Plan, language: str, contacts: dict[str, Contact]) -> list[dict
     community's crisis lines, 211."""
     out = [line_911()]
     if plan.harm:
-        out.append(line_988())
+        out.append(line_988(plan.request.age_months))
+    if plan.unsafe_home:
+        out.append(line_safe_at_home())
     for found in plan.safety:
         item = {
             "id": found.id,

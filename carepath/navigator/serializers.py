@@ -249,8 +249,8 @@ class EmptySerializer(serializers.Serializer):
 
 class ActionSerializer(serializers.Serializer):
     action = serializers.ChoiceField(
-        choices=["call", "ask", "visit"],
-        help_text="Call the service, ask a doctor for a referral to it, or visit it.",
+        choices=["call", "ask", "visit", "go"],
+        help_text="Call the service, ask a doctor for a referral to it, visit it, or go there (an emergency department).",
     )
     text = serializers.CharField(help_text="What to do, in the answer's language.")
     service = serializers.CharField(help_text="HSDS service id.")

@@ -255,3 +255,15 @@ def test_the_operation_is_in_the_openapi_schema(client):
     assert operation["requestBody"]["content"]["application/json"]["schema"]["$ref"].startswith(
         "#/components/schemas/MatchRequest"
     )
+
+
+def test_the_safety_net_speaks_to_the_familys_situation(client, demo):
+    body = with_change("child", {"age_months": 36, "concerns": ["caregiver-wellbeing", "trauma"]})
+    safety = post(client, body).json()["safety"]
+    names = [line["name"] for line in safety]
+    assert names[0] == "911" and names[-1] == "211"
+    assert "9-8-8 Suicide Crisis Helpline" in names and "Safety at home" in names
+    parent = next(line for line in safety if line["phone"] == "988")
+    assert "your child" in parent["text"] and "baby" not in parent["text"]  # a three-year-old
+    baby = post(client, with_change("child", {"age_months": 3, "concerns": ["caregiver-wellbeing"]})).json()
+    assert "your baby" in next(line for line in baby["safety"] if line["phone"] == "988")["text"]

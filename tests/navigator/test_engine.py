@@ -552,6 +552,54 @@ def test_programs_made_for_the_family_come_with_the_plan():
     assert plan(TEMPLATE, directory, ask(age_months=8)).for_you == []
 
 
+def test_in_a_crisis_start_with_the_lines_and_go_to_the_emergency_department_rather_than_phone_it():
+    directory = Directory(
+        [
+            crisis_line(
+                "emergency", delivery=frozenset({"in-person"}), locations=(MAPLE_BAY,), name="A emergency"
+            ),
+            crisis_line("line", name="B line"),
+        ]
+    )
+    first = plan(TEMPLATE, directory, ask(urgency="crisis")).start_here
+    assert [(a.kind, a.match.id) for a in first][:2] == [("call", "line"), ("go", "emergency")]
+
+
+def test_when_it_cannot_wait_the_quickest_help_comes_first():
+    directory = Directory(
+        [
+            facts(
+                "parents",
+                service_types=frozenset({"parenting-support"}),
+                wait_days=60,
+                tiers=frozenset({"promotion"}),
+            ),
+            facts(
+                "walk-in",
+                service_types=frozenset({"brief-service"}),
+                wait_days=0,
+                tiers=frozenset({"early-intervention"}),
+            ),
+        ]
+    )
+    answers = ask(age_months=36, concerns=("behaviour",), urgency="soon")
+    assert plan(TEMPLATE, directory, answers).start_here[0].match.id == "walk-in"
+    assert plan(TEMPLATE, directory, replace(answers, urgency="routine")).start_here[0].match.id == "parents"
+
+
+def test_a_program_only_for_the_familys_group_comes_whatever_the_worry():
+    newcomers = facts("newcomers", concerns=frozenset({"family-stress"}), populations=(("newcomer", "only"),))
+    result = plan(
+        TEMPLATE, Directory([newcomers]), ask(age_months=40, concerns=("anxiety",), populations=("newcomer",))
+    )
+    assert [m.id for m in result.for_you] == ["newcomers"]
+
+
+def test_trauma_or_stress_at_home_brings_what_to_do_if_someone_at_home_hurts_them():
+    assert plan(TEMPLATE, Directory([]), ask(concerns=("trauma",))).unsafe_home
+    assert not plan(TEMPLATE, Directory([]), ask(concerns=("sleep",))).unsafe_home
+
+
 # --- Each kind of reason, on its own ----------------------------------------------------------------------
 
 
