@@ -886,8 +886,8 @@ def plan(pathway: Pathway, directory: Directory, request: Request, per_step: int
     # out; the universal steps and the help for the family's own worries stay, saying why they are empty.
     steps = [p for p in steps if p.services or p.also or p.why in KEEP_EMPTY]
     result = Plan(request, pathway, steps, for_you=for_you)
-    result.start_here = start_here(result)
     result.notices = notices(directory, family, steps)
+    result.start_here = start_here(result)
     result.safety = safety(directory, family)
     result.fallbacks = fallbacks(directory, family, shown | {m.index for m in result.safety})
     result.harm = "caregiver-wellbeing" in request.concerns
@@ -991,9 +991,10 @@ def start_here(result: Plan) -> list[Action]:
         ),
         key=lambda a: not a.match.culture,
     )
-    if not calls:
-        return _unique(visits)
-    return _unique(calls[:2] + visits[:1] + calls[2:] + visits[1:])
+    actions = _unique(calls[:2] + visits[:1] + calls[2:] + visits[1:]) if calls else _unique(visits)
+    if any(code == "outside-area" for code, _ in result.notices):  # far away: only what reaches them
+        actions = [a for a in actions if a.match.facts.delivery & COMES_TO_YOU]
+    return actions
 
 
 def _named(request: Request) -> list[str]:
@@ -1081,6 +1082,8 @@ def notices(directory: Directory, family: Family, steps: list[PlanStep]) -> list
         out.append(("outside-area", {}))
     if request.age_months >= SCHOOL_AGE:
         out.append(("school-age", {}))
+    if request.in_care and not request.completing_care:
+        out.append(("in-care", {}))
     spoken = np.zeros(directory.size, dtype=bool)
     for code in request.languages:
         spoken |= directory.any_of("language", equivalents(code))

@@ -217,6 +217,10 @@ NOTICES = {
         "Early-years services end when children start school. From 6, school-age services take over: "
         "children's mental health intake, the school team and your doctor."
     ),
+    "in-care": gettext_lazy(
+        "Keep going with the help your child has now, and tell the people who give it about any new worry. "
+        "What follows can help besides, and while you wait."
+    ),
     "no-service-in-language": gettext_lazy(
         "No service here is offered in %(languages)s. Many offer an interpreter: ask for one when you call. "
         "211 answers in more than 150 languages."

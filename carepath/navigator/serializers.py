@@ -264,7 +264,9 @@ class ActionSerializer(serializers.Serializer):
 
 
 class NoticeSerializer(serializers.Serializer):
-    code = serializers.ChoiceField(choices=["outside-area", "school-age", "no-service-in-language"])
+    code = serializers.ChoiceField(
+        choices=["outside-area", "school-age", "in-care", "no-service-in-language"]
+    )
     text = serializers.CharField()
 
 

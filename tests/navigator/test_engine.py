@@ -521,6 +521,35 @@ def test_notices_outside_the_area_at_school_age_and_in_no_language_spoken_here()
     assert ("no-service-in-language", {"languages": ["so"]}) in somali.notices
 
 
+def test_far_outside_the_area_the_first_actions_are_only_what_reaches_the_family():
+    directory = Directory(
+        [
+            facts(
+                "clinic",
+                service_types=frozenset({"well-child-visit"}),
+                tiers=frozenset({"promotion"}),
+                areas=(SQUARE,),
+            ),
+            facts("seminar", service_types=frozenset({"family-centre"}), tiers=frozenset({"promotion"})),
+            facts(
+                "online",
+                service_types=frozenset({"family-centre"}),
+                tiers=frozenset({"promotion"}),
+                delivery=frozenset({"virtual"}),
+                locations=(),
+            ),
+        ]
+    )
+    toronto = plan(TEMPLATE, directory, ask(location=(43.65, -79.38), max_travel_km=1000))
+    assert ("outside-area", {}) in toronto.notices
+    assert [a.match.id for a in toronto.start_here] == ["online"]
+
+
+def test_a_child_in_care_is_told_to_keep_going_with_the_help_they_have():
+    assert ("in-care", {}) in plan(TEMPLATE, Directory([]), ask(in_care=True)).notices
+    assert ("in-care", {}) not in plan(TEMPLATE, Directory([]), ask(completing_care=True)).notices
+
+
 def test_every_plan_carries_the_crisis_lines_that_keep_the_hard_rules():
     directory = Directory(
         [
