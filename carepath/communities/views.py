@@ -21,7 +21,7 @@ from django.views.decorators.http import require_http_methods
 
 from carepath import concurrency, uploads
 from carepath.accounts.permissions import can_change_inventory, can_see_unpublished
-from carepath.directory.exports import export_bytes
+from carepath.communities.exports import export_bytes
 from carepath.directory.forms import PhoneFormSet, PlaceFormSet, ServiceForm, phone_changes, place_initial
 from carepath.directory.models import (
     Language,

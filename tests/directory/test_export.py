@@ -9,9 +9,9 @@ from functools import cache
 import jsonschema
 import pytest
 
+from carepath.communities.exports import export_bytes, export_community
 from carepath.communities.imports import import_hsds
 from carepath.communities.models import Community
-from carepath.directory.exports import export_bytes, export_community
 from tests.conftest import official
 from tests.factories import service
 

@@ -3,8 +3,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from carepath.communities.exports import export_community
 from carepath.communities.models import Community
-from carepath.directory.exports import export_community
 
 
 class Command(BaseCommand):

@@ -12,11 +12,11 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from carepath.communities.models import Community
+from carepath.directory.hsds import writer
+from carepath.directory.models import Service
+from carepath.directory.queries import hsds_tables
 
-from .hsds import writer
-from .models import Service
-from .queries import hsds_tables
+from .models import Community
 
 
 def community_services(community: Community, *, published_only: bool = True) -> QuerySet[Service]:
