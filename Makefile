@@ -56,6 +56,7 @@ deploy-check: $(VENV)/.installed
 lint: $(VENV)/.installed-test
 	$(VENV)/bin/ruff check carepath tests bench demo
 	$(VENV)/bin/ruff format --check carepath tests bench demo
+	$(VENV)/bin/lint-imports  # the layers between apps and the pure modules (pyproject.toml, [tool.importlinter])
 
 typecheck: $(VENV)/.installed-test
 	$(DEV) $(VENV)/bin/mypy
