@@ -240,3 +240,13 @@ def test_a_provider_prints_a_one_page_referral_summary(client, demo):
     assert "Children's mental health intake" in page and "Families can self-refer" in page
     assert "Match score" not in page and "intake-navigation" not in page
     assert "24/7 Family Crisis Line" in page  # the crisis lines at the foot
+
+
+def test_every_help_text_is_the_one_its_field_points_to(client, demo):
+    """Screen readers read a field's help through aria-describedby: every id it names is on the page."""
+    page = client.get(JOURNEY).content.decode()
+    described = re.findall(r'aria-describedby="([^"]+)"', page)
+    assert "id_age_months_helptext" in " ".join(described)
+    for ids in described:
+        for element_id in ids.split():
+            assert f'id="{element_id}"' in page, element_id
