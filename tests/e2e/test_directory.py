@@ -38,6 +38,7 @@ def test_visitor_switches_to_french_searches_filters_and_opens_a_service(page, d
     page.wait_for_url("**age_months=30**")
     first = results.first.inner_text()
     results.first.get_by_role("link").click()
+    page.wait_for_url("**/services/**")  # the service page, not the list it left
     assert page.get_by_role("heading", level=1).inner_text() == first
     assert page.locator("html").get_attribute("lang") == "fr"
     check_accessibility(page, "service-fr")

@@ -23,6 +23,7 @@ def test_a_parent_gets_saves_prints_and_deletes_a_plan_in_english(page, demo):
     page.get_by_label("ASQ-3 (questions about development)").select_option("below-cutoff")
     page.get_by_label("Where you live").select_option(label="Maple Bay")
     page.get_by_role("button", name="Show my plan").click()
+    page.wait_for_url("**/navigator/plan/**")
 
     assert page.get_by_role("heading", level=1).inner_text() == "Your plan"
     start = page.get_by_role("region", name="Start here")
@@ -46,6 +47,7 @@ def test_a_parent_gets_saves_prints_and_deletes_a_plan_in_english(page, demo):
     check_accessibility(page, "navigator-saved-en")
 
     page.get_by_role("link", name="Print view").click()
+    page.wait_for_url("**/print/**")
     assert page.get_by_text("Printed from Carepath").is_visible()
     check_accessibility(page, "navigator-print-en")
 
@@ -70,6 +72,7 @@ def test_a_family_in_crisis_in_french(page, demo):
     ).check()
     page.get_by_label("La langue que vous préférez").select_option("fr")
     page.get_by_role("button", name="Afficher mon plan").click()
+    page.wait_for_url("**/navigator/plan/**")
 
     assert page.get_by_role("heading", level=1).inner_text() == "Votre plan"
     safety = page.get_by_role("region", name="De l'aide tout de suite")  # first on the page in a crisis
@@ -107,11 +110,13 @@ def test_a_family_doctor_uses_the_provider_view_from_the_pathway(desktop, demo, 
     page.check("input[name=concerns][value=behaviour]")
     page.select_option("select[name='screen_asq-se-2']", "above-cutoff")
     page.locator("button[type=submit]").last.click()
+    page.wait_for_url("**/provider/plan/**")
     assert page.get_by_role("heading", level=1).inner_text() == heading
     assert page.get_by_role("heading", name=refer).first.is_visible()  # first on each card, in sight
     assert page.get_by_text("Match score").count() == 0  # no scores, no codes
     check_accessibility(page, f"navigator-provider-plan-{language}")
     page.get_by_role("button", name=print_view).click()
+    page.wait_for_url("**/navigator/print/**")
     assert page.locator("table.referrals tbody tr").count() >= 3  # the one-page referral summary
     check_accessibility(page, f"navigator-referral-{language}")
 
@@ -148,6 +153,12 @@ def test_a_typical_plan_fits_in_six_phone_screens(page, demo, language):
             page.check(f"input[name=urgency][value={answers['urgency']}]")
         page.select_option("select[name=place]", "maple-bay")
         page.locator("button[type=submit]").last.click()
+        page.wait_for_url("**/navigator/plan/**")
+        page.wait_for_load_state()
+        assert (
+            page.get_by_role("heading", level=1).inner_text()
+            == {"en": "Your plan", "fr": "Votre plan"}[language]
+        )
         assert page.locator(".start-here li").count() <= 3
         screens.append(page.evaluate("document.documentElement.scrollHeight / window.innerHeight"))
         if len(screens) in (3, 7):  # a worry about sleep, and trauma: axe on the plans themselves
