@@ -2,28 +2,16 @@
 
 from __future__ import annotations
 
-import os
 import sys
-import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 
 def main() -> None:
-    with tempfile.TemporaryDirectory() as folder:
-        os.environ["CAREPATH_DATA_DIR"] = folder
-        os.environ.pop("DATABASE_URL", None)
-        os.environ.setdefault("DEBUG", "true")
-        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "carepath.settings")
-        import django
-        from django.core.management import call_command
+    from tests.navigator import vignette_suite as suite
 
-        django.setup()
-        call_command("migrate", verbosity=0)
-        call_command("load-demo", "north-shore", verbosity=0)
-        from tests.navigator import vignette_suite as suite
-
+    with suite.scratch_demo():
         for v in suite.load():
             if not any(v["id"].startswith(p) for p in sys.argv[1:]):
                 continue

@@ -9,9 +9,7 @@ figures (CONTRACTS.md, section 2).
 
 from __future__ import annotations
 
-import os
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -20,20 +18,10 @@ sys.path.insert(0, str(ROOT))
 
 
 def main() -> None:
+    from tests.navigator import vignette_suite
+
     prefixes = sys.argv[1:]
-    with tempfile.TemporaryDirectory() as folder:
-        os.environ["CAREPATH_DATA_DIR"] = folder
-        os.environ.pop("DATABASE_URL", None)
-        os.environ.setdefault("DEBUG", "true")
-        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "carepath.settings")
-        import django
-        from django.core.management import call_command
-
-        django.setup()
-        call_command("migrate", verbosity=0)
-        call_command("load-demo", "north-shore", verbosity=0)
-        from tests.navigator import vignette_suite
-
+    with vignette_suite.scratch_demo():
         vignettes = [
             v for v in vignette_suite.load() if not prefixes or any(v["id"].startswith(p) for p in prefixes)
         ]

@@ -7,9 +7,13 @@ Used by ``test_vignettes.py`` and ``bench/vignettes.py``; needs the demo communi
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 import re
+import tempfile
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -167,3 +171,20 @@ def _key_of(found: str) -> str:
 def _all_keys() -> list[str]:
     source = yaml.safe_load((ROOT / "demo" / COMMUNITY / "source.yaml").read_text(encoding="utf-8"))
     return [s["key"] for s in source["services"]]
+
+
+@contextlib.contextmanager
+def scratch_demo() -> Iterator[None]:
+    """Django set up on a throwaway SQLite database holding the demo community (for the bench scripts)."""
+    with tempfile.TemporaryDirectory() as folder:
+        os.environ["CAREPATH_DATA_DIR"] = folder
+        os.environ.pop("DATABASE_URL", None)
+        os.environ.setdefault("DEBUG", "true")
+        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "carepath.settings")
+        import django
+        from django.core.management import call_command
+
+        django.setup()
+        call_command("migrate", verbosity=0)
+        call_command("load-demo", "north-shore", verbosity=0)
+        yield
