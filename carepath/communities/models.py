@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
@@ -81,11 +83,9 @@ class InventoryEntryQuerySet(models.QuerySet["InventoryEntry"]):
             | models.Exists(by_steward)
         )
 
-    def visible_to(self, user: object, community: Community) -> InventoryEntryQuerySet:
-        from carepath.accounts.permissions import can_see_unpublished
-
+    def visible_to(self, user: Any, community: Community) -> InventoryEntryQuerySet:
         entries = self.filter(community=community)
-        return entries if can_see_unpublished(user, community) else entries.published()
+        return entries if user.has_perm("communities.view_unpublished", community) else entries.published()
 
 
 class InventoryEntry(models.Model):

@@ -6,6 +6,9 @@ from typing import Any
 
 from django.db.models import CharField, Count, F, Prefetch, Q, QuerySet, TextField
 from django.db.models.functions import Coalesce, Lower
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 
 from carepath import i18n
 from carepath.accounts.models import Membership, User
@@ -13,6 +16,25 @@ from carepath.directory.models import Attribute, Language, Service
 from carepath.directory.vocabulary import load as load_vocabulary
 
 from .models import Community, InventoryEntry
+
+
+def community_at(slug: str) -> Community:
+    """The community a page's URL names (404 for none): what ``permission_required`` checks on."""
+    return get_object_or_404(Community, slug=slug)
+
+
+def entry_at(user: Any, community: Community, service_id: Any) -> InventoryEntry:
+    """The community's entry for a service, as the person may see it (404 when it is not listed or not yet
+    published for them)."""
+    entry = (
+        InventoryEntry.objects.visible_to(user, community)
+        .select_related("service", "service__organization", "service__steward")
+        .filter(service_id=service_id)
+        .first()
+    )
+    if entry is None:
+        raise Http404(_("This service is not in the community's inventory."))
+    return entry
 
 
 def communities_with_counts() -> QuerySet[Community]:

@@ -7,8 +7,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -17,20 +15,21 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from carepath import concurrency, i18n, limits
+from carepath.accounts.access import permission_required
 
 from . import services
 from .forms import ReportForm
 from .models import Community, InventoryEntry, ListingReport
-from .views import _entry, community_permission
+from .queries import community_at, entry_at
 
 RESOLVED_SHOWN = 20
 
 
 @require_http_methods(["GET", "POST"])
 @limits.limit("listing-report", "CAREPATH_REPORT_RATE")
-@community_permission("communities.view_community")
+@permission_required("communities.view_community", community_at)
 def report(request: HttpRequest, community: Community, service_id: Any) -> HttpResponse:
-    entry = _entry(request, community, service_id)
+    entry = entry_at(request.user, community, service_id)
     form = ReportForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         services.report_listing(
@@ -51,9 +50,9 @@ def report(request: HttpRequest, community: Community, service_id: Any) -> HttpR
     )
 
 
-@community_permission("communities.view_community")
+@permission_required("communities.view_community", community_at)
 def report_thanks(request: HttpRequest, community: Community, service_id: Any) -> HttpResponse:
-    entry = _entry(request, community, service_id)
+    entry = entry_at(request.user, community, service_id)
     return render(
         request,
         "communities/report_thanks.html",
@@ -98,34 +97,26 @@ def _resolve(request: HttpRequest, steward: Community | None, report_id: int, ba
 
 
 @never_cache
-@community_permission("communities.see_reports")
+@permission_required("communities.see_reports", community_at)
 def reports(request: HttpRequest, community: Community) -> HttpResponse:
     return _reports_page(request, community)
 
 
 @require_POST
-@community_permission("communities.see_reports")
+@permission_required("communities.see_reports", community_at)
 def resolve(request: HttpRequest, community: Community, report_id: int) -> HttpResponse:
     return _resolve(
         request, community, report_id, reverse("communities:reports", kwargs={"slug": community.slug})
     )
 
 
-def _site_admins_only(request: HttpRequest) -> HttpResponse | None:
-    if request.user.has_perm("communities.see_site_reports"):
-        return None
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
-    raise PermissionDenied
-
-
 @never_cache
+@permission_required("communities.see_site_reports")
 def site_reports(request: HttpRequest) -> HttpResponse:
-    return _site_admins_only(request) or _reports_page(request, None)
+    return _reports_page(request, None)
 
 
 @require_POST
+@permission_required("communities.see_site_reports")
 def site_resolve(request: HttpRequest, report_id: int) -> HttpResponse:
-    return _site_admins_only(request) or _resolve(
-        request, None, report_id, reverse("communities:site-reports")
-    )
+    return _resolve(request, None, report_id, reverse("communities:site-reports"))

@@ -3,24 +3,22 @@
 from __future__ import annotations
 
 import tempfile
-from functools import wraps
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from carepath import concurrency, uploads
-from carepath.accounts.permissions import can_change_inventory, can_see_unpublished
+from carepath.accounts.access import permission_required
 from carepath.communities.exports import export_bytes
 from carepath.directory.forms import PhoneFormSet, PlaceFormSet, ServiceForm, phone_changes, place_initial
 from carepath.directory.models import (
@@ -44,27 +42,16 @@ from .forms import (
 )
 from .forms import PlaceFormSet as CommunityPlaceFormSet
 from .models import Community, InventoryEntry, ListingReport
-from .queries import communities_with_counts, inventory, listable_elsewhere, service_terms
+from .queries import (
+    communities_with_counts,
+    community_at,
+    entry_at,
+    inventory,
+    listable_elsewhere,
+    service_terms,
+)
 
 PAGE_SIZE = 20
-
-
-def community_permission(perm: str) -> Any:
-    """Load the community named in the URL and check ``perm`` on it (login first for visitors)."""
-
-    def decorator(view: Any) -> Any:
-        @wraps(view)
-        def wrapper(request: HttpRequest, slug: str, *args: Any, **kwargs: Any) -> HttpResponse:
-            community = get_object_or_404(Community, slug=slug)
-            if not request.user.has_perm(perm, community):
-                if not request.user.is_authenticated:
-                    return redirect_to_login(request.get_full_path())
-                raise PermissionDenied
-            return view(request, community, *args, **kwargs)
-
-        return wrapper
-
-    return decorator
 
 
 def _open_reports(request: HttpRequest, community: Community) -> int | None:
@@ -78,7 +65,7 @@ def community_list(request: HttpRequest) -> HttpResponse:
     return render(request, "communities/list.html", {"communities": communities_with_counts()})
 
 
-@community_permission("communities.view_community")
+@permission_required("communities.view_community", community_at)
 def community_detail(request: HttpRequest, community: Community) -> HttpResponse:
     entries = InventoryEntry.objects.visible_to(request.user, community)
     languages = sorted(
@@ -111,10 +98,10 @@ def community_detail(request: HttpRequest, community: Community) -> HttpResponse
         "form": form,
         "page": page,
         "filtered": any(filters.values()) if filters else False,
-        "can_edit": can_change_inventory(request.user, community),
+        "can_edit": request.user.has_perm("communities.change_inventory", community),
         "can_manage": request.user.has_perm("communities.change_community", community),
         "open_reports": _open_reports(request, community),
-        "can_see_unpublished": can_see_unpublished(request.user, community),
+        "can_see_unpublished": request.user.has_perm("communities.view_unpublished", community),
         "places": community.places.all(),
         "has_pathway": community.pathways.filter(versions__status="published").exists(),
     }
@@ -126,21 +113,9 @@ def community_detail(request: HttpRequest, community: Community) -> HttpResponse
     return render(request, template, context)
 
 
-def _entry(request: HttpRequest, community: Community, service_id: Any) -> InventoryEntry:
-    entries = InventoryEntry.objects.visible_to(request.user, community)
-    entry = (
-        entries.select_related("service", "service__organization", "service__steward")
-        .filter(service_id=service_id)
-        .first()
-    )
-    if entry is None:
-        raise Http404(_("This service is not in the community's inventory."))
-    return entry
-
-
-@community_permission("communities.view_community")
+@permission_required("communities.view_community", community_at)
 def service_detail(request: HttpRequest, community: Community, service_id: Any) -> HttpResponse:
-    entry = _entry(request, community, service_id)
+    entry = entry_at(request.user, community, service_id)
     service = (
         Service.objects.filter(pk=entry.service_id)
         .select_related("organization", "steward")
@@ -180,7 +155,7 @@ def service_detail(request: HttpRequest, community: Community, service_id: Any) 
                 else (item.name or item.code or "")
                 for item in service.languages.all()
             ],
-            "can_edit": can_change_inventory(request.user, community),
+            "can_edit": request.user.has_perm("communities.change_inventory", community),
             "kept_here": service.steward_id == community.pk,
         },
     )
@@ -283,19 +258,19 @@ def _edit_listing(request: HttpRequest, community: Community, entry: InventoryEn
     )
 
 
-@community_permission("communities.change_inventory")
+@permission_required("communities.change_inventory", community_at)
 @require_http_methods(["GET", "POST"])
 def service_edit(request: HttpRequest, community: Community, service_id: Any) -> HttpResponse:
-    return _edit(request, community, _entry(request, community, service_id))
+    return _edit(request, community, entry_at(request.user, community, service_id))
 
 
-@community_permission("communities.change_inventory")
+@permission_required("communities.change_inventory", community_at)
 @require_http_methods(["GET", "POST"])
 def service_add(request: HttpRequest, community: Community) -> HttpResponse:
     return _edit(request, community, None)
 
 
-@community_permission("communities.change_inventory")
+@permission_required("communities.change_inventory", community_at)
 @require_http_methods(["GET", "POST"])
 def list_from_elsewhere(request: HttpRequest, community: Community) -> HttpResponse:
     """Find a service another community keeps and publishes, and list it here with local notes."""
@@ -321,10 +296,10 @@ def list_from_elsewhere(request: HttpRequest, community: Community) -> HttpRespo
     )
 
 
-@community_permission("communities.change_inventory")
+@permission_required("communities.change_inventory", community_at)
 @require_http_methods(["GET", "POST"])
 def service_remove(request: HttpRequest, community: Community, service_id: Any) -> HttpResponse:
-    entry = _entry(request, community, service_id)
+    entry = entry_at(request.user, community, service_id)
     if request.method == "POST":
         name = entry.service.name
         services.remove_from_inventory(entry=entry, actor=request.user)
@@ -333,7 +308,7 @@ def service_remove(request: HttpRequest, community: Community, service_id: Any) 
     return render(request, "communities/service_remove.html", {"community": community, "entry": entry})
 
 
-@community_permission("communities.change_community")
+@permission_required("communities.change_community", community_at)
 @require_http_methods(["GET", "POST"])
 def community_settings(request: HttpRequest, community: Community) -> HttpResponse:
     form = CommunityForm(request.POST or None, instance=community, prefix="community")
@@ -369,7 +344,7 @@ def community_settings(request: HttpRequest, community: Community) -> HttpRespon
     )
 
 
-@community_permission("communities.import_hsds")
+@permission_required("communities.import_hsds", community_at)
 @require_http_methods(["GET", "POST"])
 @limited_upload("CAREPATH_MAX_IMPORT_BYTES")
 def import_upload(request: HttpRequest, community: Community) -> HttpResponse:
@@ -418,7 +393,7 @@ def import_upload(request: HttpRequest, community: Community) -> HttpResponse:
     )
 
 
-@community_permission("communities.view_community")
+@permission_required("communities.view_community", community_at)
 def export(request: HttpRequest, community: Community, fmt: str) -> HttpResponse:
     language = request.GET.get("language") or get_language() or "en"
     language = language if language in ("en", "fr") else "en"
@@ -426,7 +401,7 @@ def export(request: HttpRequest, community: Community, fmt: str) -> HttpResponse
         community=community,
         fmt=fmt,
         language=language,
-        published_only=not can_see_unpublished(request.user, community),
+        published_only=not request.user.has_perm("communities.view_unpublished", community),
     )
     extension, content_type = ("json", "application/json") if fmt == "json" else ("zip", "application/zip")
     response = HttpResponse(content, content_type=content_type)

@@ -11,11 +11,12 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers, status
-from rest_framework.exceptions import NotFound, PermissionDenied
+from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from carepath.accounts.access import HasPermission
 from carepath.communities.models import Community
 from carepath.directory import vocabulary
 
@@ -95,6 +96,13 @@ class PublishedPathwayView(APIView):
 
 
 class VersionListView(APIView):
+    permission_classes = [HasPermission]
+    permissions_required = {"POST": "pathways.change_pathway"}
+    permission_denied_message = "You may not change this community's pathway."
+
+    def get_permission_object(self) -> Community:
+        return _community(self.kwargs["slug"])
+
     @extend_schema(
         operation_id="pathway_versions_list",
         summary="Versions of the community's pathway",
@@ -124,8 +132,6 @@ class VersionListView(APIView):
     )
     def post(self, request: Request, slug: str) -> Response:
         community = _community(slug)
-        if not request.user.has_perm("pathways.change_pathway", community):
-            raise PermissionDenied("You may not change this community's pathway.")
         problems: dict[str, list[str]] = {}
         for problem in documents.schema_errors(request.data):
             where, _, message = problem.partition(": ")

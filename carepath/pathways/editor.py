@@ -14,8 +14,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from carepath.accounts.access import permission_required
 from carepath.communities.models import Community
-from carepath.communities.views import community_permission
+from carepath.communities.queries import community_at
 from carepath.concurrency import RevisionForm, StaleEditError
 from carepath.directory import vocabulary
 
@@ -146,7 +147,7 @@ def _gone() -> str:
     )
 
 
-@community_permission(PERMISSION)
+@permission_required(PERMISSION, community_at)
 def edit(request: HttpRequest, community: Community, number: int) -> HttpResponse:
     version = _draft(community, number)
     context = _steps_context(request, community, version)
@@ -154,7 +155,7 @@ def edit(request: HttpRequest, community: Community, number: int) -> HttpRespons
     return render(request, "pathways/editor.html", context)
 
 
-@community_permission(PERMISSION)
+@permission_required(PERMISSION, community_at)
 def problems(request: HttpRequest, community: Community, number: int) -> HttpResponse:
     version = _draft(community, number)
     return render(
@@ -164,7 +165,7 @@ def problems(request: HttpRequest, community: Community, number: int) -> HttpRes
     )
 
 
-@community_permission(PERMISSION)
+@permission_required(PERMISSION, community_at)
 @require_http_methods(["GET", "POST"])
 def step_form(
     request: HttpRequest, community: Community, number: int, key: str | None = None
@@ -225,7 +226,7 @@ def step_form(
     )
 
 
-@community_permission(PERMISSION)
+@permission_required(PERMISSION, community_at)
 @require_POST
 def step_move(request: HttpRequest, community: Community, number: int, key: str) -> HttpResponse:
     version = _draft(community, number, request)
@@ -246,7 +247,7 @@ def step_move(request: HttpRequest, community: Community, number: int, key: str)
     return _changed(request, community, version)
 
 
-@community_permission(PERMISSION)
+@permission_required(PERMISSION, community_at)
 @require_POST
 def step_remove(request: HttpRequest, community: Community, number: int, key: str) -> HttpResponse:
     version = _draft(community, number, request)
@@ -274,7 +275,7 @@ def step_remove(request: HttpRequest, community: Community, number: int, key: st
     return _changed(request, community, version)
 
 
-@community_permission(PERMISSION)
+@permission_required(PERMISSION, community_at)
 @require_http_methods(["GET", "POST"])
 def transition_form(
     request: HttpRequest, community: Community, number: int, key: str, pk: int | None = None
@@ -338,7 +339,7 @@ def transition_form(
     )
 
 
-@community_permission(PERMISSION)
+@permission_required(PERMISSION, community_at)
 @require_POST
 def transition_remove(
     request: HttpRequest, community: Community, number: int, key: str, pk: int

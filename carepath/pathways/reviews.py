@@ -14,8 +14,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from carepath import tokens
+from carepath.accounts.access import permission_required, require
 from carepath.communities.models import Community
-from carepath.communities.views import community_permission
+from carepath.communities.queries import community_at
 
 from . import graph, services
 from .forms import AnswerForm, ApprovalForm, CommentForm, InviteeFormSet, ReviewForm
@@ -82,7 +83,7 @@ def _review_page(
     return response
 
 
-@community_permission("pathways.publish_pathway")
+@permission_required("pathways.publish_pathway", community_at)
 @require_http_methods(["GET", "POST"])
 def open_review(request: HttpRequest, community: Community, number: int) -> HttpResponse:
     version = _version(community, number)
@@ -125,7 +126,7 @@ def open_review(request: HttpRequest, community: Community, number: int) -> Http
     )
 
 
-@community_permission("communities.view_unpublished")
+@permission_required("communities.view_unpublished", community_at)
 @require_http_methods(["GET", "POST"])
 def review(request: HttpRequest, community: Community, number: int) -> HttpResponse:
     version = _version(community, number)
@@ -133,8 +134,7 @@ def review(request: HttpRequest, community: Community, number: int) -> HttpRespo
     if current is None:
         raise Http404(_("This version has no review."))
     if request.method == "POST":
-        if not request.user.has_perm("pathways.publish_pathway", community):
-            return HttpResponse(status=403)
+        require(request, "pathways.publish_pathway", community)  # answering comments is the facilitators'
         item = get_object_or_404(Comment, review=current, pk=request.POST.get("comment"))
         form = AnswerForm(request.POST)
         if form.is_valid():
@@ -149,7 +149,7 @@ def review(request: HttpRequest, community: Community, number: int) -> HttpRespo
     return _review_page(request, community, version, current)
 
 
-@community_permission("pathways.publish_pathway")
+@permission_required("pathways.publish_pathway", community_at)
 @require_POST
 def new_link(request: HttpRequest, community: Community, number: int, pk: int) -> HttpResponse:
     """Replace an invitation's private link: the old one stops working, the new one is shown once (and
@@ -286,7 +286,7 @@ def _visible(request: HttpRequest, community: Community, number: int) -> Pathway
     return version
 
 
-@community_permission("communities.view_community")
+@permission_required("communities.view_community", community_at)
 def compare(request: HttpRequest, community: Community) -> HttpResponse:
     try:
         old = _visible(request, community, int(request.GET.get("from", "")))

@@ -11,9 +11,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from carepath import spreadsheets
+from carepath.accounts.access import permission_required
 from carepath.communities.models import Community
-from carepath.communities.queries import published_services
-from carepath.communities.views import community_permission
+from carepath.communities.queries import community_at, published_services
 from carepath.directory import vocabulary
 from carepath.directory.queries import service_facts
 
@@ -105,7 +105,7 @@ def _context(request: HttpRequest, community: Community, version: PathwayVersion
     }
 
 
-@community_permission("communities.view_community")
+@permission_required("communities.view_community", community_at)
 def pathway_detail(request: HttpRequest, community: Community, number: int | None = None) -> HttpResponse:
     version = _version(community, number, request.user)
     context = _context(request, community, version)
@@ -124,7 +124,7 @@ def _inventory(community: Community) -> tuple[list[Any], gaps.Inventory]:
     return facts, gaps.Inventory(facts, places)
 
 
-@community_permission("communities.view_community")
+@permission_required("communities.view_community", community_at)
 def pathway_print(request: HttpRequest, community: Community, number: int | None = None) -> HttpResponse:
     version = _version(community, number, request.user)
     context = _context(request, community, version)
@@ -144,7 +144,7 @@ def pathway_print(request: HttpRequest, community: Community, number: int | None
     return render(request, "pathways/print.html", context)
 
 
-@community_permission("communities.view_unpublished")
+@permission_required("communities.view_unpublished", community_at)
 def gap_report(request: HttpRequest, community: Community, number: int | None = None) -> HttpResponse:
     version = _version(community, number, request.user)
     plan = services.to_graph(version)
@@ -236,7 +236,7 @@ def _gaps_csv(
     return response
 
 
-@community_permission("pathways.change_pathway")
+@permission_required("pathways.change_pathway", community_at)
 @require_POST
 def start_draft(request: HttpRequest, community: Community) -> HttpResponse:
     source = request.POST.get("from")
@@ -248,7 +248,7 @@ def start_draft(request: HttpRequest, community: Community) -> HttpResponse:
     return redirect("pathways:version", slug=community.slug, number=draft.number)
 
 
-@community_permission("pathways.publish_pathway")
+@permission_required("pathways.publish_pathway", community_at)
 @require_POST
 def publish(request: HttpRequest, community: Community, number: int) -> HttpResponse:
     version = get_object_or_404(PathwayVersion, pathway__community=community, number=number)

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from carepath import i18n
 from carepath.accounts.models import User
+from carepath.accounts.queries import reviewers
 from carepath.concurrency import RevisionFormMixin
 from carepath.validators import SafeURLValidator
 
@@ -125,7 +126,7 @@ class PracticeForm(RevisionFormMixin, forms.ModelForm):
 
     def __init__(self, *args: Any, user: User, instrument: Instrument | None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        if user.working_group_role == "editor":
+        if user.has_perm("practices.manage"):  # editors submit for any organization
             self.fields["organizations"].queryset = Organization.objects.all()  # type: ignore[attr-defined]
         else:
             self.fields["organizations"].queryset = Organization.objects.filter(memberships__user=user)  # type: ignore[attr-defined]
@@ -205,9 +206,7 @@ class AssignForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["reviewer"].queryset = User.objects.filter(  # type: ignore[attr-defined]
-            is_active=True, working_group_role__in=["reviewer", "editor"]
-        ).order_by("first_name", "username")
+        self.fields["reviewer"].queryset = reviewers()  # type: ignore[attr-defined]
         self.fields["reviewer"].label_from_instance = lambda u: u.get_full_name() or u.username  # type: ignore[attr-defined]
 
 

@@ -6,9 +6,20 @@ from collections import defaultdict
 from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
+from django.shortcuts import get_object_or_404
 
 from . import rubric, scoring
 from .models import Answer, Assignment, Instrument, Practice, Rating, Response, Survey
+
+
+def practice_at(slug: str) -> Practice:
+    """The practice a page's URL names (404 for none): what ``permission_required`` checks on."""
+    return get_object_or_404(Practice.objects.select_related("instrument"), slug=slug)
+
+
+def survey_at(pk: int) -> Survey:
+    """The survey a page's URL names (404 for none)."""
+    return get_object_or_404(Survey.objects.select_related("organization", "instrument"), pk=pk)
 
 
 def current_instrument(code: str = "ipchs") -> Instrument | None:

@@ -7,7 +7,6 @@ import re
 import pytest
 from django.core import mail
 
-from carepath.accounts.permissions import can_change_inventory, can_see_unpublished
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -72,14 +71,14 @@ def test_permission_predicates(community, admin_user, facilitator, member, outsi
         "visitor": (AnonymousUser(), False, False),
     }
     for name, (user, change, unpublished) in table.items():
-        assert can_change_inventory(user, community) is change, name
-        assert can_see_unpublished(user, community) is unpublished, name
+        assert user.has_perm("communities.change_inventory", community) is change, name
+        assert user.has_perm("communities.view_unpublished", community) is unpublished, name
 
 
 def test_inactive_facilitator_loses_rights(community, facilitator):
     facilitator.is_active = False
     facilitator.save()
-    assert can_change_inventory(facilitator, community) is False
+    assert facilitator.has_perm("communities.change_inventory", community) is False
 
 
 def test_admin_pages_work_for_every_model(client, admin_user, import_file):

@@ -1,27 +1,16 @@
 """Pages of the practice registry, by who uses them: the public registry, the workflow around a practice
-(submitters, reviewers, editors) and alignment surveys."""
+(submitters, reviewers, editors) and alignment surveys. Permissions are checked with
+``carepath.accounts.access`` on the rules in ``carepath/practices/rules.py``."""
 
 from __future__ import annotations
 
-from functools import wraps
-from typing import Any
+from django.contrib import messages
+from django.http import HttpRequest
 
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from ..services import WorkflowError
 
 
-def allowed(request: HttpRequest, perm: str, obj: Any = None) -> None:
-    """Check a permission (403 when it fails); the views that need a signed-in person say so with `signed_in`."""
-    if not request.user.has_perm(perm, obj):
-        raise PermissionDenied
-
-
-def signed_in(view: Any) -> Any:
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        return view(request, *args, **kwargs)
-
-    return wrapper
+def failed(request: HttpRequest, error: WorkflowError) -> None:
+    """Say why a workflow step was refused, each reason as its own message."""
+    for message in error.messages:
+        messages.error(request, message)

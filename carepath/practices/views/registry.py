@@ -4,6 +4,7 @@ and the working group's page."""
 from __future__ import annotations
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
@@ -11,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from carepath.accounts.access import permission_required
 from carepath.concurrency import StaleEditError
 from carepath.i18n import language
 
@@ -18,7 +20,6 @@ from .. import present, queries, rubric
 from ..forms import RegistryFilterForm, RegistryPageForm
 from ..models import CaseStudy, Organization, Practice
 from ..services import content
-from . import allowed, signed_in
 
 PAGE_SIZE = 20
 
@@ -56,8 +57,8 @@ def index(request: HttpRequest) -> HttpResponse:
 
 def _practice(request: HttpRequest, slug: str) -> tuple[Practice, bool]:
     """The practice and whether the person sees it as the public does (restricted fields hidden)."""
-    practice = get_object_or_404(Practice.objects.select_related("instrument"), slug=slug)
-    if not request.user.has_perm("practices.view_practice", practice):
+    practice = queries.practice_at(slug)
+    if not request.user.has_perm("practices.view_practice", practice):  # hidden, as if it were not there
         raise Http404(_("There is no published practice at this address."))
     return practice, not request.user.has_perm("practices.view_history", practice)
 
@@ -123,10 +124,10 @@ def working_group(request: HttpRequest) -> HttpResponse:
     )
 
 
-@signed_in
+@login_required
 @require_http_methods(["GET", "POST"])
+@permission_required("practices.manage")
 def working_group_edit(request: HttpRequest) -> HttpResponse:
-    allowed(request, "practices.manage")
     page = content.registry_page()
     initial = {
         f"{field}_{lang}": getattr(page, f"{field}_{lang}") or ""

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -14,22 +15,17 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
 from carepath import spreadsheets, uploads
+from carepath.accounts.access import permission_required, require
 from carepath.i18n import language
 from carepath.uploads import limited_upload
 
 from .. import queries, radar, scoring
 from ..forms import AnswersForm, ConsensusForm, InstrumentUploadForm, SurveyForm
 from ..models import Instrument, Organization, OrganizationMember, Response, Survey
+from ..queries import survey_at
 from ..services import WorkflowError
 from ..services import surveys as survey_services
-from . import allowed, signed_in
-from .work import _failed
-
-
-def _survey(request: HttpRequest, pk: int) -> Survey:
-    survey = get_object_or_404(Survey.objects.select_related("instrument", "organization"), pk=pk)
-    allowed(request, "practices.view_survey", survey)
-    return survey
+from . import failed
 
 
 def _questions(
@@ -87,7 +83,7 @@ def _initial(answers: dict[str, Any]) -> dict[str, Any]:
     return initial
 
 
-@signed_in
+@login_required
 @require_http_methods(["GET", "POST"])
 def start(request: HttpRequest) -> HttpResponse:
     user = request.user
@@ -98,27 +94,27 @@ def start(request: HttpRequest) -> HttpResponse:
             memberships__user=user, memberships__role=OrganizationMember.Role.LEAD
         )
     if not organizations.exists():
-        allowed(request, "practices.manage")
+        require(request, "practices.manage")  # neither an editor nor a lead anywhere
     form = SurveyForm(
         request.POST or None,
         organizations=organizations,
         initial={"instrument": queries.current_instrument()},
     )
     if request.method == "POST" and form.is_valid():
-        allowed(request, "practices.start_survey", form.cleaned_data["organization"])
+        require(request, "practices.start_survey", form.cleaned_data["organization"])
         try:
             survey = survey_services.start_survey(actor=user, **form.cleaned_data)
         except WorkflowError as error:
-            _failed(request, error)
+            failed(request, error)
         else:
             messages.success(request, _("The survey is open. Each person answers on their own."))
             return redirect(survey)
     return render(request, "practices/survey_start.html", {"form": form})
 
 
-@signed_in
-def overview(request: HttpRequest, pk: int) -> HttpResponse:
-    survey = _survey(request, pk)
+@login_required
+@permission_required("practices.view_survey", survey_at)
+def overview(request: HttpRequest, survey: Survey) -> HttpResponse:
     responses = survey.responses.select_related("respondent")
     mine = next((r for r in responses if r.respondent_id == request.user.pk), None)
     return render(
@@ -135,10 +131,10 @@ def overview(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@signed_in
+@login_required
 @require_http_methods(["GET", "POST"])
-def answer(request: HttpRequest, pk: int) -> HttpResponse:
-    survey = _survey(request, pk)
+@permission_required("practices.view_survey", survey_at)
+def answer(request: HttpRequest, survey: Survey) -> HttpResponse:
     response = get_object_or_404(Response, survey=survey, respondent=request.user)
     existing = queries.answers_of(response)
     form = AnswersForm(request.POST or None, survey=survey, initial=_initial(existing))
@@ -150,7 +146,7 @@ def answer(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=request.user, response=response, given=form.given(), submit=submit
             )
         except WorkflowError as error:
-            _failed(request, error)
+            failed(request, error)
         else:
             if submit:
                 messages.success(request, _("Your answers are submitted. Thank you."))
@@ -175,12 +171,11 @@ def answer(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@signed_in
+@login_required
 @require_http_methods(["GET", "POST"])
-def consensus(request: HttpRequest, pk: int) -> HttpResponse:
+@permission_required("practices.record_consensus", survey_at)
+def consensus(request: HttpRequest, survey: Survey) -> HttpResponse:
     """Where the answers agree and differ, and the consensus agreed at the meeting."""
-    survey = _survey(request, pk)
-    allowed(request, "practices.record_consensus", survey)
     responses = list(
         survey.responses.filter(submitted_at__isnull=False)
         .select_related("respondent")
@@ -212,7 +207,7 @@ def consensus(request: HttpRequest, pk: int) -> HttpResponse:
                 finish=finish,
             )
         except WorkflowError as error:
-            _failed(request, error)
+            failed(request, error)
         else:
             if finish:
                 messages.success(request, _("The consensus is recorded and the scores are ready."))
@@ -299,9 +294,9 @@ def _table(
     return rows
 
 
-@signed_in
-def results(request: HttpRequest, pk: int) -> HttpResponse:
-    survey = _survey(request, pk)
+@login_required
+@permission_required("practices.view_survey", survey_at)
+def results(request: HttpRequest, survey: Survey) -> HttpResponse:
     lang = language()
     if survey.status != Survey.Status.COMPLETE:
         messages.info(request, _("The scores come from the consensus; they are ready once it is recorded."))
@@ -358,10 +353,10 @@ def results(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@signed_in
-def export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+@login_required
+@permission_required("practices.view_survey", survey_at)
+def export(request: HttpRequest, survey: Survey, fmt: str) -> HttpResponse:
     """Scores and consensus answers, as CSV (one row per question) or JSON."""
-    survey = _survey(request, pk)
     if survey.status != Survey.Status.COMPLETE:
         messages.info(request, _("The scores come from the consensus; they are ready once it is recorded."))
         return redirect(survey)
@@ -428,11 +423,11 @@ def _round(value: float | None) -> str:
     return "" if value is None else f"{value:.2f}"
 
 
-@signed_in
+@login_required
 @require_http_methods(["GET", "POST"])
+@permission_required("practices.manage")
 @limited_upload("CAREPATH_INSTRUMENT_MAX_BYTES")
 def instruments(request: HttpRequest) -> HttpResponse:
-    allowed(request, "practices.manage")
     posted = request.method == "POST"
     form = InstrumentUploadForm(
         request.POST if posted else None,

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.db.models import Count, F, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -13,6 +14,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from carepath.accounts.access import permission_required
 from carepath.concurrency import StaleEditError
 from carepath.i18n import language
 from carepath.models import AuditEntry
@@ -30,23 +32,15 @@ from ..forms import (
     TextForm,
 )
 from ..models import Assignment, CaseStudy, Evidence, Instrument, Practice, Response, ReviewQuestion, Survey
-from ..services import WorkflowError, reviews
+from ..queries import practice_at
+from ..services import WorkflowError, content, reviews
 from ..services import practices as workflow
-from . import allowed, signed_in
+from . import failed
 
 S = Practice.Status
 
 
-def _failed(request: HttpRequest, error: WorkflowError) -> None:
-    for message in error.messages:
-        messages.error(request, message)
-
-
-def _get(slug: str) -> Practice:
-    return get_object_or_404(Practice.objects.select_related("instrument"), slug=slug)
-
-
-@signed_in
+@login_required
 def mine(request: HttpRequest) -> HttpResponse:
     """Everything waiting for the person: their organizations' practices and surveys, their reviews, and for
     editors the registry's queue."""
@@ -90,10 +84,10 @@ def _unique_slug(name: str) -> str:
     return slug
 
 
-@signed_in
+@login_required
 @require_http_methods(["GET", "POST"])
+@permission_required("practices.add_practice")
 def create(request: HttpRequest) -> HttpResponse:
-    allowed(request, "practices.add_practice")
     instrument = queries.current_instrument()
     form = PracticeForm(request.POST or None, user=request.user, instrument=instrument)
     if request.method == "POST" and form.is_valid():
@@ -107,11 +101,10 @@ def create(request: HttpRequest) -> HttpResponse:
     return render(request, "practices/form.html", {"form": form, "practice": None})
 
 
-@signed_in
+@login_required
 @require_http_methods(["GET", "POST"])
-def edit(request: HttpRequest, slug: str) -> HttpResponse:
-    practice = _get(slug)
-    allowed(request, "practices.change_practice", practice)
+@permission_required("practices.change_practice", practice_at)
+def edit(request: HttpRequest, practice: Practice) -> HttpResponse:
     form = PracticeForm(
         request.POST or None,
         instance=practice,
@@ -133,18 +126,17 @@ def edit(request: HttpRequest, slug: str) -> HttpResponse:
             form.stale(error)
             status = 409
         except WorkflowError as error:
-            _failed(request, error)
+            failed(request, error)
         else:
             messages.success(request, _("The practice is saved."))
             return redirect(practice)
     return render(request, "practices/form.html", {"form": form, "practice": practice}, status=status)
 
 
-@signed_in
+@login_required
 @require_http_methods(["GET", "POST"])
-def evidence(request: HttpRequest, slug: str) -> HttpResponse:
-    practice = _get(slug)
-    allowed(request, "practices.change_practice", practice)
+@permission_required("practices.change_practice", practice_at)
+def evidence(request: HttpRequest, practice: Practice) -> HttpResponse:
     form = EvidenceForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         workflow.add_evidence(actor=request.user, practice=practice, data=form.cleaned_data)
@@ -163,36 +155,33 @@ def evidence(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-@signed_in
+@login_required
 @require_POST
-def evidence_remove(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    practice = _get(slug)
-    allowed(request, "practices.change_practice", practice)
+@permission_required("practices.change_practice", practice_at)
+def evidence_remove(request: HttpRequest, practice: Practice, pk: int) -> HttpResponse:
     item = get_object_or_404(Evidence, pk=pk, practice=practice)
     workflow.remove_evidence(actor=request.user, evidence=item)
     messages.success(request, _("The evidence item is removed."))
     return redirect("practices:evidence", slug=practice.slug)
 
 
-@signed_in
+@login_required
 @require_POST
-def submit(request: HttpRequest, slug: str) -> HttpResponse:
-    practice = _get(slug)
-    allowed(request, "practices.submit_practice", practice)
+@permission_required("practices.submit_practice", practice_at)
+def submit(request: HttpRequest, practice: Practice) -> HttpResponse:
     try:
         workflow.submit(actor=request.user, practice=practice)
     except WorkflowError as error:
-        _failed(request, error)
+        failed(request, error)
     else:
         messages.success(request, _("The practice is submitted. The working group will screen it."))
     return redirect(practice)
 
 
-@signed_in
-def history(request: HttpRequest, slug: str) -> HttpResponse:
+@login_required
+@permission_required("practices.view_history", practice_at)
+def history(request: HttpRequest, practice: Practice) -> HttpResponse:
     """Every change to the practice and its review, for the people it concerns."""
-    practice = _get(slug)
-    allowed(request, "practices.view_history", practice)
     entries = AuditEntry.objects.filter(
         target_type="practices.practice", target_id=str(practice.pk)
     ).select_related("actor")
@@ -202,17 +191,16 @@ def history(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-@signed_in
+@login_required
 @require_POST
-def ask(request: HttpRequest, slug: str) -> HttpResponse:
-    practice = _get(slug)
-    allowed(request, "practices.ask_question", practice)
+@permission_required("practices.ask_question", practice_at)
+def ask(request: HttpRequest, practice: Practice) -> HttpResponse:
     form = TextForm(request.POST)
     if form.is_valid():
         try:
             reviews.ask(actor=request.user, practice=practice, text=form.cleaned_data["text"])
         except WorkflowError as error:
-            _failed(request, error)
+            failed(request, error)
         else:
             messages.success(request, _("The question is sent to the people behind the practice."))
     else:
@@ -221,11 +209,10 @@ def ask(request: HttpRequest, slug: str) -> HttpResponse:
     return redirect(back, slug=practice.slug)
 
 
-@signed_in
+@login_required
 @require_POST
-def answer(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    practice = _get(slug)
-    allowed(request, "practices.answer_question", practice)
+@permission_required("practices.answer_question", practice_at)
+def answer(request: HttpRequest, practice: Practice, pk: int) -> HttpResponse:
     question = get_object_or_404(ReviewQuestion, pk=pk, practice=practice)
     form = TextForm(request.POST)
     if form.is_valid():
@@ -239,10 +226,9 @@ def answer(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 # Editors
 
 
-@signed_in
-def manage(request: HttpRequest, slug: str) -> HttpResponse:
-    practice = _get(slug)
-    allowed(request, "practices.manage")
+@login_required
+@permission_required("practices.manage", practice_at)
+def manage(request: HttpRequest, practice: Practice) -> HttpResponse:
     assignments = practice.assignments.filter(round=practice.review_round).select_related("reviewer")
     return render(
         request,
@@ -270,11 +256,10 @@ STEPS = {
 }
 
 
-@signed_in
+@login_required
 @require_POST
-def step(request: HttpRequest, slug: str, action: str) -> HttpResponse:
-    practice = _get(slug)
-    allowed(request, "practices.manage")
+@permission_required("practices.manage", practice_at)
+def step(request: HttpRequest, practice: Practice, action: str) -> HttpResponse:
     if action not in STEPS:
         raise Http404(_("There is no such step."))
     form = NoteForm(request.POST)
@@ -282,7 +267,7 @@ def step(request: HttpRequest, slug: str, action: str) -> HttpResponse:
     try:
         STEPS[action](request.user, practice, note)
     except WorkflowError as error:
-        _failed(request, error)
+        failed(request, error)
     else:
         messages.success(
             request, _("Done: the practice is now “%(status)s”.") % {"status": practice.get_status_display()}
@@ -290,11 +275,10 @@ def step(request: HttpRequest, slug: str, action: str) -> HttpResponse:
     return redirect("practices:manage", slug=practice.slug)
 
 
-@signed_in
+@login_required
 @require_POST
-def assign(request: HttpRequest, slug: str) -> HttpResponse:
-    practice = _get(slug)
-    allowed(request, "practices.manage")
+@permission_required("practices.manage", practice_at)
+def assign(request: HttpRequest, practice: Practice) -> HttpResponse:
     form = AssignForm(request.POST)
     if form.is_valid():
         try:
@@ -302,7 +286,7 @@ def assign(request: HttpRequest, slug: str) -> HttpResponse:
                 actor=request.user, practice=practice, reviewer=form.cleaned_data["reviewer"]
             )
         except WorkflowError as error:
-            _failed(request, error)
+            failed(request, error)
         else:
             messages.success(request, _("The reviewer is assigned."))
     else:
@@ -310,28 +294,27 @@ def assign(request: HttpRequest, slug: str) -> HttpResponse:
     return redirect("practices:manage", slug=practice.slug)
 
 
-@signed_in
+@login_required
 @require_POST
-def unassign(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    practice = _get(slug)
-    allowed(request, "practices.manage")
+@permission_required("practices.manage", practice_at)
+def unassign(request: HttpRequest, practice: Practice, pk: int) -> HttpResponse:
     assignment = get_object_or_404(Assignment, pk=pk, practice=practice)
     try:
         reviews.unassign_reviewer(actor=request.user, assignment=assignment)
     except WorkflowError as error:
-        _failed(request, error)
+        failed(request, error)
     else:
         messages.success(request, _("The reviewer is taken off this practice."))
     return redirect("practices:manage", slug=practice.slug)
 
 
-@signed_in
+@login_required
 @require_http_methods(["GET", "POST"])
+@permission_required("practices.manage")
 def approval(request: HttpRequest, slug: str, kind: str = "practice") -> HttpResponse:
     """Record a community's approval of the content as it stands (OCAP)."""
-    allowed(request, "practices.manage")
     subject: Practice | CaseStudy = (
-        _get(slug) if kind == "practice" else get_object_or_404(CaseStudy, slug=slug)
+        practice_at(slug) if kind == "practice" else get_object_or_404(CaseStudy, slug=slug)
     )
     if not subject.indigenous:
         raise Http404(_("Only content about an Indigenous community or organization needs this approval."))
@@ -354,7 +337,7 @@ def approval(request: HttpRequest, slug: str, kind: str = "practice") -> HttpRes
             form.stale(error)
             status = 409
         except WorkflowError as error:
-            _failed(request, error)
+            failed(request, error)
         else:
             messages.success(request, _("The approval is recorded for the content as it stands now."))
             if isinstance(subject, Practice):
@@ -368,11 +351,10 @@ def approval(request: HttpRequest, slug: str, kind: str = "practice") -> HttpRes
     )
 
 
-@signed_in
+@login_required
 @require_http_methods(["GET", "POST"])
-def decide(request: HttpRequest, slug: str) -> HttpResponse:
-    practice = _get(slug)
-    allowed(request, "practices.manage")
+@permission_required("practices.manage", practice_at)
+def decide(request: HttpRequest, practice: Practice) -> HttpResponse:
     finished = queries.finished_reviews(practice)
     suggested = queries.suggested_agreement(practice, finished)
     initial = {f"a-{code}": rating for code, rating in suggested.items() if rating}
@@ -387,7 +369,7 @@ def decide(request: HttpRequest, slug: str) -> HttpResponse:
                 rationale_fr=form.cleaned_data["rationale_fr"],
             )
         except WorkflowError as error:
-            _failed(request, error)
+            failed(request, error)
         else:
             messages.success(
                 request, _("The decision is recorded: %(tier)s.") % {"tier": decision.get_tier_display()}
@@ -411,12 +393,10 @@ def decide(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-@signed_in
+@login_required
 @require_POST
+@permission_required("practices.manage")
 def case_study_step(request: HttpRequest, slug: str, action: str) -> HttpResponse:
-    from ..services import content
-
-    allowed(request, "practices.manage")
     case = get_object_or_404(CaseStudy, slug=slug)
     try:
         if action == "publish":
@@ -428,18 +408,17 @@ def case_study_step(request: HttpRequest, slug: str, action: str) -> HttpRespons
         else:
             raise Http404(_("There is no such step."))
     except WorkflowError as error:
-        _failed(request, error)
+        failed(request, error)
     return redirect("practices:case-study", slug=case.slug)
 
 
 # Reviewers
 
 
-@signed_in
+@login_required
 @require_http_methods(["GET", "POST"])
-def review(request: HttpRequest, slug: str) -> HttpResponse:
-    practice = _get(slug)
-    allowed(request, "practices.review_practice", practice)
+@permission_required("practices.review_practice", practice_at)
+def review(request: HttpRequest, practice: Practice) -> HttpResponse:
     assignment = get_object_or_404(
         Assignment, practice=practice, reviewer=request.user, round=practice.review_round
     )
@@ -484,7 +463,7 @@ def review(request: HttpRequest, slug: str) -> HttpResponse:
                 )
                 return redirect("practices:review", slug=practice.slug)
         except WorkflowError as error:
-            _failed(request, error)
+            failed(request, error)
     return render(
         request,
         "practices/review.html",

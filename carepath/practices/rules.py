@@ -1,4 +1,4 @@
-"""Who may do what in the practice registry, declared once (django-rules) and checked in every view.
+"""Who may do what in the practice registry (django-rules; shared predicates from accounts).
 
 - Editors (working-group role "editor") run the workflow: screening, assigning, deciding, publishing,
   approvals, instruments, case studies and the working group's page. They see everything.
@@ -14,21 +14,9 @@ from typing import Any
 
 import rules
 
+from carepath.accounts.rules import is_active, is_editor
+
 from .models import Organization, OrganizationMember, Practice, Survey
-
-
-def _active(user: Any) -> bool:
-    return bool(getattr(user, "is_authenticated", False) and user.is_active)
-
-
-@rules.predicate
-def is_editor(user: Any) -> bool:
-    return _active(user) and user.working_group_role == "editor"
-
-
-@rules.predicate
-def is_reviewer(user: Any) -> bool:
-    return _active(user) and user.is_reviewer
 
 
 @rules.predicate
@@ -39,12 +27,14 @@ def is_public(user: Any, practice: Practice) -> bool:
 @rules.predicate
 def is_behind(user: Any, practice: Practice) -> bool:
     """A member of one of the organizations behind the practice."""
-    return _active(user) and practice.organizations.filter(memberships__user=user).exists()
+    return is_active(user) and practice.organizations.filter(memberships__user=user).exists()
 
 
 @rules.predicate
 def is_assigned(user: Any, practice: Practice) -> bool:
-    return _active(user) and practice.assignments.filter(reviewer=user, round=practice.review_round).exists()
+    return (
+        is_active(user) and practice.assignments.filter(reviewer=user, round=practice.review_round).exists()
+    )
 
 
 @rules.predicate
@@ -59,13 +49,13 @@ def is_open_for_questions(user: Any, practice: Practice) -> bool:
 
 @rules.predicate
 def belongs(user: Any, organization: Organization) -> bool:
-    return _active(user) and organization.memberships.filter(user=user).exists()
+    return is_active(user) and organization.memberships.filter(user=user).exists()
 
 
 @rules.predicate
 def leads(user: Any, organization: Organization) -> bool:
     return (
-        _active(user)
+        is_active(user)
         and organization.memberships.filter(user=user, role=OrganizationMember.Role.LEAD).exists()
     )
 
@@ -82,7 +72,7 @@ def leads_survey(user: Any, survey: Survey) -> bool:
 
 @rules.predicate
 def has_organization(user: Any) -> bool:
-    return _active(user) and user.organization_memberships.exists()
+    return is_active(user) and user.organization_memberships.exists()
 
 
 rules.add_perm("practices.manage", is_editor)

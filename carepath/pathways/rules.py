@@ -1,0 +1,11 @@
+"""Who may change and publish a community's pathway (django-rules; predicates from accounts). Seeing a draft
+is ``communities.view_unpublished``: the community's members and site administrators."""
+
+from __future__ import annotations
+
+import rules
+
+from carepath.accounts.rules import edits_pathway, is_facilitator, is_site_admin
+
+rules.add_perm("pathways.change_pathway", is_site_admin | is_facilitator | edits_pathway)
+rules.add_perm("pathways.publish_pathway", is_site_admin | is_facilitator)
