@@ -1,7 +1,7 @@
 """People and what they may do: site administrators, working-group reviewers, community memberships."""
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import AbstractUser, AnonymousUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -36,6 +36,11 @@ class User(AbstractUser):
             self.WorkingGroupRole.REVIEWER,
             self.WorkingGroupRole.EDITOR,
         )
+
+
+# Who makes a change, in every service function and the audit log: a person, or None for a command or the system
+# (a visitor who is not signed in counts as None).
+Actor = User | AnonymousUser | None
 
 
 class Membership(models.Model):

@@ -6,11 +6,11 @@ from django.db import transaction
 
 from carepath import audit
 
-from .models import Membership, User
+from .models import Actor, Membership, User
 
 
 @transaction.atomic
-def set_membership(*, user: User, community: Any, role: str, actor: Any = None) -> Membership:
+def set_membership(*, user: User, community: Any, role: str, actor: Actor = None) -> Membership:
     membership, created = Membership.objects.update_or_create(
         user=user, community=community, defaults={"role": role}
     )

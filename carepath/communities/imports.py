@@ -18,6 +18,7 @@ from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext
 
 from carepath import audit
+from carepath.accounts.models import Actor
 from carepath.directory import bulk
 from carepath.directory import services as directory
 from carepath.directory.hsds import reader, validate
@@ -41,7 +42,7 @@ def import_hsds(
     path: Path,
     community_slug: str,
     language: str = "en",
-    actor: Any = None,
+    actor: Actor = None,
     display_name: str | None = None,
     progress: Progress | None = None,
     community_name: str | None = None,
@@ -89,7 +90,7 @@ def _write(
     community_slug: str,
     community_name: str | None,
     language: str,
-    actor: Any,
+    actor: Actor,
     display_name: str,
     progress: Progress | None,
 ) -> ImportResult:
@@ -178,7 +179,7 @@ def _name_refusals(data: reader.Dataset, refusals: list[bulk.Refusal]) -> None:
 
 
 def _name_detached(
-    data: reader.Dataset, community: Community, detached: list[bulk.Detached], actor: Any
+    data: reader.Dataset, community: Community, detached: list[bulk.Detached], actor: Actor
 ) -> None:
     """Records of others that named this import's new records as theirs before they existed lost that link:
     say so, and log it under their steward."""

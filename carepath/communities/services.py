@@ -15,6 +15,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy
 
 from carepath import audit, children, concurrency, versions
+from carepath.accounts.models import Actor
 from carepath.directory import bulk
 from carepath.directory import services as directory
 from carepath.directory.models import Service
@@ -37,7 +38,7 @@ SETTINGS_CHANGED = gettext_lazy(
 
 
 @transaction.atomic
-def get_or_create_community(*, slug: str, name: str, actor: Any = None, region: str = "") -> Community:
+def get_or_create_community(*, slug: str, name: str, actor: Actor = None, region: str = "") -> Community:
     community = Community.objects.filter(slug=slug).first()
     if community is None:
         community = Community(slug=slug, name_en=name, name_fr=name, region_en=region, region_fr=region)
@@ -50,7 +51,7 @@ def get_or_create_community(*, slug: str, name: str, actor: Any = None, region: 
 
 
 @transaction.atomic
-def add_to_inventory(*, community: Community, service_ids: Iterable[Any], actor: Any = None) -> int:
+def add_to_inventory(*, community: Community, service_ids: Iterable[Any], actor: Actor = None) -> int:
     """Add services to the inventory (published); those already in it are left as they are."""
     wanted = {str(pk) for pk in service_ids}
     present = {
@@ -61,7 +62,7 @@ def add_to_inventory(*, community: Community, service_ids: Iterable[Any], actor:
         # Straight to the database: a whole directory's import can add 100,000 entries at once.
         key = bulk.key_converter()
         now = bulk.moment_converter()(timezone.now().isoformat())
-        user = _user(actor)
+        user = audit.person(actor)
         bulk.insert_rows(
             InventoryEntry._meta.db_table,
             [
@@ -95,7 +96,7 @@ def add_to_inventory(*, community: Community, service_ids: Iterable[Any], actor:
 
 
 @transaction.atomic
-def remove_from_inventory(*, entry: InventoryEntry, actor: Any) -> None:
+def remove_from_inventory(*, entry: InventoryEntry, actor: Actor) -> None:
     audit.record(
         actor=actor,
         action="inventory.remove",
@@ -108,7 +109,7 @@ def remove_from_inventory(*, entry: InventoryEntry, actor: Any) -> None:
 
 @transaction.atomic
 def update_entry(
-    *, entry: InventoryEntry, actor: Any, revision: int | None = None, **values: Any
+    *, entry: InventoryEntry, actor: Actor, revision: int | None = None, **values: Any
 ) -> InventoryEntry:
     """Change how the community lists a service; refused when the listing moved on since ``revision``."""
     entry = concurrency.lock(
@@ -135,7 +136,7 @@ def update_entry(
 
 
 @transaction.atomic
-def set_places(*, community: Community, places: list[dict[str, Any]], actor: Any = None) -> None:
+def _set_places(*, community: Community, places: list[dict[str, Any]], actor: Actor = None) -> None:
     """Replace the community's places with the given ones (key, name {en, fr}, kind, latitude, longitude)."""
     keep = []
     for item in places:
@@ -157,16 +158,8 @@ def set_places(*, community: Community, places: list[dict[str, Any]], actor: Any
     )
 
 
-def _user(actor: Any) -> Any:
-    return actor if getattr(actor, "is_authenticated", False) else None
-
-
-def services_of(community: Community) -> Any:
-    return Service.objects.filter(inventory_entries__community=community)
-
-
 @transaction.atomic
-def save_community_description(*, description: dict[str, Any], actor: Any = None) -> Community:
+def save_community_description(*, description: dict[str, Any], actor: Actor = None) -> Community:
     """Create or update a community from its description (slug, name/region/description {en, fr}, places)."""
 
     def text(key: str, language: str) -> str:
@@ -181,7 +174,7 @@ def save_community_description(*, description: dict[str, Any], actor: Any = None
         setattr(community, name, value)
     community.full_clean()
     community.save()
-    set_places(community=community, places=description.get("places", []), actor=actor)
+    _set_places(community=community, places=description.get("places", []), actor=actor)
     return community
 
 
@@ -195,7 +188,7 @@ def save_settings(
     revision: int | None,
     fields: dict[str, Any],
     places: list[dict[str, Any]],
-    actor: Any,
+    actor: Actor,
 ) -> Community:
     """Save a community's names, region and description, and add, change or remove its places
     (``{"id": None or one of its places, "delete": bool, "key": ..., "name_en": ..., ...}``). Refused when
@@ -248,7 +241,7 @@ def save_service(
     places: list[dict[str, Any]],
     removed_places: list[Any],
     entry: dict[str, Any],
-    actor: Any,
+    actor: Actor,
     revision: int | None = None,
     new_organization: str = "",
 ) -> Service:
@@ -291,7 +284,7 @@ class NotListable(Exception):
 
 
 @transaction.atomic
-def list_from_elsewhere(*, community: Community, service_id: Any, actor: Any) -> InventoryEntry:
+def list_from_elsewhere(*, community: Community, service_id: Any, actor: Actor) -> InventoryEntry:
     """List in the community's inventory a service another community keeps and publishes; it stays theirs
     (this community adds its own referral notes and contact)."""
     service = Service.objects.filter(pk=service_id).exclude(steward_id=community.pk).first()
@@ -305,7 +298,7 @@ def list_from_elsewhere(*, community: Community, service_id: Any, actor: Any) ->
 
 
 @transaction.atomic
-def transfer_services(*, service_ids: list[Any], to: Community | None, actor: Any) -> int:
+def transfer_services(*, service_ids: list[Any], to: Community | None, actor: Actor) -> int:
     """Give services, with every record that is part of them, to another steward (a community, or the site
     with None). Site administrators do this, e.g. when another community takes a service over. Logged under
     the old and the new steward."""
@@ -327,7 +320,7 @@ def transfer_services(*, service_ids: list[Any], to: Community | None, actor: An
 
 
 @transaction.atomic
-def hand_over_records(*, community: Community, to: Community | None, actor: Any) -> int:
+def hand_over_records(*, community: Community, to: Community | None, actor: Actor) -> int:
     """Give every directory record a community keeps to another steward (before it closes, say)."""
     moved = directory.hand_over(from_steward=community, to_steward=to)
     for steward in {community, to}:
@@ -380,11 +373,11 @@ def report_listing(
         reported_from=community.slug if community else None,
         answer_wanted=bool(reply_email),
     )
-    transaction.on_commit(lambda: send_report(report_id=report.pk, base_url=base_url))
+    transaction.on_commit(lambda: _send_report(report_id=report.pk, base_url=base_url))
     return report
 
 
-def send_report(*, report_id: int, base_url: str) -> int:
+def _send_report(*, report_id: int, base_url: str) -> int:
     """E-mail a report to the people who keep the listing, each in their own language; returns how many
     e-mails went. A mail server that fails is logged, never the reporter's problem: the report is kept."""
     report = ListingReport.objects.select_related("steward").get(pk=report_id)
@@ -419,13 +412,13 @@ def send_report(*, report_id: int, base_url: str) -> int:
 
 
 @transaction.atomic
-def resolve_report(*, report_id: Any, steward: Community | None, actor: Any) -> ListingReport:
+def resolve_report(*, report_id: Any, steward: Community | None, actor: Actor) -> ListingReport:
     """Mark a report about a listing ``steward`` keeps (None: the site) resolved; one it does not keep is
     ``ListingReport.DoesNotExist``. Resolving a resolved report again changes nothing."""
     report = ListingReport.objects.select_for_update().kept_by(steward).get(pk=report_id)
     if report.resolved_at is None:
         report.resolved_at = timezone.now()
-        report.resolved_by = _user(actor)
+        report.resolved_by = audit.person(actor)
         report.save(update_fields=["resolved_at", "resolved_by"])
         audit.record(
             actor=actor,

@@ -28,7 +28,7 @@ from carepath.directory.models import (
     Service,
     ServiceAtLocation,
 )
-from carepath.directory.services import language_label, language_name
+from carepath.i18n import language_label, language_name
 from carepath.uploads import limited_upload
 
 from . import imports, services

@@ -46,6 +46,8 @@ from .translation import TRANSLATED
 
 Record = dict[str, Any]
 
+BATCH = 2000  # ids per IN (...) query: under SQLite's and PostgreSQL's parameter limits
+
 
 def hsds_value(value: Any) -> Any:
     if isinstance(value, datetime):
@@ -282,4 +284,17 @@ def parts_of(table: str, ids: Iterable[Any]) -> dict[str, set[Any]]:
             if new:
                 found.setdefault(part, set()).update(new)
                 frontier[part] = new
+    return found
+
+
+def existing_ids(table: str, ids: set[str]) -> set[str]:
+    """Which of these ids the directory holds in an HSDS table (for checking an import's references)."""
+    model = HSDS_MODELS[table]
+    found: set[str] = set()
+    chunk = list(ids)
+    for start in range(0, len(chunk), BATCH):
+        found.update(
+            str(pk)
+            for pk in model.objects.filter(pk__in=chunk[start : start + BATCH]).values_list("pk", flat=True)
+        )
     return found

@@ -13,8 +13,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from carepath import audit, children, concurrency, versions
+from carepath.accounts.models import Actor
+from carepath.i18n import language_name
 
-from . import bulk, languages, vocabulary
+from . import bulk, queries, vocabulary
 from .hsds import reader, validate
 from .hsds.problems import Problem
 from .hsds.spec import WRITE_ORDER
@@ -103,19 +105,7 @@ class ImportResult:
         return bool(self.total("created") or self.total("updated") or self.added_to_inventory)
 
 
-def existing_ids(table: str, ids: set[str]) -> set[str]:
-    model = HSDS_MODELS[table]
-    found: set[str] = set()
-    chunk = list(ids)
-    for start in range(0, len(chunk), BATCH):
-        found.update(
-            str(pk)
-            for pk in model.objects.filter(pk__in=chunk[start : start + BATCH]).values_list("pk", flat=True)
-        )
-    return found
-
-
-def reader_limits() -> reader.Limits:
+def _reader_limits() -> reader.Limits:
     """The import limits of the settings (README, "Security")."""
     return reader.Limits(
         max_bytes=settings.CAREPATH_IMPORT_MAX_UNCOMPRESSED_BYTES,
@@ -133,10 +123,10 @@ def read_and_check(
     """Read and validate a file against the directory, without writing anything."""
     counter = _Counter(progress, "read")
     data = reader.read(
-        path, display_name=display_name, progress=counter if progress else None, limits=reader_limits()
+        path, display_name=display_name, progress=counter if progress else None, limits=_reader_limits()
     )
     if not data.errors:
-        validate.validate(data, existing=existing_ids, vocabulary=vocabulary.load())
+        validate.validate(data, existing=queries.existing_ids, vocabulary=vocabulary.load())
     return data
 
 
@@ -200,7 +190,7 @@ def save_service(
     fields: dict[str, Any],
     terms: list[tuple[str, str | None]],
     languages: list[str],
-    actor: Any,
+    actor: Actor,
     new_organization: str = "",
 ) -> Service:
     """Create (``service_id`` None) or change a service ``steward`` keeps, with its carepath terms and
@@ -235,8 +225,8 @@ def save_service(
         setattr(service, name, value)
     service.last_modified = timezone.now()
     service.save()
-    set_terms(service=service, terms=terms)
-    set_languages(service=service, codes=languages)
+    _set_terms(service=service, terms=terms)
+    _set_languages(service=service, codes=languages)
     audit.record(
         actor=actor,
         action="directory.create_service" if creating else "directory.update_service",
@@ -254,7 +244,7 @@ PHONE_FIELDS = ("number", "extension", "description_en", "description_fr")
 
 
 @transaction.atomic
-def set_phones(*, service: Service, phones: list[dict[str, Any]], actor: Any) -> None:
+def set_phones(*, service: Service, phones: list[dict[str, Any]], actor: Actor) -> None:
     """Add, change and remove the service's own phones (``carepath.children``: ``{"id", "delete",
     "number", "extension", "description_en", "description_fr"}``)."""
     added, changed, removed = children.apply(
@@ -279,7 +269,7 @@ PLACE_FIELDS = ("address_1", "city", "state_province", "postal_code", "country")
 
 
 @transaction.atomic
-def save_places(*, service: Service, places: list[dict[str, Any]], removed: list[Any], actor: Any) -> None:
+def save_places(*, service: Service, places: list[dict[str, Any]], removed: list[Any], actor: Actor) -> None:
     """Make the service offered at these places (a location with one physical address each).
 
     A place the service is already offered at is changed in place when the service's steward keeps it; a place
@@ -340,7 +330,7 @@ def save_places(*, service: Service, places: list[dict[str, Any]], removed: list
     )
 
 
-def set_terms(*, service: Service, terms: list[tuple[str, str | None]]) -> None:
+def _set_terms(*, service: Service, terms: list[tuple[str, str | None]]) -> None:
     """Make the service's carepath attributes exactly ``terms``; other taxonomies' attributes stay."""
     vocab = vocabulary.load()
     wanted = {vocab.terms[code].id: value for code, value in terms}
@@ -371,7 +361,7 @@ def set_terms(*, service: Service, terms: list[tuple[str, str | None]]) -> None:
     )
 
 
-def set_languages(*, service: Service, codes: list[str]) -> None:
+def _set_languages(*, service: Service, codes: list[str]) -> None:
     current = {lang.code.lower(): lang for lang in Language.objects.filter(service=service) if lang.code}
     for code, language in current.items():
         if code not in codes:
@@ -385,32 +375,6 @@ def set_languages(*, service: Service, codes: list[str]) -> None:
             if code not in current
         ]
     )
-
-
-# Languages Django does not name, which families and services here use.
-def language_name(code: str, in_language: str | None = None) -> str:
-    """The name of an ISO 639 language in ``in_language`` (default: the active one), or the code itself."""
-    from django.utils import translation
-
-    language = (in_language or translation.get_language() or "en")[:2]
-    found = languages.name(code, language)
-    if found is not None:
-        return found
-    with translation.override(language):
-        try:
-            name = str(translation.get_language_info(code)["name_translated"])
-        except KeyError:
-            return code
-    # French writes language names in lower case inside a sentence.
-    return name.lower() if language == "fr" else name
-
-
-def language_label(code: str, in_language: str | None = None) -> str:
-    """A language for a family to recognize: by its own name too ("ਪੰਜਾਬੀ (Punjabi)"), else its name."""
-    from django.utils import translation
-
-    language = (in_language or translation.get_language() or "en")[:2]
-    return languages.label(code, language) or language_name(code, language)
 
 
 def set_steward(*, records: dict[str, set[Any]], steward: Any) -> int:
@@ -436,5 +400,5 @@ def hand_over(*, from_steward: Any, to_steward: Any) -> int:
     return moved
 
 
-def touch_services(service_ids: Iterable[Any]) -> None:
+def _touch_services(service_ids: Iterable[Any]) -> None:
     Service.objects.filter(pk__in=list(service_ids)).update(last_modified=timezone.now())

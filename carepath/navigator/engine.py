@@ -25,8 +25,8 @@ from typing import Any
 import numpy as np
 
 from carepath.directory import vocabulary
-from carepath.directory.languages import equivalents
 from carepath.directory.snapshot import ServiceFacts
+from carepath.languages import equivalents
 from carepath.pathways.graph import Pathway, Situation, Step, Transition, next_steps
 
 EARTH_KM = 6371.0088

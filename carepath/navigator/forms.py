@@ -12,7 +12,7 @@ from django.utils.translation import pgettext_lazy
 
 from carepath.communities.models import Community
 from carepath.directory import vocabulary
-from carepath.directory.services import language_label
+from carepath.i18n import language_label
 from carepath.pathways.graph import MAX_MONTHS
 
 from .engine import DEFAULT_TRAVEL_KM

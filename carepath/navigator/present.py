@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext, pgettext
 
 from carepath.directory import vocabulary
-from carepath.directory.services import language_label, language_name
+from carepath.i18n import language_label, language_name
 from carepath.pathways import describe
 
 from .engine import Action, Match, Plan, PlanStep

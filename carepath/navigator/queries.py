@@ -27,10 +27,11 @@ from carepath.directory.models import (
     Service,
     ServiceAtLocation,
 )
-from carepath.directory.services import language_label
+from carepath.i18n import language_label
 from carepath.pathways.models import PathwayVersion
 
 from . import engine, present, snapshots
+from .models import SavedPlan, token_hash
 
 
 @dataclass(frozen=True)
@@ -374,3 +375,12 @@ def crisis_ids(directory: engine.Directory) -> list[str]:
     if mask is None:
         return []
     return [directory.services[int(i)].id for i in mask.nonzero()[0]]
+
+
+def saved_plan(token: str) -> SavedPlan | None:
+    """The saved plan of a link, if it exists and has not expired."""
+    return (
+        SavedPlan.objects.filter(key=token_hash(token), expires_at__gt=timezone.now())
+        .select_related("community")
+        .first()
+    )

@@ -15,7 +15,7 @@ from carepath.communities.models import Community
 from .answers import Unreadable, normalise
 from .models import SavedPlan, new_token, token_hash
 
-__all__ = ["Unreadable", "delete_plan", "find", "purge_expired", "save_plan"]
+__all__ = ["Unreadable", "delete_plan", "purge_expired", "save_plan"]
 
 
 @transaction.atomic
@@ -32,15 +32,6 @@ def save_plan(*, community: Community, answers: dict[str, Any]) -> tuple[str, Sa
         expires_at=timezone.now() + datetime.timedelta(days=settings.CAREPATH_PLAN_DAYS),
     )
     return token, saved
-
-
-def find(token: str) -> SavedPlan | None:
-    """The saved plan of a link, if it exists and has not expired."""
-    return (
-        SavedPlan.objects.filter(key=token_hash(token), expires_at__gt=timezone.now())
-        .select_related("community")
-        .first()
-    )
 
 
 @transaction.atomic

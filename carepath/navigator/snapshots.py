@@ -18,7 +18,7 @@ from carepath.communities.queries import published_services
 from carepath.directory.queries import service_facts
 from carepath.pathways import graph
 from carepath.pathways.models import PathwayVersion
-from carepath.pathways.services import to_graph
+from carepath.pathways.queries import graph_of
 
 from .engine import Directory
 
@@ -74,7 +74,7 @@ def published(community: Community) -> tuple[PathwayVersion, graph.Pathway] | No
     key = (version.pk, version.published_at)
     cached = _pathways.get(key)
     if cached is None:
-        cached = to_graph(version)
+        cached = graph_of(version)
         with _lock:
             _pathways[key] = cached
             while len(_pathways) > KEEP:

@@ -19,6 +19,8 @@ from django.views.decorators.http import require_POST
 
 from carepath import i18n, limits
 from carepath.communities.models import Community
+from carepath.i18n import language_label
+from carepath.pathways import describe
 
 from . import present, queries, services, snapshots
 from .answers import Unreadable, from_posted
@@ -186,9 +188,6 @@ def _share_url(request: HttpRequest, community: Community, provider: bool, saved
 
 def _summary(answers: dict[str, Any]) -> list[str]:
     """The answers in a few words, so the family can check what the plan is based on."""
-    from carepath.directory.services import language_label
-    from carepath.pathways import describe
-
     child, family = answers["child"], answers["family"]
     out = [_("Age: %(months)s months") % {"months": child["age_months"]}]
     if child.get("concerns"):
@@ -262,7 +261,7 @@ def _gone(request: HttpRequest) -> HttpResponse:
 @never_cache
 @limits.limit(NAVIGATOR_SCOPE, "CAREPATH_NAVIGATOR_RATE", methods=("GET", "HEAD"))
 def saved(request: HttpRequest, token: str, template: str = "navigator/plan.html") -> HttpResponse:
-    found = services.find(token)
+    found = queries.saved_plan(token)
     if found is None:
         return _gone(request)
     return _plan_page(request, found.community, found.answers, saved=found, token=token, template=template)
@@ -270,7 +269,7 @@ def saved(request: HttpRequest, token: str, template: str = "navigator/plan.html
 
 @require_POST
 def delete(request: HttpRequest, token: str) -> HttpResponse:
-    found = services.find(token)
+    found = queries.saved_plan(token)
     if found is None:
         return _gone(request)
     services.delete_plan(token=token)

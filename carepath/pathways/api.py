@@ -20,7 +20,7 @@ from carepath.accounts.access import HasPermission
 from carepath.communities.models import Community
 from carepath.directory import vocabulary
 
-from . import checks, documents, services
+from . import checks, documents, queries, services
 from .models import PathwayVersion
 
 NOT_FOUND = OpenApiResponse(description="No such community, pathway or version (or not visible to you).")
@@ -54,19 +54,10 @@ def _community(slug: str) -> Community:
 
 
 def _version(request: Request, community: Community, number: int | None) -> PathwayVersion:
-    versions = PathwayVersion.objects.filter(pathway__community=community).select_related(
+    versions = queries.visible_versions(request.user, community).select_related(
         "pathway__community", "based_on"
     )
-    if number is None:
-        version = versions.published().first()
-    else:
-        version = versions.filter(number=number).first()
-        if (
-            version is not None
-            and version.status in ("draft", "in-review")
-            and not request.user.has_perm("communities.view_unpublished", community)
-        ):
-            version = None
+    version = versions.published().first() if number is None else versions.filter(number=number).first()
     if version is None:
         raise NotFound("No such pathway version.")
     return version
@@ -92,7 +83,7 @@ class PublishedPathwayView(APIView):
     )
     def get(self, request: Request, slug: str) -> Response:
         version = _version(request, _community(slug), None)
-        return Response(services.to_graph(version).to_dict())
+        return Response(queries.graph_of(version).to_dict())
 
 
 class VersionListView(APIView):
@@ -111,9 +102,7 @@ class VersionListView(APIView):
     )
     def get(self, request: Request, slug: str) -> Response:
         community = _community(slug)
-        versions = PathwayVersion.objects.filter(pathway__community=community).select_related("based_on")
-        if not request.user.has_perm("communities.view_unpublished", community):
-            versions = versions.filter(status__in=["published", "retired"])
+        versions = queries.visible_versions(request.user, community).select_related("based_on")
         return Response([_summary(v) for v in versions.order_by("-number")])
 
     @extend_schema(
@@ -154,7 +143,7 @@ class VersionView(APIView):
     )
     def get(self, request: Request, slug: str, number: int) -> Response:
         version = _version(request, _community(slug), number)
-        return Response(services.to_graph(version).to_dict())
+        return Response(queries.graph_of(version).to_dict())
 
 
 class ChecksView(APIView):
@@ -168,7 +157,7 @@ class ChecksView(APIView):
         from django.utils import translation
 
         version = _version(request, _community(slug), number)
-        findings = checks.check(services.to_graph(version), vocabulary.load())
+        findings = checks.check(queries.graph_of(version), vocabulary.load())
         out = []
         for finding in findings:
             message = {}

@@ -20,7 +20,7 @@ from carepath.communities.queries import community_at
 from carepath.concurrency import RevisionForm, StaleEditError
 from carepath.directory import vocabulary
 
-from . import checks, describe, services
+from . import checks, describe, queries, services
 from .forms import StepForm, TransitionForm
 from .graph import STAGES, Criteria
 from .models import PathwayVersion, Step, Transition
@@ -72,7 +72,7 @@ def _language(request: HttpRequest) -> str:
 def _findings(version: PathwayVersion) -> list[dict[str, str]]:
     return [
         {"severity": f.severity, "text": f.message(_)}
-        for f in checks.check(services.to_graph(version), vocabulary.load())
+        for f in checks.check(queries.graph_of(version), vocabulary.load())
     ]
 
 

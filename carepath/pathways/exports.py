@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from .models import PathwayVersion
-from .services import to_graph
+from .queries import graph_of
 
 
 def export_document(version: PathwayVersion, fmt: str = "json") -> dict[str, Any]:
@@ -13,4 +13,4 @@ def export_document(version: PathwayVersion, fmt: str = "json") -> dict[str, Any
         from .fhir import bundle
 
         return bundle(version)
-    return to_graph(version).to_dict()
+    return graph_of(version).to_dict()

@@ -24,7 +24,7 @@ from carepath.directory.queries import service_facts
 
 from . import gaps, graph
 from .models import PathwayVersion
-from .services import to_graph
+from .queries import graph_of
 
 UCUM = "http://unitsofmeasure.org"
 TRANSLATION = "http://hl7.org/fhir/StructureDefinition/translation"
@@ -176,7 +176,7 @@ def _healthcare_service(facts: Any) -> dict[str, Any]:
 
 def bundle(version: PathwayVersion) -> dict[str, Any]:
     """The version as a FHIR R4B Bundle (type collection), validated with fhir.resources."""
-    plan = to_graph(version)
+    plan = graph_of(version)
     community = version.pathway.community
     facts = service_facts(published_services(community))
     inventory = gaps.Inventory(facts)

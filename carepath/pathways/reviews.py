@@ -18,7 +18,7 @@ from carepath.accounts.access import permission_required, require
 from carepath.communities.models import Community
 from carepath.communities.queries import community_at
 
-from . import graph, services
+from . import graph, queries, services
 from .forms import AnswerForm, ApprovalForm, CommentForm, InviteeFormSet, ReviewForm
 from .models import Comment, Invitation, PathwayVersion, Review
 from .views import _context
@@ -278,10 +278,8 @@ def review_public(request: HttpRequest, token: str) -> HttpResponse:
 
 
 def _visible(request: HttpRequest, community: Community, number: int) -> PathwayVersion:
-    version = _version(community, number)
-    if version.status in ("draft", "in-review") and not request.user.has_perm(
-        "communities.view_unpublished", community
-    ):
+    version = queries.visible_versions(request.user, community).filter(number=number).first()
+    if version is None:
         raise Http404(_("This version is not public."))
     return version
 
@@ -293,7 +291,7 @@ def compare(request: HttpRequest, community: Community) -> HttpResponse:
         new = _visible(request, community, int(request.GET.get("to", "")))
     except ValueError:
         raise Http404(_("Choose two versions to compare.")) from None
-    before, after = services.to_graph(old), services.to_graph(new)
+    before, after = queries.graph_of(old), queries.graph_of(new)
     language = (request.LANGUAGE_CODE or "en")[:2]
     titles = {s.key: s.title.get(language) or s.title.get("en") for s in [*before.steps, *after.steps]}
     field_names = {

@@ -15,68 +15,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from carepath import audit, concurrency, tokens
+from carepath.accounts.models import Actor
 from carepath.communities.models import Community
 from carepath.directory import vocabulary
 
-from . import checks, documents, graph
+from . import checks, documents, graph, queries
 from .models import Comment, Invitation, Pathway, PathwayVersion, Review, Step, Transition
 
 Write = TypeVar("Write", bound=Callable[..., Any])
-
-
-def _text(value: dict[str, str] | None, language: str) -> str:
-    return (value or {}).get(language, "")
-
-
-def to_graph(version: PathwayVersion) -> graph.Pathway:
-    """A version as plain data, for the checks, the gap report, exports and the navigator."""
-    steps = []
-    for step in version.steps.prefetch_related("transitions"):
-        steps.append(
-            graph.Step(
-                key=step.key,
-                stage=step.stage,
-                kind=step.kind,
-                entry=step.entry,
-                title={"en": step.title_en or "", "fr": step.title_fr or ""},
-                text={lang: value for lang, value in (("en", step.text_en), ("fr", step.text_fr)) if value},
-                service_types=list(step.service_types),
-                tiers=list(step.tiers),
-                concerns=list(step.concerns),
-                sectors=list(step.sectors),
-                age=graph.AgeRange(step.age_min, step.age_max),
-                target_days=step.target_days,
-                links=[
-                    graph.Link(link["url"], dict(link["title"]), link.get("kind", "resource"))
-                    for link in step.links
-                ],
-                transitions=[
-                    graph.Transition(
-                        to=t.to_key,
-                        criteria=graph.Criteria.from_dict(t.criteria),
-                        otherwise=t.otherwise,
-                        label={
-                            lang: value for lang, value in (("en", t.label_en), ("fr", t.label_fr)) if value
-                        },
-                    )
-                    for t in step.transitions.all()
-                ],
-            )
-        )
-    return graph.Pathway(
-        title={"en": version.title_en or "", "fr": version.title_fr or ""},
-        description={
-            lang: value
-            for lang, value in (("en", version.description_en), ("fr", version.description_fr))
-            if value
-        },
-        steps=steps,
-        id=str(version.pathway_id),
-        version=version.number,
-        status=version.status,
-        community=version.pathway.community.slug,
-        source=version.pathway.source or None,
-    )
 
 
 def _write_steps(version: PathwayVersion, pathway: graph.Pathway) -> None:
@@ -150,7 +96,7 @@ SENT_ALREADY = gettext_lazy("Only a draft can be sent for review.")
 CLOSED = gettext_lazy("This review is closed.")
 
 
-def _touch(version: PathwayVersion, actor: Any, action: str, **data: Any) -> None:
+def _touch(version: PathwayVersion, actor: Actor, action: str, **data: Any) -> None:
     audit.record(
         actor=actor, action=f"pathways.{action}", target=version, community=version.pathway.community, **data
     )
@@ -165,7 +111,7 @@ def import_document(
     *,
     community: Community,
     document: dict[str, Any],
-    actor: Any = None,
+    actor: Actor = None,
     based_on: PathwayVersion | None = None,
 ) -> PathwayVersion:
     """A pathway JSON document becomes a new draft version of the community's pathway."""
@@ -205,11 +151,11 @@ def import_document(
 
 @transaction.atomic
 def start_draft(
-    *, community: Community, actor: Any, from_version: PathwayVersion | None = None
+    *, community: Community, actor: Actor, from_version: PathwayVersion | None = None
 ) -> PathwayVersion:
     """A new draft copied from a version of the community's pathway, or from the Ontario template."""
     if from_version is not None:
-        document = to_graph(from_version).to_dict()
+        document = queries.graph_of(from_version).to_dict()
         for name in ("id", "version", "status", "community"):
             document.pop(name, None)
     else:
@@ -230,15 +176,15 @@ class AwaitingApproval(Exception):
 
 
 @transaction.atomic
-def publish(*, version: PathwayVersion, actor: Any) -> PathwayVersion:
+def publish(*, version: PathwayVersion, actor: Actor) -> PathwayVersion:
     """Publish a draft or a version in review: errors block it; the version published before is retired."""
     draft, in_review = PathwayVersion.Status.DRAFT, PathwayVersion.Status.IN_REVIEW
     _lock(version.pk, draft, in_review, refused=_("Only a draft or a version in review can be published."))
     version.refresh_from_db()
-    findings = [f for f in checks.check(to_graph(version), vocabulary.load()) if f.is_error]
+    findings = [f for f in checks.check(queries.graph_of(version), vocabulary.load()) if f.is_error]
     if findings:
         raise PublishBlocked(findings)
-    waiting = pending_approvals(version)
+    waiting = queries.pending_approvals(version)
     if waiting:
         raise AwaitingApproval(waiting)
     review = version.reviews.filter(closed_at__isnull=True).first()
@@ -272,7 +218,7 @@ def publish(*, version: PathwayVersion, actor: Any) -> PathwayVersion:
 
 
 @transaction.atomic
-def publish_template(*, community: Community, actor: Any = None) -> PathwayVersion:
+def publish_template(*, community: Community, actor: Actor = None) -> PathwayVersion:
     """Give a new community the Ontario early-years template as its published pathway."""
     return publish(version=start_draft(community=community, actor=actor), actor=actor)
 
@@ -323,7 +269,7 @@ def _lock_step(version: PathwayVersion, step_id: int, revision: int | None) -> S
     )
 
 
-def _log(actor: Any, action: str, target: Step | Transition, version: PathwayVersion, **data: Any) -> None:
+def _log(actor: Actor, action: str, target: Step | Transition, version: PathwayVersion, **data: Any) -> None:
     audit.record(
         actor=actor,
         action=f"pathways.{action}",
@@ -336,7 +282,7 @@ def _log(actor: Any, action: str, target: Step | Transition, version: PathwayVer
 
 @transaction.atomic
 def save_step(
-    *, version_id: int, step_id: int | None, data: dict[str, Any], revision: int | None, actor: Any
+    *, version_id: int, step_id: int | None, data: dict[str, Any], revision: int | None, actor: Actor
 ) -> Step:
     """Save a step of a draft from cleaned data (a new step when ``step_id`` is None), if nobody changed it
     since ``revision`` was read; a changed key is followed by the transitions that lead to it."""
@@ -368,7 +314,7 @@ def save_step(
 
 
 @transaction.atomic
-def move_step(*, version_id: int, step_id: int, direction: int, actor: Any) -> None:
+def move_step(*, version_id: int, step_id: int, direction: int, actor: Actor) -> None:
     """Move a step up (-1) or down (+1) within its stage."""
     version = _lock_draft(version_id)
     step = _lock_step(version, step_id, None)
@@ -388,7 +334,7 @@ def move_step(*, version_id: int, step_id: int, direction: int, actor: Any) -> N
 
 
 @transaction.atomic
-def remove_step(*, version_id: int, step_id: int, revision: int | None, actor: Any) -> int:
+def remove_step(*, version_id: int, step_id: int, revision: int | None, actor: Actor) -> int:
     """Remove a step and the transitions that led to it, if nobody changed it since ``revision`` was read;
     returns how many such transitions went."""
     version = _lock_draft(version_id)
@@ -409,7 +355,7 @@ def save_transition(
     transition_id: int | None,
     data: dict[str, Any],
     revision: int | None,
-    actor: Any,
+    actor: Actor,
 ) -> Transition:
     """Save a transition out of a step of a draft from cleaned data (``to_key``, ``otherwise``, ``criteria``
     as the pathway JSON writes them, ``label_en``, ``label_fr``), if nobody changed it since ``revision``."""
@@ -448,7 +394,7 @@ def save_transition(
 
 
 @transaction.atomic
-def remove_transition(*, version_id: int, transition_id: int, revision: int | None, actor: Any) -> None:
+def remove_transition(*, version_id: int, transition_id: int, revision: int | None, actor: Actor) -> None:
     version = _lock_draft(version_id)
     transition = concurrency.lock(
         Transition.objects.filter(step__version=version).select_related("step"),
@@ -467,7 +413,7 @@ def remove_transition(*, version_id: int, transition_id: int, revision: int | No
 @transaction.atomic
 @_locking(PathwayVersion.Status.DRAFT, refused=SENT_ALREADY, version_id=lambda kw: kw["version"].pk)
 def open_review(
-    *, version: PathwayVersion, deadline: Any, message: str, invitees: list[dict[str, str]], actor: Any
+    *, version: PathwayVersion, deadline: Any, message: str, invitees: list[dict[str, str]], actor: Actor
 ) -> Review:
     """Freeze a draft for review and create a private link for each person invited.
 
@@ -476,7 +422,7 @@ def open_review(
     if version.status != PathwayVersion.Status.DRAFT:
         raise NotEditable(_("Only a draft can be sent for review."))
     review = Review.objects.create(
-        version=version, opened_by=_user(actor), deadline=deadline, message=message
+        version=version, opened_by=audit.person(actor), deadline=deadline, message=message
     )
     review.tokens = {}
     for person in invitees:
@@ -505,7 +451,7 @@ def _accepting(review: Review) -> None:
 
 
 @transaction.atomic
-def new_link(*, invitation: Invitation, actor: Any) -> str:
+def new_link(*, invitation: Invitation, actor: Actor) -> str:
     """Replace an invitation's private link (the old one stops working) and return the new token, which is
     not stored."""
     if not invitation.review.open:
@@ -524,7 +470,7 @@ def new_link(*, invitation: Invitation, actor: Any) -> str:
 
 
 @transaction.atomic
-def purge_ended_links(*, actor: Any = None) -> int:
+def purge_ended_links(*, actor: Actor = None) -> int:
     """Remove the links of reviews that have closed (they show nothing any more); returns how many went."""
     ended = Invitation.objects.filter(review__closed_at__isnull=False, token_hash__isnull=False)
     removed = ended.update(token_hash=None)
@@ -556,9 +502,9 @@ def comment(
 
 
 @transaction.atomic
-def answer(*, comment: Comment, text: str, resolve: bool, actor: Any) -> Comment:
+def answer(*, comment: Comment, text: str, resolve: bool, actor: Actor) -> Comment:
     comment.answer = text
-    comment.answered_by = _user(actor)
+    comment.answered_by = audit.person(actor)
     if resolve and comment.resolved_at is None:
         comment.resolved_at = timezone.now()
     comment.save(update_fields=["answer", "answered_by", "resolved_at"])
@@ -592,14 +538,3 @@ def approve(*, invitation: Invitation, note: str) -> Invitation:
         version=invitation.review.version.number,
     )
     return invitation
-
-
-def pending_approvals(version: PathwayVersion) -> list[Invitation]:
-    review = version.reviews.filter(closed_at__isnull=True).first()
-    if review is None:
-        return []
-    return list(review.invitations.filter(role=Invitation.Role.APPROVER, approved_at__isnull=True))
-
-
-def _user(actor: Any) -> Any:
-    return actor if getattr(actor, "is_authenticated", False) else None

@@ -17,7 +17,7 @@ from carepath.communities.queries import community_at, published_services
 from carepath.directory import vocabulary
 from carepath.directory.queries import service_facts
 
-from . import checks, describe, diagram, gaps, services
+from . import checks, describe, diagram, gaps, queries, services
 from .graph import STAGES, Pathway
 from .models import PathwayVersion
 
@@ -27,15 +27,8 @@ def _stage_names() -> dict[str, str]:
 
 
 def _version(community: Community, number: int | None, user: Any) -> PathwayVersion:
-    versions = PathwayVersion.objects.filter(pathway__community=community).select_related(
-        "pathway__community"
-    )
-    if number is None:
-        version = versions.published().first()
-    elif user.has_perm("communities.view_unpublished", community):
-        version = versions.filter(number=number).first()
-    else:
-        version = versions.filter(number=number, status__in=["published", "retired"]).first()
+    versions = queries.visible_versions(user, community).select_related("pathway__community")
+    version = versions.published().first() if number is None else versions.filter(number=number).first()
     if version is None:
         raise Http404(_("This community has no published pathway yet."))
     return version
@@ -82,7 +75,7 @@ def _language(request: HttpRequest) -> str:
 
 
 def _context(request: HttpRequest, community: Community, version: PathwayVersion) -> dict[str, Any]:
-    plan = services.to_graph(version)
+    plan = queries.graph_of(version)
     language = _language(request)
     title = plan.title.get(language) or plan.title.get("en", "")
     steps = _steps(plan, language)
@@ -147,7 +140,7 @@ def pathway_print(request: HttpRequest, community: Community, number: int | None
 @permission_required("communities.view_unpublished", community_at)
 def gap_report(request: HttpRequest, community: Community, number: int | None = None) -> HttpResponse:
     version = _version(community, number, request.user)
-    plan = services.to_graph(version)
+    plan = queries.graph_of(version)
     inventory = _inventory(community)[1]
     language = _language(request)
     rows = [(step, gaps.step_gaps(step, inventory)) for step in plan.steps]

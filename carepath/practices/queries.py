@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+
+from carepath.models import AuditEntry
 
 from . import rubric, scoring
-from .models import Answer, Assignment, Instrument, Practice, Rating, Response, Survey
+from .models import Answer, Assignment, Instrument, Practice, Rating, RegistryPage, Response, Survey
 
 
 def practice_at(slug: str) -> Practice:
@@ -116,3 +120,44 @@ def registry_filters(queryset: QuerySet[Practice], params: dict[str, Any]) -> Qu
     if tier:
         queryset = queryset.filter(tier=tier)
     return queryset.distinct() if words else queryset
+
+
+def missing_for_submission(practice: Practice) -> list[str]:
+    """What a practice needs before it can be submitted, in words for the submitter."""
+    missing = []
+    for field, name in (
+        ("name", _("the name")),
+        ("summary", _("the summary")),
+        ("core_components", _("the core components")),
+        ("outcomes", _("the outcomes")),
+    ):
+        for lang in ("en", "fr"):
+            if not (getattr(practice, f"{field}_{lang}") or "").strip():
+                in_language = _("%(what)s in English") if lang == "en" else _("%(what)s in French")
+                missing.append(in_language % {"what": name})
+    if not practice.jurisdictions:
+        missing.append(_("a province or territory"))
+    if not practice.dimensions:
+        missing.append(_("at least one integration dimension"))
+    if not practice.evidence.exists():
+        missing.append(_("at least one evidence item"))
+    if practice.indigenous and not practice.indigenous_community.strip():
+        missing.append(_("the Indigenous community or organization whose approval is needed"))
+    return missing
+
+
+def unanswered(survey: Survey, answers: Iterable[Answer]) -> list[str]:
+    done = {a.question for a in answers if a.level is not None or a.not_applicable}
+    return [q for q in survey.instrument.layout.questions if q not in done]
+
+
+def registry_page() -> RegistryPage:
+    page = RegistryPage.objects.first()
+    return page if page is not None else RegistryPage()
+
+
+def history_of(practice: Practice) -> QuerySet[AuditEntry]:
+    """Every change to a practice and its review, newest first, with who made it."""
+    return AuditEntry.objects.filter(
+        target_type=Practice._meta.label_lower, target_id=str(practice.pk)
+    ).select_related("actor")

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from carepath.directory import languages
-from carepath.directory.services import language_label, language_name
+from carepath import languages
+from carepath.i18n import language_label, language_name
 
 
 @pytest.mark.parametrize(

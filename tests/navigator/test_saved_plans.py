@@ -13,7 +13,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from carepath.models import AuditEntry
-from carepath.navigator import services
+from carepath.navigator import queries, services
 from carepath.navigator.answers import Unreadable
 from carepath.navigator.models import SavedPlan
 from tests.navigator.test_views import ANSWERS, JOURNEY, posted_answers
@@ -98,7 +98,7 @@ def test_saved_plans_keep_only_answers_the_service_refuses_anything_else(demo):
         services.save_plan(community=demo, answers=crowded)
     assert not SavedPlan.objects.exists()
     token, saved = services.save_plan(community=demo, answers={**KEPT, "name": "Emma"})
-    assert saved.answers == KEPT and services.find(token) == saved
+    assert saved.answers == KEPT and queries.saved_plan(token) == saved
 
 
 def test_saved_plans_keep_only_answers_expired_plans_are_purged_by_command_and_on_save(client, demo, capsys):

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from carepath import audit, concurrency, links
+from carepath.accounts.models import Actor
 from carepath.validators import message as links_message
 
 from ..models import CaseStudy, CaseStudySection, CaseStudySource, Practice, RegistryPage
@@ -24,7 +25,7 @@ def _text(prefix: str, value: dict[str, str]) -> dict[str, str]:
 
 
 @transaction.atomic
-def save_case_study(*, actor: Any, document: dict[str, Any]) -> CaseStudy:
+def save_case_study(*, actor: Actor, document: dict[str, Any]) -> CaseStudy:
     """Create or replace a case study from its document (see ``data/case_studies/``); it stays or becomes a
     draft when its content changes, so approved content is never swapped under an approval. A source link that
     is not an http(s) address refuses the document, naming it (``sources[2].url``)."""
@@ -89,7 +90,7 @@ def save_case_study(*, actor: Any, document: dict[str, Any]) -> CaseStudy:
 
 
 @transaction.atomic
-def publish_case_study(*, actor: Any, case: CaseStudy) -> CaseStudy:
+def publish_case_study(*, actor: Actor, case: CaseStudy) -> CaseStudy:
     if case.indigenous and not case.approval_current:
         raise WorkflowError(
             _(
@@ -106,17 +107,12 @@ def publish_case_study(*, actor: Any, case: CaseStudy) -> CaseStudy:
 
 
 @transaction.atomic
-def withdraw_case_study(*, actor: Any, case: CaseStudy) -> CaseStudy:
+def withdraw_case_study(*, actor: Actor, case: CaseStudy) -> CaseStudy:
     case.status = CaseStudy.Status.DRAFT
     case.updated_by = actor
     case.save(update_fields=["status", "updated_by", "updated_at"])
     audit.record(actor=actor, action="practices.withdraw_case_study", target=case)
     return case
-
-
-def registry_page() -> RegistryPage:
-    page = RegistryPage.objects.first()
-    return page if page is not None else RegistryPage()
 
 
 PAGE_CHANGED = gettext_lazy(
@@ -125,7 +121,7 @@ PAGE_CHANGED = gettext_lazy(
 
 
 @transaction.atomic
-def save_registry_page(*, actor: Any, data: dict[str, Any], revision: int | None = None) -> RegistryPage:
+def save_registry_page(*, actor: Actor, data: dict[str, Any], revision: int | None = None) -> RegistryPage:
     """Save the working group's page from cleaned data, if nobody saved it since ``revision`` was read
     (``None``: whatever it is now)."""
     first = RegistryPage.objects.order_by("pk").values_list("pk", flat=True).first()

@@ -8,6 +8,7 @@ from typing import Any
 from django.db import transaction
 
 from carepath import audit
+from carepath.accounts.models import Actor
 
 from ..models import Organization, OrganizationMember
 
@@ -15,7 +16,7 @@ FIELDS = ("slug", "name_en", "name_fr", "kind", "indigenous_governed", "jurisdic
 
 
 @transaction.atomic
-def save_organization(*, actor: Any, organization_id: int | None, data: dict[str, Any]) -> Organization:
+def save_organization(*, actor: Actor, organization_id: int | None, data: dict[str, Any]) -> Organization:
     """Create an organization (``organization_id`` None) or change one, from cleaned data."""
     organization = (
         Organization()
@@ -39,7 +40,7 @@ def save_organization(*, actor: Any, organization_id: int | None, data: dict[str
 
 @transaction.atomic
 def save_member(
-    *, actor: Any, organization_id: int, member_id: int | None, user_id: int, role: str
+    *, actor: Actor, organization_id: int, member_id: int | None, user_id: int, role: str
 ) -> OrganizationMember:
     """Add a person to an organization (``member_id`` None) or change who a membership is for and their role."""
     organization = Organization.objects.select_for_update().get(pk=organization_id)
@@ -64,7 +65,7 @@ def save_member(
 
 
 @transaction.atomic
-def remove_member(*, actor: Any, member_id: int) -> None:
+def remove_member(*, actor: Actor, member_id: int) -> None:
     member = OrganizationMember.objects.select_related("organization", "user").get(pk=member_id)
     audit.record(
         actor=actor,

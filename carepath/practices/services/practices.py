@@ -11,7 +11,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from carepath import audit, concurrency
+from carepath.accounts.models import Actor
 
+from .. import queries
 from ..models import Approval, CaseStudy, Evidence, Organization, Practice
 from . import WorkflowError
 
@@ -34,7 +36,7 @@ CASE_STUDY_CHANGED = gettext_lazy(
 )
 
 
-def log(*, actor: Any, action: str, practice: Practice, **data: Any) -> None:
+def log(*, actor: Actor, action: str, practice: Practice, **data: Any) -> None:
     """Every change to a practice or its review goes to the audit log under the practice, where the people
     it concerns see it on the practice's history."""
     audit.record(actor=actor, action=f"practices.{action}", target=practice, status=practice.status, **data)
@@ -56,7 +58,7 @@ def _move(practice: Practice, *, to: str, allowed: Iterable[str], what: str) -> 
 
 
 @transaction.atomic
-def create_practice(*, actor: Any, organizations: list[Organization], data: dict[str, Any]) -> Practice:
+def create_practice(*, actor: Actor, organizations: list[Organization], data: dict[str, Any]) -> Practice:
     practice = Practice(submitted_by=actor, status=S.DRAFT)
     for field, value in data.items():
         setattr(practice, field, value)
@@ -70,7 +72,7 @@ def create_practice(*, actor: Any, organizations: list[Organization], data: dict
 @transaction.atomic
 def update_practice(
     *,
-    actor: Any,
+    actor: Actor,
     practice_id: int,
     data: dict[str, Any],
     organizations: list[Organization] | None = None,
@@ -93,7 +95,7 @@ def update_practice(
 
 
 @transaction.atomic
-def add_evidence(*, actor: Any, practice: Practice, data: dict[str, Any]) -> Evidence:
+def add_evidence(*, actor: Actor, practice: Practice, data: dict[str, Any]) -> Evidence:
     evidence = Evidence.objects.create(practice=practice, **data)
     _refresh_digest(practice)
     log(
@@ -108,7 +110,7 @@ def add_evidence(*, actor: Any, practice: Practice, data: dict[str, Any]) -> Evi
 
 
 @transaction.atomic
-def remove_evidence(*, actor: Any, evidence: Evidence) -> None:
+def remove_evidence(*, actor: Actor, evidence: Evidence) -> None:
     practice = evidence.practice
     title = evidence.title
     evidence.delete()
@@ -122,33 +124,9 @@ def remove_evidence(*, actor: Any, evidence: Evidence) -> None:
     )
 
 
-def missing_for_submission(practice: Practice) -> list[str]:
-    """What a practice needs before it can be submitted, in words for the submitter."""
-    missing = []
-    for field, name in (
-        ("name", _("the name")),
-        ("summary", _("the summary")),
-        ("core_components", _("the core components")),
-        ("outcomes", _("the outcomes")),
-    ):
-        for lang in ("en", "fr"):
-            if not (getattr(practice, f"{field}_{lang}") or "").strip():
-                in_language = _("%(what)s in English") if lang == "en" else _("%(what)s in French")
-                missing.append(in_language % {"what": name})
-    if not practice.jurisdictions:
-        missing.append(_("a province or territory"))
-    if not practice.dimensions:
-        missing.append(_("at least one integration dimension"))
-    if not practice.evidence.exists():
-        missing.append(_("at least one evidence item"))
-    if practice.indigenous and not practice.indigenous_community.strip():
-        missing.append(_("the Indigenous community or organization whose approval is needed"))
-    return missing
-
-
 @transaction.atomic
-def submit(*, actor: Any, practice: Practice) -> Practice:
-    missing = missing_for_submission(practice)
+def submit(*, actor: Actor, practice: Practice) -> Practice:
+    missing = queries.missing_for_submission(practice)
     if missing:
         raise WorkflowError(_("Before submitting, add: %(list)s.") % {"list": "; ".join(missing)})
     _move(practice, to=S.SUBMITTED, allowed=[S.DRAFT], what=_("Submitting"))
@@ -157,14 +135,14 @@ def submit(*, actor: Any, practice: Practice) -> Practice:
 
 
 @transaction.atomic
-def start_screening(*, actor: Any, practice: Practice) -> Practice:
+def start_screening(*, actor: Actor, practice: Practice) -> Practice:
     _move(practice, to=S.SCREENING, allowed=[S.SUBMITTED], what=_("Screening"))
     log(actor=actor, action="start_screening", practice=practice)
     return practice
 
 
 @transaction.atomic
-def screen(*, actor: Any, practice: Practice, accept: bool, note: str) -> Practice:
+def screen(*, actor: Actor, practice: Practice, accept: bool, note: str) -> Practice:
     """Screening ends by sending the practice to review, or back to its submitters with the reasons."""
     if accept:
         _move(practice, to=S.IN_REVIEW, allowed=[S.SCREENING], what=_("Sending to review"))
@@ -177,7 +155,7 @@ def screen(*, actor: Any, practice: Practice, accept: bool, note: str) -> Practi
 
 
 @transaction.atomic
-def publish(*, actor: Any, practice: Practice) -> Practice:
+def publish(*, actor: Actor, practice: Practice) -> Practice:
     if practice.indigenous and not practice.approval_current:
         raise WorkflowError(
             _(
@@ -196,7 +174,7 @@ def publish(*, actor: Any, practice: Practice) -> Practice:
 
 
 @transaction.atomic
-def archive(*, actor: Any, practice: Practice, note: str) -> Practice:
+def archive(*, actor: Actor, practice: Practice, note: str) -> Practice:
     _move(practice, to=S.ARCHIVED, allowed=[s for s in S.values if s != S.ARCHIVED], what=_("Archiving"))
     log(actor=actor, action="archive", practice=practice, note=note)
     return practice
@@ -204,7 +182,7 @@ def archive(*, actor: Any, practice: Practice, note: str) -> Practice:
 
 @transaction.atomic
 def record_approval(
-    *, actor: Any, subject: Practice | CaseStudy, data: dict[str, Any], revision: int | None = None
+    *, actor: Actor, subject: Practice | CaseStudy, data: dict[str, Any], revision: int | None = None
 ) -> Approval:
     """A community's approval of the content as it stands now, with the fields it keeps private; refused
     when the content changed since ``revision`` was read (the community would approve what it did not see)."""

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from carepath.accounts.models import User
+from carepath.accounts.models import Actor, User
 
 from .. import queries, rubric
 from ..models import Assignment, Decision, Evidence, Practice, Rating, ReviewQuestion
@@ -21,7 +20,7 @@ MIN_REVIEWERS = 2
 
 
 @transaction.atomic
-def assign_reviewer(*, actor: Any, practice: Practice, reviewer: User) -> Assignment:
+def assign_reviewer(*, actor: Actor, practice: Practice, reviewer: User) -> Assignment:
     if practice.status not in (S.SCREENING, S.IN_REVIEW):
         raise WorkflowError(_("Reviewers are assigned during screening or review."))
     who = {"name": reviewer.get_full_name() or reviewer.username}
@@ -47,7 +46,7 @@ def assign_reviewer(*, actor: Any, practice: Practice, reviewer: User) -> Assign
 
 
 @transaction.atomic
-def unassign_reviewer(*, actor: Any, assignment: Assignment) -> None:
+def unassign_reviewer(*, actor: Actor, assignment: Assignment) -> None:
     if assignment.completed_at is not None:
         raise WorkflowError(
             _("A reviewer who has finished cannot be taken off; their ratings are on record.")
@@ -59,7 +58,7 @@ def unassign_reviewer(*, actor: Any, assignment: Assignment) -> None:
 
 
 @transaction.atomic
-def declare_interests(*, actor: Any, assignment: Assignment, has_conflict: bool, note: str) -> Assignment:
+def declare_interests(*, actor: Actor, assignment: Assignment, has_conflict: bool, note: str) -> Assignment:
     """Before rating, a reviewer declares their interests; with a conflict they step aside."""
     if assignment.completed_at is not None:
         raise WorkflowError(_("Your review is finished; interests were declared before it."))
@@ -76,7 +75,7 @@ def declare_interests(*, actor: Any, assignment: Assignment, has_conflict: bool,
 @transaction.atomic
 def rate(
     *,
-    actor: Any,
+    actor: Actor,
     assignment: Assignment,
     ratings: Mapping[str, tuple[str, str, list[Evidence]]],
     finish: bool,
@@ -117,7 +116,7 @@ def rate(
 
 
 @transaction.atomic
-def ask(*, actor: Any, practice: Practice, text: str) -> ReviewQuestion:
+def ask(*, actor: Actor, practice: Practice, text: str) -> ReviewQuestion:
     if practice.status not in (S.SCREENING, S.IN_REVIEW):
         raise WorkflowError(_("Questions are asked during screening or review."))
     if not text.strip():
@@ -128,7 +127,7 @@ def ask(*, actor: Any, practice: Practice, text: str) -> ReviewQuestion:
 
 
 @transaction.atomic
-def answer(*, actor: Any, question: ReviewQuestion, text: str) -> ReviewQuestion:
+def answer(*, actor: Actor, question: ReviewQuestion, text: str) -> ReviewQuestion:
     if not text.strip():
         raise WorkflowError(_("Write the answer."))
     question.answer = text.strip()
@@ -141,7 +140,7 @@ def answer(*, actor: Any, question: ReviewQuestion, text: str) -> ReviewQuestion
 
 @transaction.atomic
 def decide(
-    *, actor: Any, practice: Practice, agreed: Mapping[str, str], rationale_en: str, rationale_fr: str
+    *, actor: Actor, practice: Practice, agreed: Mapping[str, str], rationale_en: str, rationale_fr: str
 ) -> Decision:
     """The working group's decision: the agreed rating of every criterion goes through the rubric."""
     if practice.status != S.IN_REVIEW:
@@ -181,7 +180,7 @@ def decide(
 
 
 @transaction.atomic
-def regrade(*, actor: Any, practice: Practice, note: str) -> Practice:
+def regrade(*, actor: Actor, practice: Practice, note: str) -> Practice:
     """Open a new review round; earlier decisions and ratings stay as the history."""
     if practice.status not in (S.DECIDED, S.PUBLISHED):
         raise WorkflowError(_("Only a decided or published practice can be re-graded."))

@@ -11,8 +11,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from carepath import audit
-from carepath.accounts.models import User
+from carepath.accounts.models import Actor, User
 
+from .. import queries
 from ..models import Answer, Instrument, Organization, Response, Survey
 from . import WorkflowError
 
@@ -20,7 +21,7 @@ from . import WorkflowError
 Given = tuple[int | None, bool, str]
 
 
-def store_instrument(model: Any, document: dict[str, Any], *, actor: Any = None) -> tuple[Any, bool]:
+def _store_instrument(model: Any, document: dict[str, Any], *, actor: Actor = None) -> tuple[Any, bool]:
     """Keep a checked instrument document; a code and version already loaded is left as it is.
 
     Takes the model class so that the migration that ships the IPCHS instrument can use it too.
@@ -48,26 +49,31 @@ def load_shipped(model: Any) -> list[Any]:
         document, problems = instruments.read(path.read_bytes(), path.name)
         if document is None:
             raise ValueError(f"{path.name}: {problems[:5]}")
-        loaded.append(store_instrument(model, document)[0])
+        loaded.append(_store_instrument(model, document)[0])
     return loaded
 
 
 @transaction.atomic
-def load_instrument(*, actor: Any, document: dict[str, Any]) -> Instrument:
+def load_instrument(*, actor: Actor, document: dict[str, Any]) -> Instrument:
     """A new instrument version from a checked document (see ``instruments.read``)."""
     if Instrument.objects.filter(code=document["code"], version=document["version"]).exists():
         raise WorkflowError(
             _("Version %(version)s of “%(code)s” is already loaded; give the file a higher version number.")
             % {"version": document["version"], "code": document["code"]}
         )
-    instrument, _created = store_instrument(Instrument, document, actor=actor)
+    instrument, _created = _store_instrument(Instrument, document, actor=actor)
     audit.record(actor=actor, action="practices.load_instrument", target=instrument, code=instrument.code)
     return instrument
 
 
 @transaction.atomic
 def start_survey(
-    *, actor: Any, organization: Organization, instrument: Instrument, title: str, respondents: Iterable[User]
+    *,
+    actor: Actor,
+    organization: Organization,
+    instrument: Instrument,
+    title: str,
+    respondents: Iterable[User],
 ) -> Survey:
     survey = Survey.objects.create(
         organization=organization, instrument=instrument, title=title.strip(), created_by=actor
@@ -116,13 +122,8 @@ def _write(survey: Survey, response: Response | None, given: Mapping[str, Given]
         )
 
 
-def unanswered(survey: Survey, answers: Iterable[Answer]) -> list[str]:
-    done = {a.question for a in answers if a.level is not None or a.not_applicable}
-    return [q for q in survey.instrument.layout.questions if q not in done]
-
-
 @transaction.atomic
-def save_answers(*, actor: Any, response: Response, given: Mapping[str, Given], submit: bool) -> Response:
+def save_answers(*, actor: Actor, response: Response, given: Mapping[str, Given], submit: bool) -> Response:
     """A respondent saves answers as they go and comes back; submitting needs every question answered."""
     survey = response.survey
     if survey.status != Survey.Status.OPEN:
@@ -132,7 +133,7 @@ def save_answers(*, actor: Any, response: Response, given: Mapping[str, Given], 
     _check(survey, given)
     _write(survey, response, given)
     if submit:
-        left = unanswered(survey, response.answers.all())
+        left = queries.unanswered(survey, response.answers.all())
         if left:
             raise WorkflowError(
                 _(
@@ -154,7 +155,7 @@ def save_answers(*, actor: Any, response: Response, given: Mapping[str, Given], 
 @transaction.atomic
 def record_consensus(
     *,
-    actor: Any,
+    actor: Actor,
     survey: Survey,
     given: Mapping[str, Given],
     meeting_on: datetime.date | None,
@@ -171,7 +172,7 @@ def record_consensus(
     survey.meeting_on = meeting_on
     survey.consensus_note = note.strip()
     if finish:
-        left = unanswered(survey, survey.answers.filter(response__isnull=True))
+        left = queries.unanswered(survey, survey.answers.filter(response__isnull=True))
         if left:
             raise WorkflowError(
                 _("Agree an answer to every question before closing; %(count)d left: %(codes)s.")

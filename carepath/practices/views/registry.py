@@ -120,7 +120,7 @@ def working_group(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "practices/working_group.html",
-        {"page": content.registry_page(), "can_edit": request.user.has_perm("practices.manage")},
+        {"page": queries.registry_page(), "can_edit": request.user.has_perm("practices.manage")},
     )
 
 
@@ -128,7 +128,7 @@ def working_group(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @permission_required("practices.manage")
 def working_group_edit(request: HttpRequest) -> HttpResponse:
-    page = content.registry_page()
+    page = queries.registry_page()
     initial = {
         f"{field}_{lang}": getattr(page, f"{field}_{lang}") or ""
         for field in ("purpose", "partners", "sponsors")

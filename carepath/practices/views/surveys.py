@@ -164,7 +164,7 @@ def answer(request: HttpRequest, survey: Survey) -> HttpResponse:
             "sections": _questions(survey, form, lang),
             "locked": locked,
             "answered": len(survey.instrument.layout.questions)
-            - len(survey_services.unanswered(survey, existing.values())),
+            - len(queries.unanswered(survey, existing.values())),
             "total": len(survey.instrument.layout.questions),
             "lang": lang,
         },

@@ -17,7 +17,6 @@ from django.views.decorators.http import require_http_methods, require_POST
 from carepath.accounts.access import permission_required
 from carepath.concurrency import StaleEditError
 from carepath.i18n import language
-from carepath.models import AuditEntry
 
 from .. import queries, rubric
 from ..forms import (
@@ -149,7 +148,7 @@ def evidence(request: HttpRequest, practice: Practice) -> HttpResponse:
             "practice": practice,
             "form": form,
             "items": practice.evidence.all(),
-            "missing": workflow.missing_for_submission(practice),
+            "missing": queries.missing_for_submission(practice),
         },
         status=400 if request.method == "POST" else 200,
     )
@@ -182,12 +181,14 @@ def submit(request: HttpRequest, practice: Practice) -> HttpResponse:
 @permission_required("practices.view_history", practice_at)
 def history(request: HttpRequest, practice: Practice) -> HttpResponse:
     """Every change to the practice and its review, for the people it concerns."""
-    entries = AuditEntry.objects.filter(
-        target_type="practices.practice", target_id=str(practice.pk)
-    ).select_related("actor")
-    decisions = practice.decisions.select_related("decided_by")
     return render(
-        request, "practices/history.html", {"practice": practice, "entries": entries, "decisions": decisions}
+        request,
+        "practices/history.html",
+        {
+            "practice": practice,
+            "entries": queries.history_of(practice),
+            "decisions": practice.decisions.select_related("decided_by"),
+        },
     )
 
 

@@ -1,0 +1,74 @@
+"""Reads of pathways: a version as plain data, which versions a person may see, who has yet to approve."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from . import graph
+from .models import Invitation, PathwayVersion, PathwayVersionQuerySet
+
+
+def graph_of(version: PathwayVersion) -> graph.Pathway:
+    """A version as plain data, for the checks, the gap report, exports and the navigator."""
+    steps = []
+    for step in version.steps.prefetch_related("transitions"):
+        steps.append(
+            graph.Step(
+                key=step.key,
+                stage=step.stage,
+                kind=step.kind,
+                entry=step.entry,
+                title={"en": step.title_en or "", "fr": step.title_fr or ""},
+                text={lang: value for lang, value in (("en", step.text_en), ("fr", step.text_fr)) if value},
+                service_types=list(step.service_types),
+                tiers=list(step.tiers),
+                concerns=list(step.concerns),
+                sectors=list(step.sectors),
+                age=graph.AgeRange(step.age_min, step.age_max),
+                target_days=step.target_days,
+                links=[
+                    graph.Link(link["url"], dict(link["title"]), link.get("kind", "resource"))
+                    for link in step.links
+                ],
+                transitions=[
+                    graph.Transition(
+                        to=t.to_key,
+                        criteria=graph.Criteria.from_dict(t.criteria),
+                        otherwise=t.otherwise,
+                        label={
+                            lang: value for lang, value in (("en", t.label_en), ("fr", t.label_fr)) if value
+                        },
+                    )
+                    for t in step.transitions.all()
+                ],
+            )
+        )
+    return graph.Pathway(
+        title={"en": version.title_en or "", "fr": version.title_fr or ""},
+        description={
+            lang: value
+            for lang, value in (("en", version.description_en), ("fr", version.description_fr))
+            if value
+        },
+        steps=steps,
+        id=str(version.pathway_id),
+        version=version.number,
+        status=version.status,
+        community=version.pathway.community.slug,
+        source=version.pathway.source or None,
+    )
+
+
+def visible_versions(user: Any, community: Any) -> PathwayVersionQuerySet:
+    """The community's versions the person may see: drafts and versions in review only for its members."""
+    versions = PathwayVersion.objects.filter(pathway__community=community)
+    if user.has_perm("communities.view_unpublished", community):
+        return versions
+    return versions.filter(status__in=[PathwayVersion.Status.PUBLISHED, PathwayVersion.Status.RETIRED])
+
+
+def pending_approvals(version: PathwayVersion) -> list[Invitation]:
+    review = version.reviews.filter(closed_at__isnull=True).first()
+    if review is None:
+        return []
+    return list(review.invitations.filter(role=Invitation.Role.APPROVER, approved_at__isnull=True))
