@@ -46,7 +46,7 @@ class JSONParser(parsers.JSONParser):
         try:
             text = codecs.getreader(encoding)(stream).read()
             return safejson.loads(text, max_depth=settings.CAREPATH_JSON_MAX_DEPTH)
-        except safejson.TooDeep as exc:
+        except safejson.TooDeepError as exc:
             raise exceptions.ParseError(
                 _("The JSON is nested more than %(limit)s levels deep.") % {"limit": exc.limit}
             ) from None

@@ -80,6 +80,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
 
+from .errors import ServiceError
 from .models import AuditEntry
 
 R = TypeVar("R", bound=models.Model)
@@ -119,7 +120,7 @@ def _name(user: Any) -> str:
     return str(user.get_full_name() or user.get_username())
 
 
-class StaleEditError(Exception):
+class StaleEditError(ServiceError):
     """A save refused because the record changed (or went) since the form was read.
 
     ``who`` and ``when`` come from the audit entry of that change (``None`` when there is none),

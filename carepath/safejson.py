@@ -1,7 +1,7 @@
 """JSON from outside (uploads, API bodies, posted answers) with a bound on nesting depth.
 
 Python's parser recurses: a few thousand ``[`` make it raise ``RecursionError``, and code that walks the result
-(a JSON Schema validator, say) recurses too. ``loads`` turns both into ``TooDeep``, a ``ValueError``, so callers
+(a JSON Schema validator, say) recurses too. ``loads`` turns both into ``TooDeepError``, a ``ValueError``, so callers
 that already handle broken JSON handle deep JSON the same way. No Django here: the HSDS reader uses it.
 """
 
@@ -13,13 +13,13 @@ from typing import Any
 DEFAULT_MAX_DEPTH = 32
 
 
-class TooDeep(ValueError):
+class TooDeepError(ValueError):
     def __init__(self, limit: int) -> None:
         super().__init__(f"the JSON is nested more than {limit} levels deep")
         self.limit = limit
 
 
-class TooLong(ValueError):
+class TooLongError(ValueError):
     """A number too long for Python to read (more than 4,300 digits)."""
 
     def __init__(self) -> None:
@@ -32,13 +32,13 @@ def loads(text: str | bytes, *, max_depth: int = DEFAULT_MAX_DEPTH) -> Any:
     try:
         document = json.loads(text)
     except RecursionError:
-        raise TooDeep(max_depth) from None
+        raise TooDeepError(max_depth) from None
     except json.JSONDecodeError:
         raise
     except ValueError:  # "Exceeds the limit (4300 digits) for integer string conversion"
-        raise TooLong from None
+        raise TooLongError from None
     if too_deep(document, max_depth):
-        raise TooDeep(max_depth)
+        raise TooDeepError(max_depth)
     return document
 
 

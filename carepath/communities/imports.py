@@ -29,11 +29,11 @@ from . import services
 from .models import Community, InventoryEntry
 
 
-class _Refused(Exception):
+class _RefusedError(Exception):
     pass
 
 
-class _Busy(Exception):
+class _BusyError(Exception):
     pass
 
 
@@ -63,10 +63,10 @@ def import_hsds(
     for attempt in (1, 2):
         try:
             return _write(data, result, **options)
-        except _Refused:
+        except _RefusedError:
             result.problems, result.left_out = validate.problems_sorted(data.problems), data.left_out
             return result
-        except _Busy:
+        except _BusyError:
             data.problem("import_busy", file=options["display_name"], where="")
             break
         except IntegrityError:
@@ -106,7 +106,7 @@ def _write(
         _name_refusals(data, stewardship.refusals)
         _name_unlisted(data, community, service_ids, stewardship)
         if any(p.is_error for p in data.problems):
-            raise _Refused
+            raise _RefusedError
         _name_detached(data, community, stewardship.detached, actor)
         result.counts = counts
         result.service_ids = service_ids
@@ -129,7 +129,7 @@ def _write(
 
 
 def _lock(community: Community) -> None:
-    """Hold the community's row until the import commits: a second import waits, then gives up (``_Busy``).
+    """Hold the community's row until the import commits: a second import waits, then gives up (``_BusyError``).
 
     On SQLite the transaction already holds the whole database (``BEGIN IMMEDIATE``); a second writer waits
     there (``busy_timeout``, 5 seconds) and fails with "database is locked", which ``_is_lock_timeout``
@@ -144,7 +144,7 @@ def _lock(community: Community) -> None:
             Community.objects.select_for_update().filter(pk=community.pk).exists()
         except DatabaseError as error:
             if _is_lock_timeout(error):
-                raise _Busy from error
+                raise _BusyError from error
             raise
 
 

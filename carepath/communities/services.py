@@ -20,6 +20,7 @@ from carepath.directory import bulk
 from carepath.directory import services as directory
 from carepath.directory.models import Service
 from carepath.directory.queries import parts_of
+from carepath.errors import ServiceError
 
 from . import queries
 from .models import Community, InventoryEntry, ListingReport, Place
@@ -220,7 +221,7 @@ def save_settings(
     return community
 
 
-class NotKept(Exception):
+class NotKeptError(ServiceError):
     """A change to a service (or one of its places) that another community keeps."""
 
     def __init__(self, steward: Any, *, organization: bool = False) -> None:
@@ -247,7 +248,7 @@ def save_service(
 ) -> Service:
     """Create a service in the community's inventory (``service_id`` None), or change one it keeps: its
     details, terms, languages, phones and places, and how the community lists it (``entry``). All or nothing;
-    a service or place another community keeps is refused (``NotKept``), and so is a save from a form opened
+    a service or place another community keeps is refused (``NotKeptError``), and so is a save from a form opened
     before the service or its listing last changed (``concurrency.StaleEditError``)."""
     listed = None
     if service_id is not None:
@@ -267,8 +268,8 @@ def save_service(
         )
         directory.set_phones(service=saved, phones=phones, actor=actor)
         directory.save_places(service=saved, places=places, removed=removed_places, actor=actor)
-    except directory.NotSteward as error:
-        raise NotKept(
+    except directory.NotStewardError as error:
+        raise NotKeptError(
             error.record.steward, organization=error.record._meta.model_name == "organization"
         ) from None
     if listed is None:
@@ -279,7 +280,7 @@ def save_service(
     return saved
 
 
-class NotListable(Exception):
+class NotListableError(ServiceError):
     """A service that cannot be listed here: its steward has not published it, or it is listed already."""
 
 
@@ -292,7 +293,7 @@ def list_from_elsewhere(*, community: Community, service_id: Any, actor: Actor) 
         InventoryEntry.objects.published().filter(community_id=service.steward_id, service=service).exists()
     )
     if not published or community.entries.filter(service_id=service_id).exists():
-        raise NotListable(service_id)
+        raise NotListableError(service_id)
     add_to_inventory(community=community, service_ids=[service_id], actor=actor)
     return community.entries.get(service_id=service_id)
 

@@ -208,7 +208,7 @@ def _edit(request: HttpRequest, community: Community, entry: InventoryEntry | No
                 entry={name: entry_form.cleaned_data[name] for name in EntryForm.Meta.fields},
                 actor=request.user,
             )
-        except services.NotKept as error:
+        except services.NotKeptError as error:
             refused = error
         except concurrency.StaleEditError as error:
             form.stale(error)
@@ -279,7 +279,7 @@ def list_from_elsewhere(request: HttpRequest, community: Community) -> HttpRespo
             entry = services.list_from_elsewhere(
                 community=community, service_id=request.POST.get("service"), actor=request.user
             )
-        except (services.NotListable, ValidationError):
+        except (services.NotListableError, ValidationError):
             messages.error(request, _("This service cannot be listed here: choose one from the list."))
             return redirect("communities:list-elsewhere", slug=community.slug)
         messages.success(

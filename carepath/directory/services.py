@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 
 from carepath import audit, children, concurrency, versions
 from carepath.accounts.models import Actor
+from carepath.errors import ServiceError
 from carepath.i18n import language_name
 
 from . import bulk, queries, vocabulary
@@ -162,10 +163,10 @@ class _Counter:
 
 # --- Editing one service ---------------------------------------------------------------------------------
 # A community edits the services it keeps (their steward, an object the directory only stores: see
-# models.py); a record another steward keeps is never changed here (``NotSteward``).
+# models.py); a record another steward keeps is never changed here (``NotStewardError``).
 
 
-class NotSteward(Exception):
+class NotStewardError(ServiceError):
     """A write to a record that another steward keeps."""
 
     def __init__(self, record: Any) -> None:
@@ -196,7 +197,7 @@ def save_service(
     """Create (``service_id`` None) or change a service ``steward`` keeps, with its carepath terms and
     languages; stamps last_modified. ``new_organization`` names an organization to create (kept by
     ``steward``) when ``fields["organization"]`` is None. A service is part of its organization: moving it to an
-    organization another steward keeps is refused (``NotSteward``), and so is a change to a service that moved
+    organization another steward keeps is refused (``NotStewardError``), and so is a change to a service that moved
     on since ``revision`` (a form opened before another save or an import: ``concurrency.StaleEditError``)."""
     if service_id is None:
         service = Service(steward=steward)
@@ -205,7 +206,7 @@ def save_service(
             Service.objects.all(), service_id, revision, changed=SERVICE_CHANGED, removed=SERVICE_REMOVED
         )
         if not _keeps(service, steward):
-            raise NotSteward(service)
+            raise NotStewardError(service)
     fields = dict(fields)
     if fields.get("organization") is None and new_organization.strip():
         name = new_organization.strip()
@@ -218,7 +219,7 @@ def save_service(
         and organization.pk != service.organization_id
         and not _keeps(organization, steward)
     ):
-        raise NotSteward(organization)
+        raise NotStewardError(organization)
     creating = service._state.adding
     changed = sorted(name for name, value in fields.items() if getattr(service, name) != value)
     for name, value in fields.items():
@@ -273,7 +274,7 @@ def save_places(*, service: Service, places: list[dict[str, Any]], removed: list
     """Make the service offered at these places (a location with one physical address each).
 
     A place the service is already offered at is changed in place when the service's steward keeps it; a place
-    another steward keeps can be unlinked but not changed (``NotSteward``). A ``location_id`` that is not one
+    another steward keeps can be unlinked but not changed (``NotStewardError``). A ``location_id`` that is not one
     of the service's places is ignored: the place is added as a new one.
     """
     current = {
@@ -303,7 +304,7 @@ def save_places(*, service: Service, places: list[dict[str, Any]], removed: list
                 address is not None and getattr(address, k) == place[k] for k in PLACE_FIELDS
             )
             if not same:
-                raise NotSteward(location)
+                raise NotStewardError(location)
             kept.append(location.pk)
             continue
         for key, value in wanted.items():

@@ -20,7 +20,7 @@ from .serializers import MatchRequestSerializer, flatten
 MAX_DEPTH = 8  # a navigator request nests four levels (child, screening, one result); deeper is not one
 
 
-class Unreadable(ValueError):
+class UnreadableError(ValueError):
     """Answers that are not a navigator request, or are larger than a saved plan may be."""
 
 
@@ -31,19 +31,19 @@ def size(data: Any) -> int:
 
 def normalise(answers: Any, *, community: str | None = None) -> dict[str, Any]:
     """The navigator request's fields of ``answers``, validated and re-serialised; ``community`` (a slug),
-    when given, replaces whatever community the answers name. Raises ``Unreadable`` for anything else."""
+    when given, replaces whatever community the answers name. Raises ``UnreadableError`` for anything else."""
     if not isinstance(answers, dict):
-        raise Unreadable("the answers are not a JSON object")
+        raise UnreadableError("the answers are not a JSON object")
     if safejson.too_deep(answers, MAX_DEPTH):
-        raise Unreadable(f"the answers are nested more than {MAX_DEPTH} levels deep")
+        raise UnreadableError(f"the answers are nested more than {MAX_DEPTH} levels deep")
     data = {**answers, "community": community} if community is not None else answers
     serializer = MatchRequestSerializer(data=data)
     if not serializer.is_valid():
         problems = flatten(serializer.errors)
-        raise Unreadable("; ".join(f"{path}: {' '.join(found)}" for path, found in problems.items()))
+        raise UnreadableError("; ".join(f"{path}: {' '.join(found)}" for path, found in problems.items()))
     kept: dict[str, Any] = json.loads(json.dumps(serializer.data))  # plain dicts and lists, only known fields
     if size(kept) > settings.CAREPATH_PLAN_MAX_BYTES:
-        raise Unreadable(f"the answers are larger than {settings.CAREPATH_PLAN_MAX_BYTES} bytes")
+        raise UnreadableError(f"the answers are larger than {settings.CAREPATH_PLAN_MAX_BYTES} bytes")
     return kept
 
 
@@ -51,9 +51,9 @@ def from_posted(text: str) -> dict[str, Any]:
     """Answers posted as JSON text, refused unread when the text alone is over the limit."""
     limit = settings.CAREPATH_PLAN_MAX_BYTES
     if len(text) > limit or len(text.encode()) > limit:
-        raise Unreadable(f"the posted answers are larger than {limit} bytes")
+        raise UnreadableError(f"the posted answers are larger than {limit} bytes")
     try:
         answers = safejson.loads(text, max_depth=MAX_DEPTH)
     except ValueError as error:  # broken JSON, a number too long, brackets nested too deep
-        raise Unreadable(f"the posted answers are not JSON: {type(error).__name__}") from None
+        raise UnreadableError(f"the posted answers are not JSON: {type(error).__name__}") from None
     return normalise(answers)

@@ -12,16 +12,16 @@ from django.utils import timezone
 from carepath import audit
 from carepath.communities.models import Community
 
-from .answers import Unreadable, normalise
+from .answers import UnreadableError, normalise
 from .models import SavedPlan, new_token, token_hash
 
-__all__ = ["Unreadable", "delete_plan", "purge_expired", "save_plan"]
+__all__ = ["UnreadableError", "delete_plan", "purge_expired", "save_plan"]
 
 
 @transaction.atomic
 def save_plan(*, community: Community, answers: dict[str, Any]) -> tuple[str, SavedPlan]:
     """Store the answers (the navigator request's fields, nothing else) and return the link's token, which is
-    not stored. Raises ``Unreadable`` for answers that are not a navigator request or are too large to keep."""
+    not stored. Raises ``UnreadableError`` for answers that are not a navigator request or are too large to keep."""
     kept = normalise(answers, community=community.slug)
     purge_expired()
     token = new_token()

@@ -23,7 +23,7 @@ from carepath.i18n import language_label
 from carepath.pathways import describe
 
 from . import present, queries, services, snapshots
-from .answers import Unreadable, from_posted
+from .answers import UnreadableError, from_posted
 from .api import NAVIGATOR_SCOPE
 from .engine import Directory
 from .forms import JourneyForm, initial_from
@@ -209,7 +209,7 @@ def _answers(request: HttpRequest) -> dict[str, Any] | None:
     navigator request's fields, validated and bounded (``answers.from_posted``); None when they cannot be."""
     try:
         return from_posted(request.POST.get("answers", ""))
-    except Unreadable:
+    except UnreadableError:
         return None
 
 
@@ -227,7 +227,7 @@ def save(request: HttpRequest, slug: str) -> HttpResponse:
         return _unreadable(request, community)
     try:
         token, _saved = services.save_plan(community=community, answers=answers)
-    except Unreadable:
+    except UnreadableError:
         return _unreadable(request, community)
     messages.success(
         request, _("Your plan is saved. Keep this page's address: it is the only way back to it.")

@@ -51,7 +51,7 @@ def load(path: Path) -> tuple[dict[str, Any] | None, list[str]]:
         return None, [
             f"{path.name}: the JSON is broken at line {error.lineno}, column {error.colno}: {error.msg}"
         ]
-    except (safejson.TooDeep, safejson.TooLong) as error:
+    except (safejson.TooDeepError, safejson.TooLongError) as error:
         return None, [f"{path.name}: {error}"]
     return document, schema_errors(document)
 

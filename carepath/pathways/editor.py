@@ -188,7 +188,7 @@ def step_form(
         except StaleEditError as error:
             form.stale(error)
             status = 409
-        except services.NotEditable as refused:
+        except services.NotEditableError as refused:
             form.add_error(None, str(refused))
             status = 409
         except ValidationError as error:
@@ -240,7 +240,7 @@ def step_move(request: HttpRequest, community: Community, number: int, key: str)
             direction=-1 if request.POST.get("direction") == "up" else 1,
             actor=request.user,
         )
-    except services.NotEditable as refused:
+    except services.NotEditableError as refused:
         return _not_a_draft(request, community, version, str(refused))
     except StaleEditError as error:
         return _changed(request, community, version, _again(error))
@@ -262,7 +262,7 @@ def step_remove(request: HttpRequest, community: Community, number: int, key: st
             revision=form.revision if form.is_valid() else None,
             actor=request.user,
         )
-    except services.NotEditable as refused:
+    except services.NotEditableError as refused:
         return _not_a_draft(request, community, version, str(refused))
     except StaleEditError as error:
         return _changed(request, community, version, _again(error))
@@ -317,7 +317,7 @@ def transition_form(
         except StaleEditError as error:
             form.stale(error)
             status = 409
-        except services.NotEditable as refused:
+        except services.NotEditableError as refused:
             form.add_error(None, str(refused))
             status = 409
         except ValidationError as error:
@@ -353,7 +353,7 @@ def transition_remove(
             revision=form.revision if form.is_valid() else None,
             actor=request.user,
         )
-    except services.NotEditable as refused:
+    except services.NotEditableError as refused:
         return _not_a_draft(request, community, version, str(refused))
     except StaleEditError as error:
         messages.error(request, _again(error))

@@ -192,7 +192,7 @@ def unsafe_links(document: Any) -> list[tuple[str, str]]:
     return found
 
 
-class UnsafeLink(ValueError):
+class UnsafeLinkError(ValueError):
     """A pathway document with links that are not web addresses; ``problems`` are "path: message"."""
 
     def __init__(self, problems: list[tuple[str, str]]) -> None:
@@ -303,10 +303,10 @@ class Pathway:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Pathway:
-        """A pathway from its JSON document; raises ``UnsafeLink`` when a step links to anything but http(s)."""
+        """A pathway from its JSON document; raises ``UnsafeLinkError`` when a step links to anything but http(s)."""
         unsafe = unsafe_links(data)
         if unsafe:
-            raise UnsafeLink(unsafe)
+            raise UnsafeLinkError(unsafe)
         return cls(
             title=dict(data["title"]),
             description=dict(data.get("description") or {}),

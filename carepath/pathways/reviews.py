@@ -161,7 +161,7 @@ def new_link(request: HttpRequest, community: Community, number: int, pk: int) -
     invitation = get_object_or_404(Invitation, review=current, pk=pk)
     try:
         token = services.new_link(invitation=invitation, actor=request.user)
-    except services.NotEditable as refused:
+    except services.NotEditableError as refused:
         messages.error(request, str(refused))
         return redirect("pathways:review", slug=community.slug, number=number)
     link = _link(request, token)
@@ -241,7 +241,9 @@ def review_public(request: HttpRequest, token: str) -> HttpResponse:
                     step_key=comment_form.cleaned_data["step"],
                     text=comment_form.cleaned_data["text"],
                 )
-            except services.NotEditable as refused:  # the deadline passed, or the review closed, just now
+            except (
+                services.NotEditableError
+            ) as refused:  # the deadline passed, or the review closed, just now
                 messages.error(request, str(refused))
                 return redirect(request.path)
             messages.success(request, _("Thank you: your comment was saved."))
@@ -249,7 +251,7 @@ def review_public(request: HttpRequest, token: str) -> HttpResponse:
         if "approve" in request.POST and approval_form.is_valid():
             try:
                 services.approve(invitation=invitation, note=approval_form.cleaned_data["note"])
-            except services.NotEditable as refused:
+            except services.NotEditableError as refused:
                 messages.error(request, str(refused))
                 return redirect(request.path)
             messages.success(request, _("Thank you: your approval was recorded."))

@@ -18,6 +18,7 @@ from carepath import audit, concurrency, tokens
 from carepath.accounts.models import Actor
 from carepath.communities.models import Community
 from carepath.directory import vocabulary
+from carepath.errors import ServiceError
 
 from . import checks, documents, graph, queries
 from .models import Comment, Invitation, Pathway, PathwayVersion, Review, Step, Transition
@@ -63,7 +64,7 @@ def _write_steps(version: PathwayVersion, pathway: graph.Pathway) -> None:
         )
 
 
-class NotEditable(Exception):
+class NotEditableError(ServiceError):
     """A write the version is not (or no longer) in the state for; the message says why."""
 
 
@@ -71,7 +72,7 @@ def _lock(version_id: int, *states: str, refused: str | Promise) -> PathwayVersi
     """The version, locked until the transaction ends and read again; refused unless it is in ``states``."""
     version = PathwayVersion.objects.select_for_update(of=("self",)).filter(pk=version_id).order_by().first()
     if version is None or version.status not in states:
-        raise NotEditable(str(refused))
+        raise NotEditableError(str(refused))
     return version
 
 
@@ -163,13 +164,13 @@ def start_draft(
     return import_document(community=community, document=document, actor=actor, based_on=from_version)
 
 
-class PublishBlocked(Exception):
+class PublishBlockedError(ServiceError):
     def __init__(self, findings: list[checks.Finding]) -> None:
         super().__init__(_("The pathway has errors and cannot be published."))
         self.findings = findings
 
 
-class AwaitingApproval(Exception):
+class AwaitingApprovalError(ServiceError):
     def __init__(self, waiting: list[Any]) -> None:
         super().__init__(_("Named approvers have not all approved yet."))
         self.waiting = waiting
@@ -183,10 +184,10 @@ def publish(*, version: PathwayVersion, actor: Actor) -> PathwayVersion:
     version.refresh_from_db()
     findings = [f for f in checks.check(queries.graph_of(version), vocabulary.load()) if f.is_error]
     if findings:
-        raise PublishBlocked(findings)
+        raise PublishBlockedError(findings)
     waiting = queries.pending_approvals(version)
     if waiting:
-        raise AwaitingApproval(waiting)
+        raise AwaitingApprovalError(waiting)
     review = version.reviews.filter(closed_at__isnull=True).first()
     approvals = []
     if review is not None:
@@ -420,7 +421,7 @@ def open_review(
     Only the hash of each link's token is stored: the tokens are on ``review.tokens`` (invitation id to
     token), the one time they exist, to be shown and e-mailed."""
     if version.status != PathwayVersion.Status.DRAFT:
-        raise NotEditable(_("Only a draft can be sent for review."))
+        raise NotEditableError(_("Only a draft can be sent for review."))
     review = Review.objects.create(
         version=version, opened_by=audit.person(actor), deadline=deadline, message=message
     )
@@ -443,9 +444,9 @@ def open_review(
 
 def _accepting(review: Review) -> None:
     if not review.open:
-        raise NotEditable(_("This review is closed."))
+        raise NotEditableError(_("This review is closed."))
     if review.deadline_passed():
-        raise NotEditable(
+        raise NotEditableError(
             _("The deadline for this review has passed: it takes no more comments or approvals.")
         )
 
@@ -455,7 +456,7 @@ def new_link(*, invitation: Invitation, actor: Actor) -> str:
     """Replace an invitation's private link (the old one stops working) and return the new token, which is
     not stored."""
     if not invitation.review.open:
-        raise NotEditable(_("This review is closed."))
+        raise NotEditableError(_("This review is closed."))
     token = tokens.new_token()
     invitation.token_hash = tokens.token_hash(token)
     invitation.save(update_fields=["token_hash"])
@@ -524,7 +525,7 @@ def answer(*, comment: Comment, text: str, resolve: bool, actor: Actor) -> Comme
 )
 def approve(*, invitation: Invitation, note: str) -> Invitation:
     if invitation.role != Invitation.Role.APPROVER:
-        raise NotEditable(_("Only named approvers approve."))
+        raise NotEditableError(_("Only named approvers approve."))
     _accepting(invitation.review)
     invitation.approved_at = timezone.now()
     invitation.approval_note = note

@@ -247,17 +247,17 @@ def publish(request: HttpRequest, community: Community, number: int) -> HttpResp
     version = get_object_or_404(PathwayVersion, pathway__community=community, number=number)
     try:
         services.publish(version=version, actor=request.user)
-    except services.NotEditable as refused:  # not a draft or in review (any more)
+    except services.NotEditableError as refused:  # not a draft or in review (any more)
         messages.error(request, str(refused))
         return redirect("pathways:version", slug=community.slug, number=number)
-    except services.PublishBlocked as blocked:
+    except services.PublishBlockedError as blocked:
         messages.error(
             request,
             _("Version %(number)s was not published: %(count)s errors must be fixed first.")
             % {"number": number, "count": len(blocked.findings)},
         )
         return redirect("pathways:version", slug=community.slug, number=number)
-    except services.AwaitingApproval as waiting:
+    except services.AwaitingApprovalError as waiting:
         messages.error(
             request,
             _("Version %(number)s was not published: waiting for the approval of %(names)s.")

@@ -80,7 +80,7 @@ def read(
         return None, [f"{name}: the file is not UTF-8 text."]
     except json.JSONDecodeError as error:
         return None, [f"{name}: the JSON is broken at line {error.lineno}, column {error.colno}: {error.msg}"]
-    except (safejson.TooDeep, safejson.TooLong) as error:
+    except (safejson.TooDeepError, safejson.TooLongError) as error:
         return None, [f"{name}: {error}."]
     found = problems(document)
     return (None if found else document), found

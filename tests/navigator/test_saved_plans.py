@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from carepath.models import AuditEntry
 from carepath.navigator import queries, services
-from carepath.navigator.answers import Unreadable
+from carepath.navigator.answers import UnreadableError
 from carepath.navigator.models import SavedPlan
 from tests.navigator.test_views import ANSWERS, JOURNEY, posted_answers
 
@@ -89,12 +89,12 @@ def test_saved_plans_keep_only_answers_refuse_oversized_answers(client, demo, se
 
 
 def test_saved_plans_keep_only_answers_the_service_refuses_anything_else(demo):
-    with pytest.raises(Unreadable):
+    with pytest.raises(UnreadableError):
         services.save_plan(community=demo, answers=["not", "a", "request"])  # type: ignore[arg-type]
-    with pytest.raises(Unreadable):
+    with pytest.raises(UnreadableError):
         services.save_plan(community=demo, answers={**KEPT, "child": {"age_months": 500}})
     crowded = {**KEPT, "child": {**KEPT["child"], "concerns": ["sleep"] * 600}}  # valid codes, too many
-    with pytest.raises(Unreadable):
+    with pytest.raises(UnreadableError):
         services.save_plan(community=demo, answers=crowded)
     assert not SavedPlan.objects.exists()
     token, saved = services.save_plan(community=demo, answers={**KEPT, "name": "Emma"})

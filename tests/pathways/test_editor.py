@@ -135,5 +135,5 @@ def test_published_versions_cannot_be_edited(client, draft, facilitator):
     client.login(username=facilitator.username, password=PASSWORD)
     assert client.get("/en/communities/lakeside/pathway/versions/1/edit/").status_code == 404
     step = Step.objects.get(version__number=1, key="assessment")
-    with pytest.raises(services.NotEditable):
+    with pytest.raises(services.NotEditableError):
         services.remove_step(version_id=step.version_id, step_id=step.pk, revision=None, actor=None)

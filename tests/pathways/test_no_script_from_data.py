@@ -36,7 +36,7 @@ def test_no_script_from_data_pathway_json_names_the_link(url):
         problem
         == f"steps/3/links/1/url: {url[:80]!r} is not a web address: a link must start with http:// or https://"
     )
-    with pytest.raises(graph.UnsafeLink) as raised:
+    with pytest.raises(graph.UnsafeLinkError) as raised:
         graph.Pathway.from_dict(with_link(url))
     assert raised.value.problems == [problem]
 

@@ -190,7 +190,7 @@ def _state(version: PathwayVersion) -> tuple:
 @pytest.mark.parametrize("write", EDITS)
 def test_published_means_frozen_every_edit_refuses_a_published_version(published, write):
     before = _state(published)
-    with pytest.raises(services.NotEditable) as refused:
+    with pytest.raises(services.NotEditableError) as refused:
         _writes(published)[write]()
     assert str(refused.value) == NOT_A_DRAFT
     assert _state(published) == before
@@ -208,7 +208,7 @@ def test_published_means_frozen_every_edit_refuses_a_version_in_review(community
         actor=None,
     )
     before = _state(draft)
-    with pytest.raises(services.NotEditable) as refused:
+    with pytest.raises(services.NotEditableError) as refused:
         _writes(draft)[write]()
     assert str(refused.value) == NOT_A_DRAFT
     assert _state(draft) == before
@@ -222,9 +222,9 @@ def test_published_means_frozen_edits_read_the_version_again_rather_than_trust_t
     stale = PathwayVersion.objects.get(pk=draft.pk)
     services.publish(version=draft, actor=None)
     assert stale.status == "draft"  # what a view read before the publish
-    with pytest.raises(services.NotEditable):
+    with pytest.raises(services.NotEditableError):
         services.publish(version=stale, actor=None)
-    with pytest.raises(services.NotEditable) as refused:
+    with pytest.raises(services.NotEditableError) as refused:
         services.open_review(
             version=stale, deadline=datetime.date(2099, 1, 1), message="", invitees=[], actor=None
         )
@@ -248,12 +248,12 @@ def test_published_means_frozen_comments_and_approvals_stop_when_the_version_is_
     stale_review = Review.objects.get(pk=review.pk)  # read while the review was open
     stale_bo = Invitation.objects.get(pk=bo.pk)
     services.publish(version=draft, actor=None)
-    with pytest.raises(services.NotEditable) as refused:
+    with pytest.raises(services.NotEditableError) as refused:
         services.comment(
             review=stale_review, invitation=None, author="Ann", step_key="assessment", text="Late"
         )
     assert str(refused.value) == "This review is closed."
-    with pytest.raises(services.NotEditable):
+    with pytest.raises(services.NotEditableError):
         services.approve(invitation=stale_bo, note="Again")
     assert not Comment.objects.exists()
     assert Invitation.objects.get(pk=bo.pk).approval_note == ""

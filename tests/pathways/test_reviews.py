@@ -168,7 +168,7 @@ def test_review_links_that_end_a_closed_review_shows_no_draft(client, draft, fac
         assert "See the published pathway" in text
     response = client.post(links["Sam (parent)"], {"step": "assessment", "text": "After the end"})
     assert response.status_code == 410 and not Comment.objects.exists()
-    with pytest.raises(services.NotEditable):
+    with pytest.raises(services.NotEditableError):
         services.comment(
             review=draft.reviews.get(), invitation=None, author="X", step_key="assessment", text="?"
         )
@@ -199,7 +199,7 @@ def test_review_links_that_end_no_comment_after_the_deadline(client, draft, faci
     assert "The deadline for this review has passed" in html.unescape(response.content.decode())
     client.post(links["Dr. Ada Lin"], {"approve": "1", "note": "Late"})
     assert not Comment.objects.exists() and not Invitation.objects.filter(approved_at__isnull=False).exists()
-    with pytest.raises(services.NotEditable):
+    with pytest.raises(services.NotEditableError):
         services.approve(invitation=Invitation.objects.get(name="Dr. Ada Lin"), note="")
 
 
@@ -234,7 +234,7 @@ def test_a_bad_link_is_404_and_versions_in_review_are_frozen(client, draft, faci
         response.content.decode()
     )
     step = Step.objects.get(version=draft, key="assessment")
-    with pytest.raises(services.NotEditable):
+    with pytest.raises(services.NotEditableError):
         services.remove_step(version_id=draft.pk, step_id=step.pk, revision=None, actor=None)
 
 

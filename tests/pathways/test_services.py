@@ -50,7 +50,7 @@ def test_errors_block_publishing(community):
     document = documents.template()
     document["steps"][0]["transitions"] = []  # the first step becomes a dead end
     version = services.import_document(community=community, document=document)
-    with pytest.raises(services.PublishBlocked) as blocked:
+    with pytest.raises(services.PublishBlockedError) as blocked:
         services.publish(version=version, actor=None)
     assert "dead_end" in [f.code for f in blocked.value.findings if f.is_error]
     version.refresh_from_db()

@@ -187,10 +187,10 @@ def read_json_bytes(
     except json.JSONDecodeError as exc:
         data.problem("json_syntax", file=name, where="", line=exc.lineno, column=exc.colno, reason=exc.msg)
         return data
-    except safejson.TooDeep:
+    except safejson.TooDeepError:
         data.problem("json_too_deep", file=name, where="", limit=max_depth)
         return data
-    except safejson.TooLong:
+    except safejson.TooLongError:
         data.problem("json_number", file=name, where="")
         return data
     if isinstance(document, dict) and isinstance(document.get("contents"), list):
@@ -473,7 +473,7 @@ def _read_package(package: _Package, data: Dataset, progress: Progress | None, l
                 for _ in _read_csv(table, path, handle, data, limits):
                     if progress:
                         progress(1)
-        except _FieldTooLarge as exc:
+        except _FieldTooLargeError as exc:
             data.problem(
                 "csv_field_too_large", file=path, where=f"row {exc.row}", limit=limits.max_field_bytes
             )
@@ -504,7 +504,7 @@ def _resources(package: _Package, data: Dataset) -> list[Any] | None:
     return resources
 
 
-class _FieldTooLarge(Exception):
+class _FieldTooLargeError(Exception):
     def __init__(self, row: int) -> None:
         self.row = row
 
@@ -520,7 +520,7 @@ def _rows(handle: io.TextIOBase, limits: Limits) -> Iterator[list[str]]:
             return
         except csv.Error as exc:
             if "field larger than field limit" in str(exc):
-                raise _FieldTooLarge(reader.line_num) from None
+                raise _FieldTooLargeError(reader.line_num) from None
             raise
         yield row
 

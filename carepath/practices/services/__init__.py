@@ -7,6 +7,9 @@ instruments and alignment surveys, ``content`` case studies and the working grou
 
 from django.core.exceptions import ValidationError
 
+from carepath.errors import ServiceError
 
-class WorkflowError(ValidationError):
-    """A step that cannot be taken now; the message says why and what to do instead."""
+
+class WorkflowError(ServiceError, ValidationError):
+    """A step that cannot be taken now; the message says why and what to do instead. A ValidationError too,
+    so that ``messages`` lists each reason and forms and commands that catch validation errors catch it."""
