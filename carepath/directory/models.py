@@ -67,12 +67,20 @@ class HSDSModel(models.Model):
         return next(f.attname for f in cls._meta.concrete_fields if f.column == column)
 
 
+class TaxonomyQuerySet(models.QuerySet["Taxonomy"]):
+    def search(self, text: str) -> TaxonomyQuerySet:
+        return self.filter(
+            Q(name_en__icontains=text) | Q(description_en__icontains=text) | Q(description_fr__icontains=text)
+        )
+
+
 class Taxonomy(HSDSModel):
     hsds_table = "taxonomy"
     name = models.TextField()
     description = models.TextField()
     uri = opt_text()
     version = opt_text()
+    objects = TaxonomyQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("taxonomy")
@@ -85,6 +93,18 @@ class TaxonomyTermQuerySet(models.QuerySet["TaxonomyTerm"]):
 
     def branch(self, branch: str) -> TaxonomyTermQuerySet:
         return self.carepath().filter(code__startswith=f"{branch}/")
+
+    def search(self, text: str) -> TaxonomyTermQuerySet:
+        return self.filter(Q(name_en__icontains=text) | Q(name_fr__icontains=text) | Q(code__icontains=text))
+
+    def of_taxonomy(self, taxonomy_id: str) -> TaxonomyTermQuerySet:
+        return self.filter(taxonomy_detail_id=taxonomy_id)
+
+    def under(self, parent_id: str) -> TaxonomyTermQuerySet:
+        return self.filter(parent_id=parent_id)
+
+    def top(self) -> TaxonomyTermQuerySet:
+        return self.filter(parent__isnull=True)
 
 
 class TaxonomyTerm(HSDSModel):
@@ -111,6 +131,11 @@ class TaxonomyTerm(HSDSModel):
         return (self.code or "").split("/", 1)[0]
 
 
+class OrganizationQuerySet(models.QuerySet["Organization"]):
+    def search(self, text: str) -> OrganizationQuerySet:
+        return self.filter(Q(name_en__icontains=text) | Q(name_fr__icontains=text))
+
+
 class Organization(HSDSModel):
     hsds_table = "organization"
     name = models.TextField()
@@ -125,6 +150,7 @@ class Organization(HSDSModel):
     logo = opt_text()
     uri = opt_text()
     parent_organization = link("self", "children")
+    objects = OrganizationQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("organization")
@@ -162,6 +188,17 @@ class ServiceQuerySet(models.QuerySet["Service"]):
         return self.filter(
             id__in=Attribute.objects.of_services().filter(taxonomy_term_id=term_id).values("link_id")
         )
+
+    def in_taxonomy(self, taxonomy_id: str | uuid.UUID) -> ServiceQuerySet:
+        """Services with any term of the taxonomy."""
+        return self.filter(
+            id__in=Attribute.objects.of_services()
+            .filter(taxonomy_term__taxonomy_detail_id=taxonomy_id)
+            .values("link_id")
+        )
+
+    def of_organization(self, organization_id: str | uuid.UUID) -> ServiceQuerySet:
+        return self.filter(organization_id=organization_id)
 
     def speaking(self, code: str) -> ServiceQuerySet:
         return self.filter(languages__code__iexact=code).distinct()
