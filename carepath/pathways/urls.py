@@ -1,18 +1,18 @@
 from django.urls import path
 
-from . import editor, reviews, views
+from .views import editor, reviews, versions
 
 app_name = "pathways"
 urlpatterns = [
-    path("<slug:slug>/pathway/", views.pathway_detail, name="detail"),
-    path("<slug:slug>/pathway/print/", views.pathway_print, name="print"),
-    path("<slug:slug>/pathway/gaps/", views.gap_report, name="gaps"),
-    path("<slug:slug>/pathway/drafts/", views.start_draft, name="start-draft"),
-    path("<slug:slug>/pathway/versions/<int:number>/", views.pathway_detail, name="version"),
-    path("<slug:slug>/pathway/versions/<int:number>/print/", views.pathway_print, name="version-print"),
-    path("<slug:slug>/pathway/versions/<int:number>/gaps/", views.gap_report, name="version-gaps"),
-    path("<slug:slug>/pathway/versions/<int:number>/publish/", views.publish, name="publish"),
-    path("<slug:slug>/pathway/compare/", reviews.compare, name="compare"),
+    path("<slug:slug>/pathway/", versions.pathway_detail, name="detail"),
+    path("<slug:slug>/pathway/print/", versions.pathway_print, name="print"),
+    path("<slug:slug>/pathway/gaps/", versions.gap_report, name="gaps"),
+    path("<slug:slug>/pathway/drafts/", versions.start_draft, name="start-draft"),
+    path("<slug:slug>/pathway/versions/<int:number>/", versions.pathway_detail, name="version"),
+    path("<slug:slug>/pathway/versions/<int:number>/print/", versions.pathway_print, name="version-print"),
+    path("<slug:slug>/pathway/versions/<int:number>/gaps/", versions.gap_report, name="version-gaps"),
+    path("<slug:slug>/pathway/versions/<int:number>/publish/", versions.publish, name="publish"),
+    path("<slug:slug>/pathway/compare/", versions.compare, name="compare"),
     path("<slug:slug>/pathway/versions/<int:number>/review/", reviews.review, name="review"),
     path("<slug:slug>/pathway/versions/<int:number>/review/open/", reviews.open_review, name="review-open"),
     path(

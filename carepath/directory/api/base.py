@@ -71,7 +71,6 @@ class ListView(APIView):
 # for a record that is not there or not public, and the answer is then 404 saying ``missing``. (No docstrings on
 # these two classes: the OpenAPI schema would take them as every endpoint's description.)
 class DetailView(APIView):
-
     options: ClassVar[tuple[str, ...]] = ()
     missing: ClassVar[str] = "No record has this id."
 

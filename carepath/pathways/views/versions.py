@@ -10,20 +10,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from carepath import spreadsheets
+from carepath import i18n, spreadsheets
 from carepath.accounts.access import permission_required
 from carepath.communities.models import Community
 from carepath.communities.queries import community_at, published_services
-from carepath.directory import vocabulary
 from carepath.directory.queries import service_facts
 
-from . import checks, describe, diagram, gaps, queries, services
-from .graph import STAGES, Pathway
-from .models import PathwayVersion
-
-
-def _stage_names() -> dict[str, str]:
-    return {"to-care": _("To care"), "through-care": _("Through care"), "out-of-care": _("Out of care")}
+from .. import gaps, graph, present, queries, services
+from ..models import PathwayVersion
 
 
 def _version(community: Community, number: int | None, user: Any) -> PathwayVersion:
@@ -34,79 +28,12 @@ def _version(community: Community, number: int | None, user: Any) -> PathwayVers
     return version
 
 
-def _steps(plan: Pathway, language: str) -> list[dict[str, Any]]:
-    keys = plan.by_key()
-    out = []
-    for step in plan.steps:
-        out.append(
-            {
-                "step": step,
-                "title": step.title.get(language) or step.title.get("en"),
-                "text": step.text.get(language) or step.text.get("en", ""),
-                "ages": describe.ages(step),
-                "target": describe.target(step),
-                "service_types": describe.terms("service-type", step.service_types),
-                "sectors": describe.terms("sector", step.sectors),
-                "tiers": describe.terms("tier", step.tiers),
-                "concerns": describe.terms("concern", step.concerns),
-                "links": [
-                    {"url": link.url, "title": link.title.get(language) or link.title.get("en")}
-                    for link in step.links
-                ],
-                "transitions": [
-                    {
-                        "to": transition.to,
-                        "to_title": (keys[transition.to].title.get(language) or transition.to)
-                        if transition.to in keys
-                        else transition.to,
-                        "otherwise": transition.otherwise,
-                        "conditions": describe.conditions(transition.criteria),
-                    }
-                    for transition in step.transitions
-                ],
-            }
-        )
-    return out
-
-
-def _language(request: HttpRequest) -> str:
-    language = (request.LANGUAGE_CODE or "en")[:2]
-    return language if language in ("en", "fr") else "en"
-
-
-def _context(request: HttpRequest, community: Community, version: PathwayVersion) -> dict[str, Any]:
-    plan = queries.graph_of(version)
-    language = _language(request)
-    title = plan.title.get(language) or plan.title.get("en", "")
-    steps = _steps(plan, language)
-    summary = _(
-        "%(count)s steps in three stages: to care, through care and out of care. The list below the drawing gives every step and where it leads."
-    ) % {"count": len(steps)}
-    return {
-        "community": community,
-        "version": version,
-        "plan": plan,
-        "title": title,
-        "description": plan.description.get(language) or plan.description.get("en", ""),
-        "stages": [
-            (stage, _stage_names()[stage], [s for s in steps if s["step"].stage == stage]) for stage in STAGES
-        ],
-        "svg": diagram.svg(plan, language, title=title, description=summary, stage_names=_stage_names()),
-        "is_member": request.user.has_perm("communities.view_unpublished", community),
-        "can_edit": request.user.has_perm("pathways.change_pathway", community),
-        "can_publish": request.user.has_perm("pathways.publish_pathway", community),
-    }
-
-
 @permission_required("communities.view_community", community_at)
 def pathway_detail(request: HttpRequest, community: Community, number: int | None = None) -> HttpResponse:
     version = _version(community, number, request.user)
-    context = _context(request, community, version)
+    context = present.version_context(request, community, version)
     if context["is_member"]:
-        context["findings"] = [
-            {"severity": f.severity, "text": f.message(_)}
-            for f in checks.check(context["plan"], vocabulary.load())
-        ]
+        context["findings"] = present.findings(context["plan"])
         context["versions"] = version.pathway.versions.order_by("-number")
     return render(request, "pathways/detail.html", context)
 
@@ -120,9 +47,9 @@ def _inventory(community: Community) -> tuple[list[Any], gaps.Inventory]:
 @permission_required("communities.view_community", community_at)
 def pathway_print(request: HttpRequest, community: Community, number: int | None = None) -> HttpResponse:
     version = _version(community, number, request.user)
-    context = _context(request, community, version)
+    context = present.version_context(request, community, version)
     facts, inventory = _inventory(community)
-    language = _language(request)
+    language = i18n.language()
     by_id = {f.id: f for f in facts}
     for item in (step for stage in context["stages"] for step in stage[2]):
         ids = inventory.ids(gaps.step_gaps(item["step"], inventory).mask)
@@ -142,7 +69,7 @@ def gap_report(request: HttpRequest, community: Community, number: int | None = 
     version = _version(community, number, request.user)
     plan = queries.graph_of(version)
     inventory = _inventory(community)[1]
-    language = _language(request)
+    language = i18n.language()
     rows = [(step, gaps.step_gaps(step, inventory)) for step in plan.steps]
     if request.GET.get("format") == "csv":
         return _gaps_csv(community, version, rows, inventory, language)
@@ -266,3 +193,58 @@ def publish(request: HttpRequest, community: Community, number: int) -> HttpResp
         return redirect("pathways:version", slug=community.slug, number=number)
     messages.success(request, _("Version %(number)s is published.") % {"number": number})
     return redirect("pathways:detail", slug=community.slug)
+
+
+def _visible(request: HttpRequest, community: Community, number: int) -> PathwayVersion:
+    version = queries.visible_versions(request.user, community).filter(number=number).first()
+    if version is None:
+        raise Http404(_("This version is not public."))
+    return version
+
+
+@permission_required("communities.view_community", community_at)
+def compare(request: HttpRequest, community: Community) -> HttpResponse:
+    try:
+        old = _visible(request, community, int(request.GET.get("from", "")))
+        new = _visible(request, community, int(request.GET.get("to", "")))
+    except ValueError:
+        raise Http404(_("Choose two versions to compare.")) from None
+    before, after = queries.graph_of(old), queries.graph_of(new)
+    language = i18n.language()
+    titles = {s.key: s.title.get(language) or s.title.get("en") for s in [*before.steps, *after.steps]}
+    field_names = {
+        "key": _("Key"),
+        "stage": _("Stage"),
+        "kind": _("Kind"),
+        "entry": _("Way in"),
+        "title": _("Title"),
+        "text": _("What happens, for families"),
+        "service_types": _("Service types"),
+        "tiers": _("Tiers of care"),
+        "concerns": _("Concerns"),
+        "sectors": _("Sectors"),
+        "age_months": _("Ages"),
+        "target_days": _("Target days"),
+        "links": _("Evidence and resources"),
+        "transitions": _("Where it leads"),
+    }
+    changes: list[dict[str, Any]] = [
+        {
+            "key": c.key,
+            "title": titles.get(c.key, c.key),
+            "change": c.change,
+            "fields": [field_names.get(f, f) for f in c.fields],
+        }
+        for c in graph.diff(before, after)
+    ]
+    return render(
+        request,
+        "pathways/compare.html",
+        {
+            "community": community,
+            "old": old,
+            "new": new,
+            "changes": changes,
+            "versions": old.pathway.versions.order_by("-number"),
+        },
+    )

@@ -14,16 +14,16 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from carepath import i18n
 from carepath.accounts.access import permission_required
 from carepath.communities.models import Community
 from carepath.communities.queries import community_at
 from carepath.concurrency import RevisionForm, StaleEditError
-from carepath.directory import vocabulary
 
-from . import checks, describe, queries, services
-from .forms import StepForm, TransitionForm
-from .graph import STAGES, Criteria
-from .models import PathwayVersion, Step, Transition
+from .. import describe, present, queries, services
+from ..forms import StepForm, TransitionForm
+from ..graph import STAGES, Criteria
+from ..models import PathwayVersion, Step, Transition
 
 PERMISSION = "pathways.change_pathway"
 
@@ -64,27 +64,15 @@ def _step_to_save(request: HttpRequest, version: PathwayVersion, key: str | None
     return step, step.pk
 
 
-def _language(request: HttpRequest) -> str:
-    language = (request.LANGUAGE_CODE or "en")[:2]
-    return language if language in ("en", "fr") else "en"
-
-
 def _findings(version: PathwayVersion) -> list[dict[str, str]]:
-    return [
-        {"severity": f.severity, "text": f.message(_)}
-        for f in checks.check(queries.graph_of(version), vocabulary.load())
-    ]
+    return present.findings(queries.graph_of(version))
 
 
 def _steps_context(request: HttpRequest, community: Community, version: PathwayVersion) -> dict[str, Any]:
     steps = list(version.steps.prefetch_related("transitions"))
-    language = _language(request)
+    language = i18n.language()
     titles = {s.key: (s.title_fr if language == "fr" else s.title_en) or s.title_en or s.key for s in steps}
-    stage_names = {
-        "to-care": _("To care"),
-        "through-care": _("Through care"),
-        "out-of-care": _("Out of care"),
-    }
+    stage_names = present.stage_names()
     lanes = []
     for stage in STAGES:
         items = []
@@ -198,7 +186,7 @@ def step_form(
             return redirect("pathways:step", slug=community.slug, number=number, key=saved.key)
     transitions = []
     if step.pk:
-        language = _language(request)
+        language = i18n.language()
         titles = {
             k: (t_fr if language == "fr" else t_en) or t_en or k
             for k, t_en, t_fr in version.steps.values_list("key", "title_en", "title_fr")
@@ -292,7 +280,7 @@ def transition_form(
             raise Http404(_("This transition is not in the draft."))
     if step is None:
         raise Http404(_("This step is not in the draft."))
-    language = _language(request)
+    language = i18n.language()
     choices = [
         (k, f"{(t_fr if language == 'fr' else t_en) or t_en} ({k})")
         for k, t_en, t_fr in version.steps.values_list("key", "title_en", "title_fr")

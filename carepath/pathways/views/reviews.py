@@ -18,10 +18,9 @@ from carepath.accounts.access import permission_required, require
 from carepath.communities.models import Community
 from carepath.communities.queries import community_at
 
-from . import graph, queries, services
-from .forms import AnswerForm, ApprovalForm, CommentForm, InviteeFormSet, ReviewForm
-from .models import Comment, Invitation, PathwayVersion, Review
-from .views import _context
+from .. import present, services
+from ..forms import AnswerForm, ApprovalForm, CommentForm, InviteeFormSet, ReviewForm
+from ..models import Comment, Invitation, PathwayVersion, Review
 
 
 def _version(community: Community, number: int) -> PathwayVersion:
@@ -63,7 +62,7 @@ def _review_page(
     """The facilitator's page of a review. ``links`` are private links just made: the only time they can be
     shown, since only their hashes are kept."""
     can_answer = request.user.has_perm("pathways.publish_pathway", community)
-    context = _context(request, community, version)
+    context = present.version_context(request, community, version)
     comments = list(current.comments.all())
     for _stage, _name, steps in context["stages"]:
         for item in steps:
@@ -256,7 +255,7 @@ def review_public(request: HttpRequest, token: str) -> HttpResponse:
                 return redirect(request.path)
             messages.success(request, _("Thank you: your approval was recorded."))
             return redirect(request.path)
-    context = _context(request, community, version)
+    context = present.version_context(request, community, version)
     comments = list(current.comments.all())
     for _stage, _name, steps in context["stages"]:
         for item in steps:
@@ -277,58 +276,3 @@ def review_public(request: HttpRequest, token: str) -> HttpResponse:
     )
     add_never_cache_headers(response)
     return response
-
-
-def _visible(request: HttpRequest, community: Community, number: int) -> PathwayVersion:
-    version = queries.visible_versions(request.user, community).filter(number=number).first()
-    if version is None:
-        raise Http404(_("This version is not public."))
-    return version
-
-
-@permission_required("communities.view_community", community_at)
-def compare(request: HttpRequest, community: Community) -> HttpResponse:
-    try:
-        old = _visible(request, community, int(request.GET.get("from", "")))
-        new = _visible(request, community, int(request.GET.get("to", "")))
-    except ValueError:
-        raise Http404(_("Choose two versions to compare.")) from None
-    before, after = queries.graph_of(old), queries.graph_of(new)
-    language = (request.LANGUAGE_CODE or "en")[:2]
-    titles = {s.key: s.title.get(language) or s.title.get("en") for s in [*before.steps, *after.steps]}
-    field_names = {
-        "key": _("Key"),
-        "stage": _("Stage"),
-        "kind": _("Kind"),
-        "entry": _("Way in"),
-        "title": _("Title"),
-        "text": _("What happens, for families"),
-        "service_types": _("Service types"),
-        "tiers": _("Tiers of care"),
-        "concerns": _("Concerns"),
-        "sectors": _("Sectors"),
-        "age_months": _("Ages"),
-        "target_days": _("Target days"),
-        "links": _("Evidence and resources"),
-        "transitions": _("Where it leads"),
-    }
-    changes: list[dict[str, Any]] = [
-        {
-            "key": c.key,
-            "title": titles.get(c.key, c.key),
-            "change": c.change,
-            "fields": [field_names.get(f, f) for f in c.fields],
-        }
-        for c in graph.diff(before, after)
-    ]
-    return render(
-        request,
-        "pathways/compare.html",
-        {
-            "community": community,
-            "old": old,
-            "new": new,
-            "changes": changes,
-            "versions": old.pathway.versions.order_by("-number"),
-        },
-    )

@@ -1,0 +1,85 @@
+"""How pages show a pathway version: its steps by stage, in the reader's language, with what the checks find.
+Shared by the version, review and editor pages (``views/``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+
+from carepath import i18n
+from carepath.communities.models import Community
+from carepath.directory import vocabulary
+
+from . import checks, describe, diagram, queries
+from .graph import STAGES, Pathway
+from .models import PathwayVersion
+
+
+def stage_names() -> dict[str, str]:
+    return {"to-care": _("To care"), "through-care": _("Through care"), "out-of-care": _("Out of care")}
+
+
+def steps(plan: Pathway, language: str) -> list[dict[str, Any]]:
+    keys = plan.by_key()
+    out = []
+    for step in plan.steps:
+        out.append(
+            {
+                "step": step,
+                "title": step.title.get(language) or step.title.get("en"),
+                "text": step.text.get(language) or step.text.get("en", ""),
+                "ages": describe.ages(step),
+                "target": describe.target(step),
+                "service_types": describe.terms("service-type", step.service_types),
+                "sectors": describe.terms("sector", step.sectors),
+                "tiers": describe.terms("tier", step.tiers),
+                "concerns": describe.terms("concern", step.concerns),
+                "links": [
+                    {"url": link.url, "title": link.title.get(language) or link.title.get("en")}
+                    for link in step.links
+                ],
+                "transitions": [
+                    {
+                        "to": transition.to,
+                        "to_title": (keys[transition.to].title.get(language) or transition.to)
+                        if transition.to in keys
+                        else transition.to,
+                        "otherwise": transition.otherwise,
+                        "conditions": describe.conditions(transition.criteria),
+                    }
+                    for transition in step.transitions
+                ],
+            }
+        )
+    return out
+
+
+def version_context(request: HttpRequest, community: Community, version: PathwayVersion) -> dict[str, Any]:
+    plan = queries.graph_of(version)
+    language = i18n.language()
+    title = plan.title.get(language) or plan.title.get("en", "")
+    shown = steps(plan, language)
+    summary = _(
+        "%(count)s steps in three stages: to care, through care and out of care. The list below the drawing gives every step and where it leads."
+    ) % {"count": len(shown)}
+    return {
+        "community": community,
+        "version": version,
+        "plan": plan,
+        "title": title,
+        "description": plan.description.get(language) or plan.description.get("en", ""),
+        "stages": [
+            (stage, stage_names()[stage], [s for s in shown if s["step"].stage == stage]) for stage in STAGES
+        ],
+        "svg": diagram.svg(plan, language, title=title, description=summary, stage_names=stage_names()),
+        "is_member": request.user.has_perm("communities.view_unpublished", community),
+        "can_edit": request.user.has_perm("pathways.change_pathway", community),
+        "can_publish": request.user.has_perm("pathways.publish_pathway", community),
+    }
+
+
+def findings(plan: Pathway) -> list[dict[str, str]]:
+    """What the checks find in a version, in the reader's language."""
+    return [{"severity": f.severity, "text": f.message(_)} for f in checks.check(plan, vocabulary.load())]
