@@ -5,6 +5,7 @@ from django.views.generic import TemplateView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from . import views
+from .communities.views import home
 from .pathways.views.reviews import review_public
 
 urlpatterns = [
@@ -23,7 +24,7 @@ urlpatterns = [
     path("robots.txt", TemplateView.as_view(template_name="robots.txt", content_type="text/plain")),
 ]
 urlpatterns += i18n_patterns(
-    path("", views.home, name="home"),
+    path("", home, name="home"),
     path("accounts/", include("carepath.accounts.urls")),
     path("communities/", include("carepath.communities.urls")),
     path("communities/", include("carepath.pathways.urls")),

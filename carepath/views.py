@@ -7,12 +7,6 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
-from carepath.communities.queries import communities_with_counts
-
-
-def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "home.html", {"communities": communities_with_counts()})
-
 
 @never_cache
 def healthz(request: HttpRequest) -> JsonResponse:

@@ -61,6 +61,11 @@ def _open_reports(request: HttpRequest, community: Community) -> int | None:
     return ListingReport.objects.kept_by(community).open().count()
 
 
+def home(request: HttpRequest) -> HttpResponse:
+    """The site's front page: what Carepath does, and the communities with their published services."""
+    return render(request, "home.html", {"communities": communities_with_counts()})
+
+
 def community_list(request: HttpRequest) -> HttpResponse:
     return render(request, "communities/list.html", {"communities": communities_with_counts()})
 
