@@ -350,3 +350,22 @@ def test_production_fails_closed_security_txt_says_where_to_report(client, setti
     lines = response.content.decode().splitlines()
     assert lines[0] == "Contact: mailto:security@carepath.example"
     assert lines[1].startswith("Expires: ")
+
+
+def test_no_side_effects_reading_the_settings_makes_no_folder(tmp_path):
+    shown(tmp_path, DEBUG="true")
+    assert not (tmp_path / "data").exists()
+
+
+def test_no_side_effects_the_carepath_command_makes_the_sqlite_folder(tmp_path):
+    done = carepath(tmp_path, "createcachetable", DEBUG="true")
+    assert done.returncode == 0, done.stderr
+    assert sorted(p.name for p in (tmp_path / "data").iterdir()) == ["carepath.sqlite3"]
+
+
+def test_no_side_effects_static_files_are_served_before_collectstatic(client, settings, tmp_path):
+    settings.STATIC_ROOT = tmp_path / "static"  # not made: WhiteNoise warning about it would fail the test
+    response = client.get("/static/carepath/site.css")
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content).startswith(b"/*")
+    response.close()
