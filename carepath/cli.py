@@ -2,6 +2,29 @@
 
 import os
 import sys
+from pathlib import Path
+
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+
+
+def make_sqlite_folder() -> None:
+    """Make the folder of the SQLite database file (``data/`` on a fresh clone): SQLite makes the file when it
+    first connects, but not its folder.
+
+    Here, because every command that can make the database (``migrate`` first, and each of ``make run``'s)
+    starts at this entry point, and web workers only open a database a command has made. Not in the settings,
+    nor in an app's ``ready()``: those run whenever Carepath is imported (tests, web workers, tools) and must
+    have no side effects.
+    """
+    try:
+        database = settings.DATABASES["default"]
+    except (ImproperlyConfigured, ImportError):
+        return  # the command line reports it, as Django does for any command
+    name = str(database.get("NAME") or "")
+    in_memory = name in ("", ":memory:") or name.startswith("file:")  # a URI: left as it is (tests use them)
+    if database["ENGINE"] == "django.db.backends.sqlite3" and not in_memory:
+        Path(name).parent.mkdir(parents=True, exist_ok=True)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -10,6 +33,7 @@ def main(argv: list[str] | None = None) -> int:
 
     argv = list(sys.argv if argv is None else argv)
     argv[0] = "carepath"
+    make_sqlite_folder()
     execute_from_command_line(argv)
     return 0
 

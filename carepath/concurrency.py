@@ -59,8 +59,8 @@ View::
         else:
             return redirect(...)
 
-Templates render ``{{ form.revision }}`` (a hidden input) inside the ``<form>`` (a template that loops over the
-fields loops over ``form.visible_fields``) and the form's non-field errors (``includes/form_errors.html``
+Templates render ``{{ form.revision }}`` (a hidden input) inside the ``<form>`` (``includes/fields.html``, which
+renders a whole form, puts its hidden fields in) and the form's non-field errors (``includes/form_errors.html``
 does). ``cleaned_data`` never holds ``revision``. A form on a record that exists and posts no revision is
 invalid, asking the person to check and save again (and then carries the current one). The audit entry must
 target the record itself (``target=service``) for the refusal to find who changed it.

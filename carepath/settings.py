@@ -1,8 +1,10 @@
 """Carepath settings: one module, read from the environment (see README, "Configuration").
 
 Production fails closed: with ``DEBUG`` off the app refuses to start without a secret key, and HTTPS (redirect,
-secure cookies, HSTS) is on unless turned off. A value a helper below cannot read stops the start with a message
-naming the variable.
+secure cookies, HSTS) is on unless turned off. Every variable is read through one typed helper below (text,
+lists, whole numbers, booleans, rates, secrets), the environment being the only source; a blank variable counts
+as unset, and a value a helper cannot read stops the start with a message naming the variable. Secrets may come
+from a file instead (``SECRET_KEY_FILE``, ``DATABASE_URL_FILE``, ``EMAIL_HOST_PASSWORD_FILE``).
 """
 
 import datetime
@@ -55,8 +57,36 @@ def envint(name: str, default: int, *, minimum: int = 0) -> int:
     return value
 
 
+def envstr(name: str, default: str) -> str:
+    """Text, trimmed; ``default`` when the variable is unset or blank."""
+    return _raw(name) or default
+
+
 def envlist(name: str, default: str) -> list[str]:
-    return [item.strip() for item in os.getenv(name, default).split(",") if item.strip()]
+    """Comma-separated text, each item trimmed, empty items dropped; ``default`` when unset or blank."""
+    return [item.strip() for item in envstr(name, default).split(",") if item.strip()]
+
+
+def envsecret(name: str) -> str | None:
+    """A secret: the variable ``name``, or the contents of the file ``name_FILE`` names (a container secret,
+    say), trimmed; not both. None when neither is set. A file that cannot be read, or holds nothing, stops the
+    start: a secret named but missing is never replaced by a default."""
+    value, path = _raw(name), _raw(f"{name}_FILE")
+    if value and path:
+        raise ImproperlyConfigured(f"Set {name} or {name}_FILE, not both.")
+    if path is None:
+        return value
+    try:
+        value = Path(path).read_text(encoding="utf-8").strip()
+    except OSError as error:
+        raise ImproperlyConfigured(
+            f"{name}_FILE={path!r} cannot be read: {error.strerror or error}."
+        ) from None
+    except UnicodeDecodeError:
+        raise ImproperlyConfigured(f"{name}_FILE={path!r} cannot be read: it is not UTF-8 text.") from None
+    if not value:
+        raise ImproperlyConfigured(f"{name}_FILE={path!r} is empty.")
+    return value
 
 
 def envrate(name: str, default: str) -> str:
@@ -73,18 +103,7 @@ DEVELOPMENT_KEY = "carepath-development-key-not-for-production-use-0123456789abc
 
 
 def _secret_key(debug: bool) -> str:
-    key, path = _raw("SECRET_KEY"), _raw("SECRET_KEY_FILE")
-    if key and path:
-        raise ImproperlyConfigured("Set SECRET_KEY or SECRET_KEY_FILE, not both.")
-    if path:
-        try:
-            key = Path(path).read_text(encoding="utf-8").strip()
-        except OSError as error:
-            raise ImproperlyConfigured(
-                f"SECRET_KEY_FILE={path!r} cannot be read: {error.strerror}."
-            ) from None
-        if not key:
-            raise ImproperlyConfigured(f"SECRET_KEY_FILE={path!r} is empty.")
+    key = envsecret("SECRET_KEY")
     if key == DEVELOPMENT_KEY and not debug:
         raise ImproperlyConfigured(
             "SECRET_KEY is the development key published in Carepath's repository: give the site a key of its "
@@ -100,11 +119,11 @@ def _secret_key(debug: bool) -> str:
     )
 
 
-DATA_DIR = Path(os.getenv("CAREPATH_DATA_DIR", str(BASE_DIR / "data"))).resolve()
+DATA_DIR = Path(envstr("CAREPATH_DATA_DIR", str(BASE_DIR / "data"))).resolve()
 DEBUG = envbool("DEBUG", False)
 SECRET_KEY = _secret_key(DEBUG)
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver")
-SITE_URL = os.getenv("SITE_URL", "http://127.0.0.1:8000")
+SITE_URL = envstr("SITE_URL", "http://127.0.0.1:8000")
 
 INSTALLED_APPS = [
     "modeltranslation",  # before admin, so the admin shows both languages
@@ -134,7 +153,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",  # above WhiteNoise, so static files get the policy too
-    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "carepath.staticfiles.StaticFilesMiddleware",  # WhiteNoise
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -166,7 +185,7 @@ TEMPLATES = [
 
 DATABASES = {
     "default": dj_database_url.parse(
-        os.getenv("DATABASE_URL", f"sqlite:///{DATA_DIR / 'carepath.sqlite3'}"),
+        envsecret("DATABASE_URL") or f"sqlite:///{DATA_DIR / 'carepath.sqlite3'}",
         conn_max_age=envint("DATABASE_CONN_MAX_AGE", 0),
     )
 }
@@ -195,7 +214,7 @@ LOGOUT_REDIRECT_URL = "home"
 # Languages: English and French everywhere; URLs are prefixed /en/ and /fr/.
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("fr", _("French"))]
-LOCALE_PATHS = [Path(os.getenv("CAREPATH_LOCALE_DIR", str(BASE_DIR / "locale")))]
+LOCALE_PATHS = [Path(envstr("CAREPATH_LOCALE_DIR", str(BASE_DIR / "locale")))]
 USE_I18N = True
 USE_TZ = True
 TIME_ZONE = "America/Toronto"
@@ -204,8 +223,7 @@ MODELTRANSLATION_LANGUAGES = ("en", "fr")
 MODELTRANSLATION_FALLBACK_LANGUAGES = {"default": ("en", "fr")}
 
 STATIC_URL = "/static/"
-STATIC_ROOT = DATA_DIR / "static"
-STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # the data folder also holds the default SQLite file
+STATIC_ROOT = DATA_DIR / "static"  # made by collectstatic; until then the finders serve every file
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -234,7 +252,7 @@ CAREPATH_IMPORT_MAX_COLUMNS = envint("CAREPATH_IMPORT_MAX_COLUMNS", 100, minimum
 # SQLite waits its busy timeout, 5 seconds).
 CAREPATH_IMPORT_WAIT_SECONDS = envint("CAREPATH_IMPORT_WAIT_SECONDS", 5, minimum=1)
 # Where to report a security problem (a mailto: or https: URI), published at /.well-known/security.txt.
-CAREPATH_SECURITY_CONTACT = os.getenv("CAREPATH_SECURITY_CONTACT", "").strip()
+CAREPATH_SECURITY_CONTACT = envstr("CAREPATH_SECURITY_CONTACT", "")
 if CAREPATH_SECURITY_CONTACT and not CAREPATH_SECURITY_CONTACT.startswith(("mailto:", "https://")):
     raise ImproperlyConfigured("CAREPATH_SECURITY_CONTACT must be a mailto: or https:// URI.")
 # Survey instrument files editors upload.
@@ -257,7 +275,7 @@ CAREPATH_REPORT_RATE = envrate("CAREPATH_REPORT_RATE", "10/hour")
 # The proxies in front of Carepath, whose X-Forwarded-For header says who the client is: a number of proxies
 # (each appends the address it saw), or their addresses and networks (comma-separated). Empty: no proxy, the
 # header is ignored and the client is the address connecting.
-CAREPATH_TRUSTED_PROXIES = os.getenv("CAREPATH_TRUSTED_PROXIES", "").strip()
+CAREPATH_TRUSTED_PROXIES = envstr("CAREPATH_TRUSTED_PROXIES", "")
 for _proxy in [] if CAREPATH_TRUSTED_PROXIES.isdigit() else CAREPATH_TRUSTED_PROXIES.split(","):
     try:
         if _proxy.strip():
@@ -288,13 +306,14 @@ AXES_CLIENT_IP_CALLABLE = "carepath.clients.address"
 AXES_LOCKOUT_CALLABLE = "carepath.accounts.views.locked_out"
 AXES_VERBOSE = False
 
-EMAIL_BACKEND = os.getenv("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
-DEFAULT_FROM_EMAIL = os.getenv("DEFAULT_FROM_EMAIL", "Carepath <no-reply@carepath.localhost>")
-if os.getenv("EMAIL_HOST"):
-    EMAIL_HOST = os.environ["EMAIL_HOST"]
+EMAIL_BACKEND = envstr("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+DEFAULT_FROM_EMAIL = envstr("DEFAULT_FROM_EMAIL", "Carepath <no-reply@carepath.localhost>")
+_email_host = envstr("EMAIL_HOST", "")
+if _email_host:  # else Django's own defaults, which the console backend never reads
+    EMAIL_HOST = _email_host
     EMAIL_PORT = envint("EMAIL_PORT", 587, minimum=1)
-    EMAIL_HOST_USER = os.getenv("EMAIL_HOST_USER", "")
-    EMAIL_HOST_PASSWORD = os.getenv("EMAIL_HOST_PASSWORD", "")
+    EMAIL_HOST_USER = envstr("EMAIL_HOST_USER", "")
+    EMAIL_HOST_PASSWORD = envsecret("EMAIL_HOST_PASSWORD") or ""
     EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", True)
 
 REST_FRAMEWORK = {
@@ -368,6 +387,6 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.getenv("LOG_LEVEL", "INFO")},
+    "root": {"handlers": ["console"], "level": envstr("LOG_LEVEL", "INFO")},
     "loggers": {"django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False}},
 }

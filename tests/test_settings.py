@@ -32,6 +32,10 @@ def clean_environment(tmp_path: Path, **variables: str) -> dict[str, str]:
         "DEBUG",
         "ALLOWED_HOSTS",
         "DATABASE_URL",
+        "DATABASE_URL_FILE",
+        "EMAIL_HOST",
+        "EMAIL_HOST_PASSWORD",
+        "EMAIL_HOST_PASSWORD_FILE",
         "CAREPATH_HTTPS",
         "SECURE_HSTS_SECONDS",
         "SECURE_HSTS_INCLUDE_SUBDOMAINS",
@@ -160,6 +164,95 @@ def test_fail_closed_secret_key_file_that_cannot_be_read_stops_the_start(tmp_pat
     assert refusal(done).endswith("Set SECRET_KEY or SECRET_KEY_FILE, not both.")
 
 
+# The secrets that may come from a file (``NAME_FILE``), with what else their settings need to be read: a key
+# (with DEBUG off), and an e-mail host for the e-mail password.
+SECRETS = {
+    "SECRET_KEY": {},
+    "DATABASE_URL": {"SECRET_KEY": KEY},
+    "EMAIL_HOST_PASSWORD": {"SECRET_KEY": KEY, "EMAIL_HOST": "smtp.carepath.example"},
+}
+SHOW_SECRETS = (
+    "import json; from django.conf import settings as s; print(json.dumps({'SECRET_KEY': s.SECRET_KEY, "
+    "'DATABASE_URL': s.DATABASES['default']['NAME'], 'EMAIL_HOST_PASSWORD': s.EMAIL_HOST_PASSWORD}))"
+)
+
+
+def test_fail_closed_secret_files_hold_each_secret(tmp_path):
+    database = tmp_path / "from-a-file.sqlite3"
+    files = {
+        "SECRET_KEY": KEY,
+        "DATABASE_URL": f"sqlite:///{database}",
+        "EMAIL_HOST_PASSWORD": "a mail password ",
+    }
+    variables = {"EMAIL_HOST": "smtp.carepath.example"}
+    for name, value in files.items():
+        path = tmp_path / name.lower()
+        path.write_text(value + "\n", encoding="utf-8")
+        variables[f"{name}_FILE"] = str(path)
+    done = python(tmp_path, SHOW_SECRETS, **variables)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout) == {
+        "SECRET_KEY": KEY,
+        "DATABASE_URL": str(database),
+        "EMAIL_HOST_PASSWORD": "a mail password",
+    }
+
+
+@pytest.mark.parametrize("name", SECRETS)
+def test_fail_closed_a_secret_and_its_file_are_not_both_set(tmp_path, name):
+    path = tmp_path / "secret"
+    path.write_text("from the file\n", encoding="utf-8")
+    done = python(
+        tmp_path, SHOW_SECRETS, **{**SECRETS[name], name: "from the variable", f"{name}_FILE": str(path)}
+    )
+    assert (
+        refusal(done) == f"django.core.exceptions.ImproperlyConfigured: Set {name} or {name}_FILE, not both."
+    )
+
+
+@pytest.mark.parametrize("name", SECRETS)
+def test_fail_closed_a_secret_file_that_cannot_be_read_stops_the_start(tmp_path, name):
+    missing = tmp_path / "nowhere"
+    done = python(tmp_path, SHOW_SECRETS, **SECRETS[name], **{f"{name}_FILE": str(missing)})
+    assert refusal(done) == (
+        f"django.core.exceptions.ImproperlyConfigured: {name}_FILE={str(missing)!r} cannot be read: "
+        "No such file or directory."
+    )
+    binary = tmp_path / "binary"
+    binary.write_bytes(b"\xff\xfe\x00secret")
+    done = python(tmp_path, SHOW_SECRETS, **SECRETS[name], **{f"{name}_FILE": str(binary)})
+    assert refusal(done) == (
+        f"django.core.exceptions.ImproperlyConfigured: {name}_FILE={str(binary)!r} cannot be read: "
+        "it is not UTF-8 text."
+    )
+
+
+@pytest.mark.parametrize("name", SECRETS)
+def test_fail_closed_an_empty_secret_file_stops_the_start(tmp_path, name):
+    empty = tmp_path / "empty"
+    empty.write_text(" \n", encoding="utf-8")
+    done = python(tmp_path, SHOW_SECRETS, **SECRETS[name], **{f"{name}_FILE": str(empty)})
+    assert (
+        refusal(done) == f"django.core.exceptions.ImproperlyConfigured: {name}_FILE={str(empty)!r} is empty."
+    )
+
+
+def test_fail_closed_blank_text_and_lists_take_their_defaults(tmp_path):
+    code = (
+        "import json; from django.conf import settings as s; "
+        "print(json.dumps([s.SITE_URL, s.ALLOWED_HOSTS, s.CSRF_TRUSTED_ORIGINS]))"
+    )
+    done = python(
+        tmp_path, code, DEBUG="true", SITE_URL="  ", ALLOWED_HOSTS=" ", CSRF_TRUSTED_ORIGINS=" a.example , ,"
+    )
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout) == [
+        "http://127.0.0.1:8000",
+        ["localhost", "127.0.0.1", "[::1]", "testserver"],
+        ["a.example"],
+    ]
+
+
 @pytest.mark.parametrize(
     "name", ["DEBUG", "CAREPATH_HTTPS", "SECURE_HSTS_PRELOAD", "CAREPATH_MANIFEST_STATIC"]
 )
@@ -257,3 +350,21 @@ def test_production_fails_closed_security_txt_says_where_to_report(client, setti
     lines = response.content.decode().splitlines()
     assert lines[0] == "Contact: mailto:security@carepath.example"
     assert lines[1].startswith("Expires: ")
+
+
+def test_no_side_effects_reading_the_settings_makes_no_folder(tmp_path):
+    shown(tmp_path, DEBUG="true")
+    assert not (tmp_path / "data").exists()
+
+
+def test_no_side_effects_the_carepath_command_makes_the_sqlite_folder(tmp_path):
+    done = carepath(tmp_path, "createcachetable", DEBUG="true")
+    assert done.returncode == 0, done.stderr
+    assert sorted(p.name for p in (tmp_path / "data").iterdir()) == ["carepath.sqlite3"]
+
+
+def test_no_side_effects_static_files_are_served_before_collectstatic(client, settings, tmp_path):
+    settings.STATIC_ROOT = tmp_path / "static"  # not made: WhiteNoise warning about it would fail the test
+    response = client.get("/static/carepath/site.css")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/css")

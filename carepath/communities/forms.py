@@ -21,7 +21,12 @@ def branch_choices(branch: str) -> list[tuple[str, str]]:
 
 
 class InventoryFilterForm(forms.Form):
-    q = forms.CharField(label=_("Search"), required=False, max_length=200)
+    q = forms.CharField(
+        label=_("Search"),
+        required=False,
+        max_length=200,
+        widget=forms.SearchInput(attrs={"placeholder": _("e.g. speech, sleep, counselling")}),
+    )
     age_months = forms.IntegerField(
         label=_("Child's age in months"),
         required=False,

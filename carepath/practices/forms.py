@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from carepath import i18n
@@ -186,7 +187,7 @@ class EvidenceForm(forms.ModelForm):
 
     def clean_date(self) -> datetime.date | None:
         date: datetime.date | None = self.cleaned_data.get("date")
-        if date is not None and date > datetime.date.today():
+        if date is not None and date > timezone.localdate():
             raise forms.ValidationError(_("The date cannot be in the future."))
         return date
 
@@ -331,7 +332,7 @@ class ApprovalForm(RevisionFormMixin, forms.Form):
 
     def clean_approved_on(self) -> datetime.date:
         date: datetime.date = self.cleaned_data["approved_on"]
-        if date > datetime.date.today():
+        if date > timezone.localdate():
             raise forms.ValidationError(_("The date cannot be in the future."))
         return date
 

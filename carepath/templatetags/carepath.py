@@ -21,6 +21,19 @@ def url_in_language(context: dict[str, Any], language: str) -> str:
     return f"{url}?{query}" if query else url
 
 
+@register.inclusion_tag("includes/breadcrumbs.html")
+def crumbs(*trail: Any) -> dict[str, Any]:
+    """The breadcrumb trail above a page's title: label and URL pairs, then the current page's label.
+
+    ``{% url 'communities:list' as list_url %}{% crumbs _("Communities") list_url community.name
+    community.get_absolute_url _("Import") %}``. Without a last label the trail ends at its last link; a label
+    that is empty (a page named only sometimes) leaves its crumb out.
+    """
+    pairs = len(trail) // 2 * 2
+    links = [(label, url) for label, url in zip(trail[:pairs:2], trail[1:pairs:2], strict=True) if label]
+    return {"crumbs": links, "here": trail[pairs] if len(trail) > pairs else None}
+
+
 @register.filter
 def term_label(code: str) -> str:
     term = vocabulary.load().terms.get(code)

@@ -211,8 +211,10 @@ schedules = st.lists(
     min_size=1,
     max_size=4,
 )
-moments = st.datetimes(
-    min_value=dt.datetime(2024, 1, 1), max_value=dt.datetime(2030, 12, 31), timezones=st.just(TORONTO)
+moments = st.datetimes(  # hypothesis takes naive bounds (wall-clock times) and gives each moment the zone
+    min_value=dt.datetime(2024, 1, 1, tzinfo=TORONTO).replace(tzinfo=None),
+    max_value=dt.datetime(2030, 12, 31, tzinfo=TORONTO).replace(tzinfo=None),
+    timezones=st.just(TORONTO),
 )
 
 

@@ -78,8 +78,10 @@ class Params:
             try:
                 value = value.astimezone(datetime.UTC)  # databases compare in UTC
             except OverflowError:  # within a day of year 1 or 9999
-                value = (datetime.datetime.min if value.year < 5000 else datetime.datetime.max).replace(
-                    tzinfo=datetime.UTC
+                value = (
+                    datetime.datetime.min.replace(tzinfo=datetime.UTC)
+                    if value.year < 5000
+                    else datetime.datetime.max.replace(tzinfo=datetime.UTC)
                 )
         if value is None:
             self.errors[name] = ["Must be a date and time in ISO 8601, e.g. 2026-01-31T12:00:00Z."]
