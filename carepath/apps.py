@@ -1,4 +1,5 @@
 from django.apps import AppConfig, apps
+from django.db.models.signals import post_delete, post_save
 from django.utils.translation import gettext_lazy as _
 
 
@@ -8,9 +9,8 @@ class CarepathConfig(AppConfig):
     verbose_name = _("Carepath")
 
     def ready(self) -> None:
-        from django.db.models.signals import post_delete, post_save
-
-        from . import clients, versions  # noqa: F401 (clients: for its system check)
+        # Both read models, which exist only once the apps are loaded (clients: for its system check).
+        from . import clients, versions  # noqa: F401, PLC0415
 
         for label in versions.WATCHED_APPS:
             for model in apps.get_app_config(label).get_models():

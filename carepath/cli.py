@@ -6,6 +6,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+from django.core.management import execute_from_command_line
 
 
 def make_sqlite_folder() -> None:
@@ -29,8 +30,6 @@ def make_sqlite_folder() -> None:
 
 def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "carepath.settings")
-    from django.core.management import execute_from_command_line
-
     argv = list(sys.argv if argv is None else argv)
     argv[0] = "carepath"
     make_sqlite_folder()

@@ -36,9 +36,9 @@ def too_long(root: Path) -> list[str]:
 def main() -> int:
     over = too_long(ROOT)
     for line in over:
-        print(line, file=sys.stderr)
+        sys.stderr.write(f"{line}\n")
     if over:
-        print("Split these modules by what they do (STYLE.md, habit 1).", file=sys.stderr)
+        sys.stderr.write("Split these modules by what they do (STYLE.md, habit 1).\n")
     return 1 if over else 0
 
 

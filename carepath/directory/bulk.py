@@ -170,7 +170,7 @@ def _cursor() -> Iterator[Any]:
     """A cursor whose UUIDs come back as text, so rows compare and COPY without building UUID objects."""
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            from psycopg.types.string import TextLoader
+            from psycopg.types.string import TextLoader  # noqa: PLC0415 - loaded only on PostgreSQL
 
             cursor.cursor.adapters.register_loader("uuid", TextLoader)
         yield cursor

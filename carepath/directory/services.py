@@ -10,7 +10,7 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext, gettext_lazy
 
 from carepath import audit, children, concurrency, versions
 from carepath.accounts.models import Actor
@@ -88,8 +88,6 @@ class ImportResult:
 
     def problem_rows(self) -> list[dict[str, Any]]:
         """Problems for a page, their messages in the active language."""
-        from django.utils.translation import gettext
-
         return [
             {
                 "severity": p.severity,

@@ -10,7 +10,7 @@ from .queries import graph_of
 
 def export_document(version: PathwayVersion, fmt: str = "json") -> dict[str, Any]:
     if fmt == "fhir":
-        from .fhir import bundle
+        from .fhir import bundle  # noqa: PLC0415 - fhir.resources takes half a second to load: only FHIR pays
 
         return bundle(version)
     return graph_of(version).to_dict()

@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.core.validators import RegexValidator
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -218,8 +219,6 @@ class ReviewForm(forms.Form):
     )
 
     def clean_deadline(self) -> Any:
-        from django.utils import timezone
-
         deadline = self.cleaned_data["deadline"]
         if deadline < timezone.localdate():
             raise forms.ValidationError(_("Choose a date from today on."))

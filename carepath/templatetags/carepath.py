@@ -4,6 +4,7 @@ from typing import Any
 
 from django import template
 from django.urls import translate_url
+from django.utils.dates import WEEKDAYS as NAMES
 from django.utils.translation import get_language, gettext, ngettext
 
 from carepath import links
@@ -90,8 +91,6 @@ def schedule_text(schedule: Any) -> str:
     """A schedule for people: its description, else its days and hours in the page's language."""
     if schedule.description:
         return str(schedule.description)
-    from django.utils.dates import WEEKDAYS as NAMES
-
     days = [
         str(NAMES[WEEKDAYS[d.strip()]]) for d in (schedule.byday or "").split(",") if d.strip() in WEEKDAYS
     ]

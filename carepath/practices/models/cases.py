@@ -6,6 +6,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from carepath.communities.models import slug_validator
@@ -56,8 +57,6 @@ class CaseStudy(ApprovedContent, models.Model):
         return self.title
 
     def get_absolute_url(self) -> str:
-        from django.urls import reverse
-
         return reverse("practices:case-study", kwargs={"slug": self.slug})
 
     def content(self) -> dict[str, Any]:

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.conf import settings as conf
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from carepath.communities.models import slug_validator
@@ -219,8 +220,6 @@ class Practice(ApprovedContent, models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
-        from django.urls import reverse
-
         return reverse("practices:detail", kwargs={"slug": self.slug})
 
     def latest_decision(self) -> Any:

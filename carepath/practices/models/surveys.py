@@ -8,6 +8,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from carepath.practices import instruments
@@ -87,8 +88,6 @@ class Survey(models.Model):
         return f"{self.organization}: {self.title}"
 
     def get_absolute_url(self) -> str:
-        from django.urls import reverse
-
         return reverse("practices:survey", kwargs={"pk": self.pk})
 
 

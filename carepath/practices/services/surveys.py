@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from carepath import audit
 from carepath.accounts.models import Actor, User
 
-from .. import queries
+from .. import instruments, queries
 from ..models import Answer, Instrument, Organization, Response, Survey
 from . import WorkflowError
 
@@ -42,8 +42,6 @@ def _store_instrument(model: Any, document: dict[str, Any], *, actor: Actor = No
 
 def load_shipped(model: Any) -> list[Any]:
     """The instruments shipped with Carepath (``data/instruments/``), loaded where missing."""
-    from .. import instruments
-
     loaded = []
     for path in instruments.shipped():
         document, problems = instruments.read(path.read_bytes(), path.name)

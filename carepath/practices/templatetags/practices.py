@@ -10,7 +10,8 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
 from carepath import i18n
-from carepath.practices import codes
+from carepath.practices import codes, rubric
+from carepath.practices.models import Practice
 
 register = template.Library()
 
@@ -79,14 +80,10 @@ def action_label(action: str) -> str:
 
 @register.filter
 def status_label(status: str) -> str:
-    from carepath.practices.models import Practice
-
     return str(dict(Practice.Status.choices).get(status, status or "–"))
 
 
 @register.filter
 def rating_label(code: str) -> str:
-    from carepath.practices import rubric
-
     rating = rubric.load().ratings.get(code)
     return rating["label"][i18n.language()] if rating else code
