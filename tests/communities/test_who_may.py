@@ -1,0 +1,185 @@
+"""Who may open every page of a community and its pathway: a visitor, an outsider (facilitator elsewhere), a
+member and a facilitator, each tried on every URL the two apps serve (as healthchecks tries an outsider beside
+every view). A new page fails ``test_every_page_is_in_the_table`` until its row says who may use it."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.test import Client
+from django.urls import get_resolver, reverse
+
+from carepath.communities.services import report_listing
+from carepath.pathways import services as pathways
+from tests.factories import service, uid
+
+pytestmark = pytest.mark.django_db
+
+IN, LOGIN, NO, HIDDEN = "in", "login", "403", "404"  # may use it / sent to sign in / refused / not shown
+EVERYONE = (IN, IN, IN, IN)
+TABLE = "lakeside"
+SERVICE = uid("service:a")
+
+# name, URL arguments, method, then what a visitor, an outsider, a member and a facilitator get.
+PAGES = [
+    ("communities:list", {}, "get", *EVERYONE),
+    ("communities:site-reports", {}, "get", LOGIN, NO, NO, NO),
+    ("communities:detail", {"slug": TABLE}, "get", *EVERYONE),
+    ("communities:service-add", {"slug": TABLE}, "get", LOGIN, NO, NO, IN),
+    ("communities:list-elsewhere", {"slug": TABLE}, "get", LOGIN, NO, NO, IN),
+    ("communities:service", {"slug": TABLE, "service_id": SERVICE}, "get", *EVERYONE),
+    ("communities:service-edit", {"slug": TABLE, "service_id": SERVICE}, "get", LOGIN, NO, NO, IN),
+    ("communities:service-remove", {"slug": TABLE, "service_id": SERVICE}, "get", LOGIN, NO, NO, IN),
+    ("communities:report", {"slug": TABLE, "service_id": SERVICE}, "get", *EVERYONE),
+    ("communities:report-thanks", {"slug": TABLE, "service_id": SERVICE}, "get", *EVERYONE),
+    ("communities:reports", {"slug": TABLE}, "get", LOGIN, NO, NO, IN),
+    ("communities:import", {"slug": TABLE}, "get", LOGIN, NO, NO, IN),
+    ("communities:settings", {"slug": TABLE}, "get", LOGIN, NO, NO, IN),
+    ("communities:export-json", {"slug": TABLE}, "get", *EVERYONE),
+    ("communities:export-zip", {"slug": TABLE}, "get", *EVERYONE),
+    ("pathways:detail", {"slug": TABLE}, "get", *EVERYONE),
+    ("pathways:print", {"slug": TABLE}, "get", *EVERYONE),
+    ("pathways:gaps", {"slug": TABLE}, "get", LOGIN, NO, IN, IN),
+    ("pathways:version", {"slug": TABLE, "number": "{draft}"}, "get", HIDDEN, HIDDEN, IN, IN),
+    ("pathways:version-print", {"slug": TABLE, "number": "{draft}"}, "get", HIDDEN, HIDDEN, IN, IN),
+    ("pathways:version-gaps", {"slug": TABLE, "number": "{draft}"}, "get", LOGIN, NO, IN, IN),
+    ("pathways:compare", {"slug": TABLE}, "get", HIDDEN, HIDDEN, IN, IN),
+    ("pathways:review", {"slug": TABLE, "number": "{review}"}, "get", LOGIN, NO, IN, IN),
+    ("pathways:review-open", {"slug": TABLE, "number": "{review}"}, "get", LOGIN, NO, NO, IN),
+    ("pathways:edit", {"slug": TABLE, "number": "{draft}"}, "get", LOGIN, NO, NO, IN),
+    ("pathways:problems", {"slug": TABLE, "number": "{draft}"}, "get", LOGIN, NO, NO, IN),
+    ("pathways:step-add", {"slug": TABLE, "number": "{draft}"}, "get", LOGIN, NO, NO, IN),
+    ("pathways:step", {"slug": TABLE, "number": "{draft}", "key": "{step}"}, "get", LOGIN, NO, NO, IN),
+    (
+        "pathways:transition-add",
+        {"slug": TABLE, "number": "{draft}", "key": "{step}"},
+        "get",
+        LOGIN,
+        NO,
+        NO,
+        IN,
+    ),
+    (
+        "pathways:transition",
+        {"slug": TABLE, "number": "{draft}", "key": "{step}", "pk": "{transition}"},
+        "get",
+        LOGIN,
+        NO,
+        NO,
+        IN,
+    ),
+    # The writes come last, in this order (each changes what later rows would see), publishing at the very end.
+    ("pathways:step-move", {"slug": TABLE, "number": "{draft}", "key": "{step}"}, "post", LOGIN, NO, NO, IN),
+    (
+        "pathways:transition-remove",
+        {"slug": TABLE, "number": "{draft}", "key": "{step}", "pk": "{transition}"},
+        "post",
+        LOGIN,
+        NO,
+        NO,
+        IN,
+    ),
+    (
+        "pathways:step-remove",
+        {"slug": TABLE, "number": "{draft}", "key": "{step}"},
+        "post",
+        LOGIN,
+        NO,
+        NO,
+        IN,
+    ),
+    (
+        "pathways:review-new-link",
+        {"slug": TABLE, "number": "{review}", "pk": "{invitation}"},
+        "post",
+        LOGIN,
+        NO,
+        NO,
+        IN,
+    ),
+    ("communities:report-resolve", {"slug": TABLE, "report_id": "{report}"}, "post", LOGIN, NO, NO, IN),
+    ("communities:site-report-resolve", {"report_id": "{report}"}, "post", LOGIN, NO, NO, NO),
+    ("pathways:start-draft", {"slug": TABLE}, "post", LOGIN, NO, NO, IN),
+    ("pathways:publish", {"slug": TABLE, "number": "{draft}"}, "post", LOGIN, NO, NO, IN),
+]
+PEOPLE = ("visitor", "outsider", "member", "facilitator")
+
+
+def _names(namespace):
+    """The names of every URL the app's URLconf serves."""
+    names = set()
+    for item in get_resolver().url_patterns:
+        for inner in getattr(item, "url_patterns", []):
+            if getattr(inner, "namespace", None) == namespace:
+                names |= {f"{namespace}:{p.name}" for p in inner.url_patterns if p.name}
+    return names
+
+
+def test_every_page_is_in_the_table():
+    listed = {name for name, *_ in PAGES}
+    assert _names("communities") | _names("pathways") == listed
+
+
+@pytest.fixture
+def made(community, import_file):
+    """A published service with a report about it; the pathway published (1), a version in review (2) with an
+    approver invited, and a draft (3)."""
+    import_file(service("a"))
+    report = report_listing(
+        service_id=SERVICE,
+        community=community,
+        kind="other",
+        text="The phone number changed.",
+        reply_email="",
+        language="en",
+        base_url="http://testserver",
+    )
+    published = pathways.publish_template(community=community)
+    in_review = pathways.start_draft(community=community, actor=None, from_version=published)
+    review = pathways.open_review(
+        version=in_review,
+        deadline=datetime.date(2030, 1, 1),
+        message="",
+        invitees=[{"name": "Ada", "role": "approver"}],
+        actor=None,
+    )
+    draft = pathways.start_draft(community=community, actor=None, from_version=published)
+    step = draft.steps.filter(transitions__isnull=False).first()
+    return {
+        "report": report.pk,
+        "review": in_review.number,
+        "invitation": review.invitations.get().pk,
+        "draft": draft.number,
+        "step": step.key,
+        "transition": step.transitions.first().pk,
+    }
+
+
+def _outcome(response):
+    if response.status_code == 302 and response["Location"].startswith("/en/accounts/login/"):
+        return LOGIN
+    if response.status_code in (403, 404):
+        return str(response.status_code)
+    return IN
+
+
+def test_who_may_open_each_page(made, outsider, member, facilitator):
+    """One test over the whole table (the data takes seconds to make); a failure lists every page that
+    differs, with what each person got."""
+    people = {"visitor": None, "outsider": outsider, "member": member, "facilitator": facilitator}
+    clients = {}
+    for who, user in people.items():
+        clients[who] = Client()
+        if user is not None:
+            clients[who].force_login(user)
+    wrong = {}
+    for name, kwargs, method, *outcomes in PAGES:
+        url = reverse(name, kwargs={key: str(value).format(**made) for key, value in kwargs.items()})
+        if name == "pathways:compare":
+            url += f"?from=1&to={made['draft']}"
+        expected = dict(zip(PEOPLE, outcomes, strict=True))
+        got = {who: _outcome(getattr(clients[who], method)(url)) for who in PEOPLE}
+        if got != expected:
+            wrong[name] = got
+    assert wrong == {}
