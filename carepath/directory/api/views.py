@@ -6,7 +6,7 @@ from typing import Any, ClassVar
 
 from django.db.models import QuerySet
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import extend_schema, extend_schema_view, inline_serializer
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -67,6 +67,19 @@ class RootView(APIView):
         )
 
 
+@extend_schema_view(
+    get=extend_schema(
+        operation_id="hsds_services_list",
+        summary="Published services",
+        parameters=[
+            *COMMON,
+            *SERVICE_FILTERS,
+            param("minimal", OpenApiTypes.BOOL, "Only id, name, status and last_modified."),
+        ],
+        responses={200: page_schema("HSDSServicePage"), 400: BAD_REQUEST},
+        tags=["HSDS"],
+    )
+)
 class ServiceListView(ListView):
     filters = FILTER_SERVICES
     options = ("full", "minimal")
@@ -79,21 +92,16 @@ class ServiceListView(ListView):
             return nested_services(ids, params.language)
         return service_items(ids, params.language, minimal=options["minimal"])
 
-    @extend_schema(
-        operation_id="hsds_services_list",
-        summary="Published services",
-        parameters=[
-            *COMMON,
-            *SERVICE_FILTERS,
-            param("minimal", OpenApiTypes.BOOL, "Only id, name, status and last_modified."),
-        ],
-        responses={200: page_schema("HSDSServicePage"), 400: BAD_REQUEST},
+
+@extend_schema_view(
+    get=extend_schema(
+        operation_id="hsds_services_retrieve",
+        summary="One published service, fully nested",
+        parameters=[LANG],
+        responses={200: OpenApiTypes.OBJECT, 404: NOT_FOUND},
         tags=["HSDS"],
     )
-    def get(self, request: Request) -> Response:
-        return super().get(request)
-
-
+)
 class ServiceDetailView(DetailView):
     missing = "No published service has this id."
 
@@ -102,17 +110,16 @@ class ServiceDetailView(DetailView):
             return None
         return nested_services([record_id], params.language)[0]
 
-    @extend_schema(
-        operation_id="hsds_services_retrieve",
-        summary="One published service, fully nested",
-        parameters=[LANG],
-        responses={200: OpenApiTypes.OBJECT, 404: NOT_FOUND},
+
+@extend_schema_view(
+    get=extend_schema(
+        operation_id="hsds_organizations_list",
+        summary="Organizations with published services",
+        parameters=[*COMMON, param("full", OpenApiTypes.BOOL, "Fully nested organizations.")],
+        responses={200: page_schema("HSDSOrganizationPage"), 400: BAD_REQUEST},
         tags=["HSDS"],
     )
-    def get(self, request: Request, id: Any) -> Response:
-        return super().get(request, id)
-
-
+)
 class OrganizationListView(ListView):
     filters: ClassVar[dict[str, Filter]] = {"search": Filter("text", "search")}
     options = ("full",)
@@ -125,17 +132,16 @@ class OrganizationListView(ListView):
             return organizations_full(ids, params.language, community=_community(params), full_service=False)
         return table_items(Organization, "organization", ids, params.language)
 
-    @extend_schema(
-        operation_id="hsds_organizations_list",
-        summary="Organizations with published services",
-        parameters=[*COMMON, param("full", OpenApiTypes.BOOL, "Fully nested organizations.")],
-        responses={200: page_schema("HSDSOrganizationPage"), 400: BAD_REQUEST},
+
+@extend_schema_view(
+    get=extend_schema(
+        operation_id="hsds_organizations_retrieve",
+        summary="One organization, nested, with its services",
+        parameters=[LANG, param("full_service", OpenApiTypes.BOOL, "Services fully nested.")],
+        responses={200: OpenApiTypes.OBJECT, 404: NOT_FOUND},
         tags=["HSDS"],
     )
-    def get(self, request: Request) -> Response:
-        return super().get(request)
-
-
+)
 class OrganizationDetailView(DetailView):
     options = ("full_service",)
     missing = "No organization with published services has this id."
@@ -148,17 +154,16 @@ class OrganizationDetailView(DetailView):
             [record_id], params.language, community=community, full_service=options["full_service"]
         )[0]
 
-    @extend_schema(
-        operation_id="hsds_organizations_retrieve",
-        summary="One organization, nested, with its services",
-        parameters=[LANG, param("full_service", OpenApiTypes.BOOL, "Services fully nested.")],
-        responses={200: OpenApiTypes.OBJECT, 404: NOT_FOUND},
+
+@extend_schema_view(
+    get=extend_schema(
+        operation_id="hsds_service_at_locations_list",
+        summary="Where published services are offered",
+        parameters=[*COMMON, *SERVICE_FILTERS],
+        responses={200: page_schema("HSDSServiceAtLocationPage"), 400: BAD_REQUEST},
         tags=["HSDS"],
     )
-    def get(self, request: Request, id: Any) -> Response:
-        return super().get(request, id)
-
-
+)
 class ServiceAtLocationListView(ListView):
     options = ("full",)
     ordering = ("service__name_en", "id")
@@ -170,17 +175,16 @@ class ServiceAtLocationListView(ListView):
     def contents(self, ids: list[Any], params: Params, options: dict[str, bool]) -> list[dict[str, Any]]:
         return service_at_location_items(ids, params.language, full=options["full"])
 
-    @extend_schema(
-        operation_id="hsds_service_at_locations_list",
-        summary="Where published services are offered",
-        parameters=[*COMMON, *SERVICE_FILTERS],
-        responses={200: page_schema("HSDSServiceAtLocationPage"), 400: BAD_REQUEST},
+
+@extend_schema_view(
+    get=extend_schema(
+        operation_id="hsds_service_at_locations_retrieve",
+        summary="One service at a location",
+        parameters=[LANG],
+        responses={200: OpenApiTypes.OBJECT, 404: NOT_FOUND},
         tags=["HSDS"],
     )
-    def get(self, request: Request) -> Response:
-        return super().get(request)
-
-
+)
 class ServiceAtLocationDetailView(DetailView):
     missing = "No published service is offered with this id."
 
@@ -190,17 +194,16 @@ class ServiceAtLocationDetailView(DetailView):
             return None
         return service_at_location_items([record_id], params.language, full=True)[0]
 
-    @extend_schema(
-        operation_id="hsds_service_at_locations_retrieve",
-        summary="One service at a location",
-        parameters=[LANG],
-        responses={200: OpenApiTypes.OBJECT, 404: NOT_FOUND},
+
+@extend_schema_view(
+    get=extend_schema(
+        operation_id="hsds_taxonomies_list",
+        summary="Taxonomies",
+        parameters=LISTS,
+        responses={200: page_schema("HSDSTaxonomyPage"), 400: BAD_REQUEST},
         tags=["HSDS"],
     )
-    def get(self, request: Request, id: Any) -> Response:
-        return super().get(request, id)
-
-
+)
 class TaxonomyListView(ListView):
     filters: ClassVar[dict[str, Filter]] = {"search": Filter("text", "search")}
 
@@ -210,17 +213,16 @@ class TaxonomyListView(ListView):
     def contents(self, ids: list[Any], params: Params, options: dict[str, bool]) -> list[dict[str, Any]]:
         return table_items(Taxonomy, "taxonomy", ids, params.language)
 
-    @extend_schema(
-        operation_id="hsds_taxonomies_list",
-        summary="Taxonomies",
-        parameters=LISTS,
-        responses={200: page_schema("HSDSTaxonomyPage"), 400: BAD_REQUEST},
+
+@extend_schema_view(
+    get=extend_schema(
+        operation_id="hsds_taxonomies_retrieve",
+        summary="One taxonomy",
+        parameters=[LANG],
+        responses={200: OpenApiTypes.OBJECT, 404: NOT_FOUND},
         tags=["HSDS"],
     )
-    def get(self, request: Request) -> Response:
-        return super().get(request)
-
-
+)
 class TaxonomyDetailView(DetailView):
     missing = "No taxonomy has this id."
 
@@ -228,17 +230,21 @@ class TaxonomyDetailView(DetailView):
         rows = records(Taxonomy, params.language, id=[record_id])
         return one_to_one("taxonomy", rows[0]) if rows else None
 
-    @extend_schema(
-        operation_id="hsds_taxonomies_retrieve",
-        summary="One taxonomy",
-        parameters=[LANG],
-        responses={200: OpenApiTypes.OBJECT, 404: NOT_FOUND},
+
+@extend_schema_view(
+    get=extend_schema(
+        operation_id="hsds_taxonomy_terms_list",
+        summary="Taxonomy terms (the carepath vocabulary among them)",
+        parameters=[
+            *LISTS,
+            param("taxonomy_id", OpenApiTypes.UUID, "Terms of this taxonomy."),
+            param("parent_id", OpenApiTypes.UUID, "Terms under this term."),
+            param("top_only", OpenApiTypes.BOOL, "Only terms without a parent."),
+        ],
+        responses={200: page_schema("HSDSTaxonomyTermPage"), 400: BAD_REQUEST},
         tags=["HSDS"],
     )
-    def get(self, request: Request, id: Any) -> Response:
-        return super().get(request, id)
-
-
+)
 class TaxonomyTermListView(ListView):
     filters: ClassVar[dict[str, Filter]] = {
         "search": Filter("text", "search"),
@@ -254,22 +260,16 @@ class TaxonomyTermListView(ListView):
     def contents(self, ids: list[Any], params: Params, options: dict[str, bool]) -> list[dict[str, Any]]:
         return table_items(TaxonomyTerm, "taxonomy_term", ids, params.language)
 
-    @extend_schema(
-        operation_id="hsds_taxonomy_terms_list",
-        summary="Taxonomy terms (the carepath vocabulary among them)",
-        parameters=[
-            *LISTS,
-            param("taxonomy_id", OpenApiTypes.UUID, "Terms of this taxonomy."),
-            param("parent_id", OpenApiTypes.UUID, "Terms under this term."),
-            param("top_only", OpenApiTypes.BOOL, "Only terms without a parent."),
-        ],
-        responses={200: page_schema("HSDSTaxonomyTermPage"), 400: BAD_REQUEST},
+
+@extend_schema_view(
+    get=extend_schema(
+        operation_id="hsds_taxonomy_terms_retrieve",
+        summary="One taxonomy term",
+        parameters=[LANG],
+        responses={200: OpenApiTypes.OBJECT, 404: NOT_FOUND},
         tags=["HSDS"],
     )
-    def get(self, request: Request) -> Response:
-        return super().get(request)
-
-
+)
 class TaxonomyTermDetailView(DetailView):
     missing = "No taxonomy term has this id."
 
@@ -282,13 +282,3 @@ class TaxonomyTermDetailView(DetailView):
         if taxonomy:
             term["taxonomy_detail"] = one_to_one("taxonomy", taxonomy[0])
         return term
-
-    @extend_schema(
-        operation_id="hsds_taxonomy_terms_retrieve",
-        summary="One taxonomy term",
-        parameters=[LANG],
-        responses={200: OpenApiTypes.OBJECT, 404: NOT_FOUND},
-        tags=["HSDS"],
-    )
-    def get(self, request: Request, id: Any) -> Response:
-        return super().get(request, id)
