@@ -16,6 +16,7 @@ from carepath.communities import services
 from carepath.communities.models import InventoryEntry, ListingReport
 from carepath.models import AuditEntry
 from tests.conftest import PASSWORD, _user
+from tests.query_counts import assert_queries_do_not_grow, page
 
 pytestmark = pytest.mark.django_db
 WELL_CHILD = "91fcd770-36bd-5392-9500-2b6fd85d52d9"  # kept by North Shore, in the demo
@@ -305,6 +306,16 @@ def test_the_reports_page_takes_the_same_queries_for_one_report_or_three(client,
         page = client.get(REPORTS).content.decode()
     assert "2 open reports" in page
     assert len(one) == len(three)
+
+
+def test_the_site_s_reports_page_takes_the_same_queries_for_one_report_or_three(client, demo, admin_user):
+    services.transfer_services(service_ids=[WELL_CHILD], to=None, actor=admin_user)
+    login(client, admin_user)
+    assert_queries_do_not_grow(
+        add=lambda n: a_report(demo, text=f"Report {n}"),
+        fetch=page(client, SITE_REPORTS),
+        shown=lambda html: html.count('<li class="result">'),
+    )
 
 
 def test_the_report_form_in_french(client, demo):
