@@ -12,9 +12,11 @@ from django.utils import timezone
 
 from carepath import versions
 from carepath.communities.models import Community
+from carepath.communities.services import get_or_create_community
 from carepath.navigator import snapshots
 from carepath.navigator.models import SavedPlan, token_hash
 from carepath.pathways.services import publish_template
+from tests.query_counts import assert_queries_do_not_grow, page
 
 pytestmark = pytest.mark.django_db
 JOURNEY = "/en/communities/north-shore/navigator/"
@@ -43,6 +45,18 @@ def test_navigator_goes_straight_to_the_only_community(client, demo):
     publish_template(community=second)
     page = client.get("/en/navigator/")
     assert page.status_code == 200 and "Second table" in page.content.decode()
+
+
+def test_the_list_of_communities_takes_the_same_queries_for_two_communities_or_four(client, db):
+    def add(n: int) -> None:
+        publish_template(community=get_or_create_community(slug=f"table-{n}", name=f"Table {n}"))
+
+    assert_queries_do_not_grow(  # with one community the navigator goes straight to it: no list
+        add=add,
+        fetch=page(client, "/en/navigator/"),
+        shown=lambda html: html.count('<li class="card">'),
+        sizes=(2, 4),
+    )
 
 
 def test_questions_in_plain_words_with_crisis_contacts_at_once(client, demo):
