@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from carepath.practices import rubric
-from carepath.practices.services import organizations
+from carepath.practices.services import content, organizations
 from tests.conftest import _user
 
 
@@ -54,6 +54,29 @@ def staff(organization):
 def stranger(db):
     other = an_organization("elsewhere", "Elsewhere", "Ailleurs", kind="other", jurisdiction="BC")
     return _member(other, "stan", "lead")
+
+
+def a_reviewer(n: int):
+    return _user(f"reviewer{n}", working_group_role="reviewer", first_name=f"Reviewer {n}")
+
+
+def a_case_study(n: int, *, sections: int = 1, sources: int = 1):
+    both = {"en": f"Case {n}", "fr": f"Cas {n}"}
+    return content.save_case_study(
+        actor=None,
+        document={
+            "slug": f"case-{n}",
+            "title": both,
+            "summary": both,
+            "sections": [
+                {"heading": {"en": f"Part {i}", "fr": f"Partie {i}"}, "body": both} for i in range(sections)
+            ],
+            "sources": [
+                {"title": {"en": f"Source {i}", "fr": f"Source {i}"}, "publisher": "WHO", "year": 2016}
+                for i in range(sources)
+            ],
+        },
+    )
 
 
 @pytest.fixture

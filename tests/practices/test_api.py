@@ -8,6 +8,11 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from carepath.practices.services import content
+from tests.query_counts import api, assert_queries_do_not_grow
+
+from .conftest import a_case_study
+
 pytestmark = pytest.mark.django_db
 
 
@@ -60,6 +65,15 @@ def test_the_list_costs_the_same_queries_for_one_practice_as_for_three(make_prac
     make_practice("published", reviewers=reviewers, editor=editor, slug="two")
     make_practice("published", reviewers=reviewers, editor=editor, slug="three")
     assert count() == one
+
+
+def test_the_case_studies_list_costs_the_same_queries_for_one_as_for_three(editor):
+    def add(n: int) -> None:
+        content.publish_case_study(actor=editor, case=a_case_study(n, sections=2, sources=2))
+
+    assert_queries_do_not_grow(
+        add=add, fetch=api(Client(), "/api/v1/case-studies/"), shown=lambda body: len(body["results"])
+    )
 
 
 def test_instruments_and_case_studies(db):

@@ -13,10 +13,9 @@ from django.test.utils import CaptureQueriesContext
 from carepath.practices import rubric
 from carepath.practices.models import Practice, RegistryPage
 from carepath.practices.services import content, practices, reviews, surveys
-from tests.conftest import _user
 from tests.query_counts import assert_queries_do_not_grow, page
 
-from .conftest import criteria
+from .conftest import a_case_study, a_reviewer, criteria
 
 pytestmark = pytest.mark.django_db
 
@@ -294,29 +293,6 @@ def section(html: str, heading: str) -> str:
     )
 
 
-def a_reviewer(n: int):
-    return _user(f"reviewer{n}", working_group_role="reviewer", first_name=f"Reviewer {n}")
-
-
-def a_case_study(n: int, *, sections: int = 1, sources: int = 1):
-    both = {"en": f"Case {n}", "fr": f"Cas {n}"}
-    return content.save_case_study(
-        actor=None,
-        document={
-            "slug": f"case-{n}",
-            "title": both,
-            "summary": both,
-            "sections": [
-                {"heading": {"en": f"Part {i}", "fr": f"Partie {i}"}, "body": both} for i in range(sections)
-            ],
-            "sources": [
-                {"title": {"en": f"Source {i}", "fr": f"Source {i}"}, "publisher": "WHO", "year": 2016}
-                for i in range(sources)
-            ],
-        },
-    )
-
-
 def test_my_registry_work_takes_the_same_queries_for_one_practice_and_survey_or_three(
     make_practice, organization, lead, ipchs
 ):
@@ -468,5 +444,29 @@ def test_a_case_study_page_takes_the_same_queries_for_one_practice_section_and_s
             len(set(re.findall(r">Practice (\d)</a>", html))),
             len(re.findall(r"<h2[^>]*>Part \d</h2>", html)),
             html.count("Source "),
+        ),
+    )
+
+
+def test_a_practice_page_takes_the_same_queries_for_one_evidence_item_and_case_study_or_three(
+    make_practice, editor, reviewers, lead
+):
+    practice = make_practice("published", reviewers=reviewers, editor=editor)  # with its first evidence item
+
+    def add(n: int) -> None:
+        if n > 1:
+            practices.add_evidence(
+                actor=lead, practice=practice, data={"kind": "report", "title": f"Report {n}"}
+            )
+        case = a_case_study(n)
+        case.practices.add(practice)
+        content.publish_case_study(actor=editor, case=case)
+
+    assert_queries_do_not_grow(
+        add=add,
+        fetch=page(Client(), f"/en/practices/{practice.slug}/"),
+        shown=lambda html: (
+            section(html, '<ul class="evidence">').count("<li>"),
+            section(html, "Case studies</h2>").count("<li>"),
         ),
     )
