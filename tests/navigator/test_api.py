@@ -13,6 +13,8 @@ from carepath.directory.queries import service_facts
 from carepath.navigator.serializers import MatchRequestSerializer
 from carepath.pathways import services as pathway_services
 from tests.navigator.test_engine import breaks
+from tests.navigator.test_views import a_speech_clinic
+from tests.query_counts import assert_queries_do_not_grow
 
 pytestmark = pytest.mark.django_db
 URL = "/api/v1/navigator/match"
@@ -267,3 +269,27 @@ def test_the_safety_net_speaks_to_the_familys_situation(client, demo):
     assert "your child" in parent["text"] and "baby" not in parent["text"]  # a three-year-old
     baby = post(client, with_change("child", {"age_months": 3, "concerns": ["caregiver-wellbeing"]})).json()
     assert "your baby" in next(line for line in baby["safety"] if line["phone"] == "988")["text"]
+
+
+def test_a_match_takes_the_same_queries_for_one_service_or_three(client, community, import_file):
+    pathway_services.publish_template(community=community)
+    body = {
+        "community": "lakeside",
+        "language": "en",
+        "child": {"age_months": 30, "concerns": ["speech-language"]},
+        "family": {"languages": ["en"]},
+        "situation": {"urgency": "routine", "in_care": False, "completing_care": False},
+    }
+
+    def fetch():
+        response = post(client, body)
+        assert response.status_code == 200
+        return response.json()
+
+    assert_queries_do_not_grow(
+        add=lambda n: a_speech_clinic(import_file, n),
+        fetch=fetch,
+        shown=lambda plan: len(
+            next(s for s in plan["steps"] if s["key"] == "preschool-speech-language")["services"]
+        ),
+    )

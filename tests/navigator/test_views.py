@@ -16,6 +16,7 @@ from carepath.communities.services import get_or_create_community
 from carepath.navigator import snapshots
 from carepath.navigator.models import SavedPlan, token_hash
 from carepath.pathways.services import publish_template
+from tests.factories import service
 from tests.query_counts import assert_queries_do_not_grow, page
 
 pytestmark = pytest.mark.django_db
@@ -56,6 +57,22 @@ def test_the_list_of_communities_takes_the_same_queries_for_two_communities_or_f
         fetch=page(client, "/en/navigator/"),
         shown=lambda html: html.count('<li class="card">'),
         sizes=(2, 4),
+    )
+
+
+def a_speech_clinic(import_file, n: int) -> None:
+    terms = [("service-type/speech-language", None), ("concern/speech-language", None)]
+    import_file(service(f"speech-{n}", name=f"Speech clinic {n}", terms=terms))
+
+
+@pytest.mark.parametrize("plan", ["plan", "provider/plan"])
+def test_a_plan_takes_the_same_queries_for_one_service_or_three(client, community, import_file, plan):
+    publish_template(community=community)
+    answers = "age_months=30&concerns=speech-language&urgency=routine&language_1=en&max_travel_km=60"
+    assert_queries_do_not_grow(
+        add=lambda n: a_speech_clinic(import_file, n),
+        fetch=page(client, f"/en/communities/lakeside/navigator/{plan}/?{answers}"),
+        shown=lambda html: len(set(re.findall(r"Speech clinic (\d)", html))),
     )
 
 
