@@ -170,20 +170,21 @@ def test_bad_parameters_are_named(client, db):
 
 
 @pytest.mark.parametrize(
-    "path",
+    ("path", "unknown"),
     [
-        "/api/hsds/services/",
-        "/api/hsds/organizations/",
-        "/api/hsds/taxonomies/",
-        "/api/hsds/taxonomy_terms/",
-        "/api/hsds/service_at_locations/",
+        ("/api/hsds/services/", "No published service has this id."),
+        ("/api/hsds/organizations/", "No organization with published services has this id."),
+        ("/api/hsds/taxonomies/", "No taxonomy has this id."),
+        ("/api/hsds/taxonomy_terms/", "No taxonomy term has this id."),
+        ("/api/hsds/service_at_locations/", "No published service is offered with this id."),
     ],
 )
 @pytest.mark.parametrize("ident", ["not-a-uuid", "00000000-0000-0000-0000-000000000000"])
-def test_unknown_ids_are_404_in_json(client, db, path, ident):
+def test_unknown_ids_are_404_in_json(client, db, path, unknown, ident):
     response = client.get(path + ident)
     assert response.status_code == 404
-    assert "errors" in response.json()
+    message = "No record has this id." if ident == "not-a-uuid" else unknown
+    assert response.json() == {"errors": {"detail": [message]}}
 
 
 def test_unpublished_services_are_not_served(client, published):

@@ -34,7 +34,7 @@ def test_visitors_read_the_published_pathway_in_french(client, published):
     )
     assert published.title_fr in content
     assert "Vers les soins" in content and "Sortie des soins" in content
-    assert "findings" not in response.context or response.context["findings"] is None
+    assert "findings" not in response.context
 
 
 def test_the_print_view_lists_services_per_step(client, published, import_file):
