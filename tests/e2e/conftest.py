@@ -62,6 +62,22 @@ def desktop(browser, live_server):
     context.close()
 
 
+def signed_in(browser, live_server, user, *, width: int = 1280, height: int = 900):
+    """A browser context and page signed in as the user: a session made on the server, as signing in makes
+    one, so a step that is not about signing in does not spend its time on the form."""
+    from django.conf import settings
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    context = browser.new_context(base_url=live_server.url, viewport={"width": width, "height": height})
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
+    context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": live_server.url}])
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    return context, page
+
+
 def check_accessibility(page, name: str) -> None:
     """Run axe on the page; no serious or critical violation. Keeps a screenshot for people to look at."""
     from axe_playwright_python.sync_playwright import Axe
