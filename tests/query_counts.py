@@ -26,7 +26,8 @@ def assert_queries_do_not_grow(
     (a tuple of counts for a page with several lists, each grown by ``add``).
 
     The list is asked for once before each count, so what is cached on first use, or again after a write (the
-    vocabulary, content types, the navigator's snapshot), is not taken for a query per item. ``sizes`` is (1, 3) unless a list needs more to be a list at all."""
+    vocabulary, content types, the navigator's snapshot), is not taken for a query per item. ``sizes`` is (1, 3)
+    unless a list needs more to be a list at all (the navigator goes straight to the only community)."""
     made = 0
 
     def grow(to: int) -> None:
