@@ -10,7 +10,7 @@ PYTEST_ARGS ?=
 # Development commands run with DEBUG on (with DEBUG off Carepath refuses to start without a SECRET_KEY).
 DEV := DEBUG=true
 
-.PHONY: install install-test system-packages run demo test deploy-check lint typecheck checks messages clean
+.PHONY: install install-test system-packages run demo test test-fast deploy-check lint typecheck checks messages clean
 
 $(VENV)/bin/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -46,6 +46,11 @@ test-tools: $(VENV)/.installed-test system-packages
 ## test: lint, type checks, Django checks, the production deploy check and the whole suite
 test: test-tools lint typecheck checks deploy-check
 	$(PY) -m pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
+
+## test-fast: the suite without the browser tests (tests/e2e), and without lint and type checks
+test-fast: $(VENV)/.installed-test system-packages
+	$(DEV) $(PY) -m carepath.cli compilemessages --ignore=.venv -v0
+	$(PY) -m pytest -n 2 --dist loadgroup -m "not e2e" $(PYTEST_ARGS)
 
 ## deploy-check: Django's deployment checks with production's minimal settings (a fresh random key)
 deploy-check: $(VENV)/.installed

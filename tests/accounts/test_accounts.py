@@ -7,7 +7,10 @@ import re
 import pytest
 from django.core import mail
 
+from carepath.accounts.services import set_membership
+from carepath.communities.services import get_or_create_community
 from tests.conftest import PASSWORD
+from tests.query_counts import assert_queries_do_not_grow, page
 
 pytestmark = pytest.mark.django_db
 
@@ -58,6 +61,20 @@ def test_profile_lists_memberships(client, facilitator):
     client.force_login(facilitator)
     response = client.get("/en/accounts/profile/")
     assert [m.community.slug for m in response.context["memberships"]] == ["lakeside"]
+
+
+def test_the_profile_takes_the_same_queries_for_one_community_or_three(client, facilitator):
+    def add(n: int) -> None:
+        if n > 1:  # the first is the facilitator's own table
+            table = get_or_create_community(slug=f"table-{n}", name=f"Table {n}")
+            set_membership(user=facilitator, community=table, role="member")
+
+    client.force_login(facilitator)
+    assert_queries_do_not_grow(
+        add=add,
+        fetch=page(client, "/en/accounts/profile/"),
+        shown=lambda html: html.split("My communities</h2>")[1].split("</ul>")[0].count("<li>"),
+    )
 
 
 def test_permission_predicates(community, admin_user, facilitator, member, outsider):

@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from carepath.accounts.services import set_membership
 from carepath.communities.models import InventoryEntry
+from carepath.communities.services import get_or_create_community, set_places
 from carepath.directory.models import Attribute, Service
 from carepath.models import AuditEntry
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, _user
 from tests.factories import service, term_id, uid
+from tests.query_counts import assert_queries_do_not_grow, page
 
 pytestmark = pytest.mark.django_db
 
@@ -297,6 +301,73 @@ def test_list_pages_query_count_does_not_grow(client, import_file, community, pa
     with CaptureQueriesContext(connection) as three:
         assert client.get(path).status_code == 200
     assert len(three) == len(one)
+
+
+@pytest.mark.parametrize("path", ["/en/communities/", "/en/"])
+def test_the_community_lists_take_the_same_queries_for_one_community_or_three(client, db, path):
+    assert_queries_do_not_grow(
+        add=lambda n: get_or_create_community(slug=f"table-{n}", name=f"Table {n}"),
+        fetch=page(client, path),
+        shown=lambda html: html.count('<li class="card">'),
+    )
+
+
+def test_the_inventory_takes_the_same_queries_for_one_service_or_three_for_its_facilitator(
+    client, import_file, facilitator
+):
+    login(client, facilitator)
+    assert_queries_do_not_grow(
+        add=lambda n: import_file(service(f"s{n}", terms=[("service-type/parenting-support", None)])),
+        fetch=page(client, "/en/communities/lakeside/"),
+        shown=lambda html: html.count('<li class="result">'),
+    )
+
+
+def test_the_list_from_elsewhere_takes_the_same_queries_for_one_service_or_three(
+    client, import_file, facilitator, other_community
+):
+    login(client, facilitator)
+    assert_queries_do_not_grow(
+        add=lambda n: import_file(service(f"s{n}"), community=other_community.slug),
+        fetch=page(client, "/en/communities/lakeside/services/from-elsewhere/"),
+        shown=lambda html: html.count('<li class="result">'),
+    )
+
+
+def test_the_settings_take_the_same_queries_for_one_place_or_three(client, community, facilitator):
+    def add(n: int) -> None:
+        places = [
+            {
+                "key": f"town-{i}",
+                "name": {"en": f"Town {i}", "fr": f"Ville {i}"},
+                "latitude": 46.3,
+                "longitude": -79.4,
+            }
+            for i in range(1, n + 1)
+        ]
+        set_places(community=community, places=places)
+
+    login(client, facilitator)
+    assert_queries_do_not_grow(
+        add=add,
+        fetch=page(client, "/en/communities/lakeside/settings/"),
+        shown=lambda html: len(re.findall(r"<legend>Town \d</legend>", html)),
+    )
+
+
+def test_the_settings_take_the_same_queries_for_one_person_at_the_table_or_three(
+    client, community, facilitator
+):
+    def add(n: int) -> None:
+        if n > 1:  # the facilitator is the first
+            set_membership(user=_user(f"member{n}"), community=community, role="member")
+
+    login(client, facilitator)
+    assert_queries_do_not_grow(
+        add=add,
+        fetch=page(client, "/en/communities/lakeside/settings/"),
+        shown=lambda html: html.split("People at the table</caption>")[1].count("<tr><td>"),
+    )
 
 
 def test_unknown_community_is_404(client, db):

@@ -94,7 +94,19 @@ def test_csv_package_reimports_to_the_same_json(tmp_path, import_file):
     with zipfile.ZipFile(tmp_path / "package.zip") as archive:
         names = set(archive.namelist())
         descriptor = json.loads(archive.read("datapackage.json"))
-    assert {"datapackage.json", "services.csv", "organizations.csv", "attributes.csv"} <= names
+    assert sorted(names) == [  # the tables these records fill, and the descriptor
+        "addresses.csv",
+        "attributes.csv",
+        "datapackage.json",
+        "languages.csv",
+        "locations.csv",
+        "organizations.csv",
+        "phones.csv",
+        "service_at_location.csv",
+        "services.csv",
+        "taxonomies.csv",
+        "taxonomy_terms.csv",
+    ]
     assert {r["path"] for r in descriptor["resources"]} == names - {"datapackage.json"}
     result = import_hsds(path=tmp_path / "package.zip", community_slug="from-csv")
     assert result.ok, [str(p) for p in result.errors]

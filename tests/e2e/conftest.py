@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+HERE = Path(__file__).resolve().parent
+ARTIFACTS = HERE.parents[1] / "test-artifacts"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 FLAGS = [
     "--headless",
@@ -19,6 +20,14 @@ FLAGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+
+
+@pytest.hookimpl(tryfirst=True)  # before -m selects, so `-m "not e2e"` (make test-fast) leaves them all out
+def pytest_collection_modifyitems(items):
+    """Every test in tests/e2e is a browser test, whether or not its module says so."""
+    for item in items:
+        if item.path.is_relative_to(HERE):
+            item.add_marker(pytest.mark.e2e)
 
 
 @pytest.fixture(scope="session")
@@ -51,6 +60,22 @@ def desktop(browser, live_server):
     context, page = _page(browser, live_server, 1280, 900)
     yield page
     context.close()
+
+
+def signed_in(browser, live_server, user, *, width: int = 1280, height: int = 900):
+    """A browser context and page signed in as the user: a session made on the server, as signing in makes
+    one, so a step that is not about signing in does not spend its time on the form."""
+    from django.conf import settings
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    context = browser.new_context(base_url=live_server.url, viewport={"width": width, "height": height})
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
+    context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": live_server.url}])
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    return context, page
 
 
 def check_accessibility(page, name: str) -> None:

@@ -1,4 +1,8 @@
-"""The pathway journey: draft from the template, add a step, see and fix a problem, review, approve, publish, read."""
+"""The pathway journey, step by step: draft from the template, add a step, see and fix a problem, review,
+comment and approve, publish, read.
+
+Each step starts from the state the step before leaves, made through the pathway services, so a failure names
+its step."""
 
 from __future__ import annotations
 
@@ -8,20 +12,30 @@ import pytest
 from django.utils import timezone
 
 from tests.conftest import PASSWORD
-from tests.e2e.conftest import check_accessibility
+from tests.e2e.conftest import check_accessibility, signed_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+PEER_SUPPORT = {
+    "key": "peer-support",
+    "title_en": "Peer support for parents",
+    "title_fr": "Soutien par les pairs pour les parents",
+    "stage": "through-care",
+    "kind": "wait-support",
+}
 
 
-def test_a_table_changes_reviews_and_publishes_its_pathway(desktop, browser, live_server):
+# The states each step starts from, made as the pages would make them.
+
+
+def lakeside():
+    """The Lakeside table, its pathway published from the template, and Fay, its facilitator."""
     from carepath.accounts.services import ensure_demo_user
     from carepath.communities.services import get_or_create_community
-    from carepath.pathways.models import Invitation
     from carepath.pathways.services import publish_template
 
     community = get_or_create_community(slug="lakeside", name="Lakeside Early Years Table")
     publish_template(community=community)
-    ensure_demo_user(
+    fay = ensure_demo_user(
         username="fay",
         email="fay@example.org",
         password=PASSWORD,
@@ -29,21 +43,111 @@ def test_a_table_changes_reviews_and_publishes_its_pathway(desktop, browser, liv
         role="facilitator",
         site_admin=False,
     )
-    page = desktop
+    return community, fay
 
+
+def a_draft():
+    """A new draft from the Ontario template, as *Start a new draft from the Ontario template* makes it."""
+    from carepath.pathways import services
+
+    community, fay = lakeside()
+    return services.start_draft(community=community, actor=fay), fay
+
+
+def with_peer_support():
+    """The draft with the peer-support step added, and no transition yet."""
+    from carepath.pathways import services
+
+    draft, fay = a_draft()
+    step = services.save_step(version_id=draft.pk, step_id=None, data=PEER_SUPPORT, revision=None, actor=fay)
+    return draft, step, fay
+
+
+def fixed():
+    """The peer-support step reached from intake (a parent's wellbeing, routine) and leading back out."""
+    from carepath.pathways import services
+
+    draft, step, fay = with_peer_support()
+    intake = draft.steps.get(key="intake-navigation")
+    for source, data in (
+        (step, {"to_key": "step-down-universal", "otherwise": True}),
+        (
+            intake,
+            {
+                "to_key": "peer-support",
+                "criteria": {"concerns_any": ["caregiver-wellbeing"], "urgency": ["routine"]},
+            },
+        ),
+    ):
+        services.save_transition(
+            version_id=draft.pk, step_id=source.pk, transition_id=None, data=data, revision=None, actor=fay
+        )
+    return draft, fay
+
+
+def in_review():
+    """The fixed draft sent for review to Mo (member), who comments, and Dr. Ada Lin, who approves."""
+    from carepath.pathways import services
+
+    draft, fay = fixed()
+    review = services.open_review(
+        version=draft,
+        deadline=timezone.localdate() + datetime.timedelta(days=7),
+        message="",
+        invitees=[{"name": "Mo (member)", "role": "commenter"}, {"name": "Dr. Ada Lin", "role": "approver"}],
+        actor=fay,
+    )
+    links = {i.name: f"/en/review/{review.tokens[i.pk]}/" for i in review.invitations.all()}
+    return draft, review, links, fay
+
+
+def commented_and_approved():
+    from carepath.pathways import services
+
+    draft, review, _links, fay = in_review()
+    invited = {i.name: i for i in review.invitations.all()}
+    services.comment(
+        review=review,
+        invitation=invited["Mo (member)"],
+        author="Mo (member)",
+        step_key="peer-support",
+        text="Pourrait-on offrir des rencontres le soir?",
+    )
+    services.approve(invitation=invited["Dr. Ada Lin"], note="")
+    return draft, review, fay
+
+
+def published():
+    from carepath.pathways import services
+
+    draft, review, fay = commented_and_approved()
+    services.answer(comment=review.comments.get(), text="Oui, deux soirs par mois.", resolve=True, actor=fay)
+    services.publish(version=draft, actor=fay)
+
+
+# The steps.
+
+
+def test_a_facilitator_signs_in_and_starts_a_draft_from_the_template(desktop, live_server):
+    lakeside()
+    page = desktop
     page.goto("/en/accounts/login/")
     page.get_by_label("User name or email").fill("fay")
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
-
-    # Start a draft from the template.
+    page.wait_for_url(f"{live_server.url}/en/")  # signed in, on the home page
     page.goto("/en/communities/lakeside/pathway/")
     check_accessibility(page, "pathway-en")
     page.get_by_role("button", name="Start a new draft from the Ontario template").click()
     page.get_by_role("link", name="Edit this draft").click()
+    assert page.get_by_role("link", name="Add a step").count() == 1
     check_accessibility(page, "editor-en")
 
-    # Add a step: the checks say it cannot be reached and is a dead end.
+
+def test_a_new_step_shows_it_cannot_be_reached(browser, live_server):
+    draft, fay = a_draft()
+    context, page = signed_in(browser, live_server, fay)
+    page.goto(f"/en/communities/lakeside/pathway/versions/{draft.number}/edit/")
     page.get_by_role("link", name="Add a step").click()
     page.get_by_label("Key").fill("peer-support")
     page.get_by_label("Title (English)").fill("Peer support for parents")
@@ -54,14 +158,20 @@ def test_a_table_changes_reviews_and_publishes_its_pathway(desktop, browser, liv
     problems = page.locator("#problems")
     assert "Step peer-support cannot be reached from a way in" in problems.inner_text()
     check_accessibility(page, "step-en")
+    context.close()
 
-    # Fix it: a way out of the step, and a way into it from intake, with criteria from plain controls.
+
+def test_transitions_in_and_out_of_the_new_step_leave_no_problem(browser, live_server):
+    draft, _step, fay = with_peer_support()
+    context, page = signed_in(browser, live_server, fay)
+    steps = f"/en/communities/lakeside/pathway/versions/{draft.number}/edit/steps"
+    page.goto(f"{steps}/peer-support/")
     page.get_by_role("link", name="Add a transition").click()
     page.get_by_label("Next step").select_option("step-down-universal")
     page.get_by_label("Otherwise: take this when no other transition applies").check()
     check_accessibility(page, "transition-en")
     page.get_by_role("button", name="Save the transition").click()
-    page.goto(page.url.split("/steps/")[0] + "/steps/intake-navigation/transitions/add/")
+    page.goto(f"{steps}/intake-navigation/transitions/add/")
     page.get_by_label("Next step").select_option("peer-support")
     page.get_by_role("group", name="Worried about any of").get_by_label(
         "Parent or caregiver wellbeing"
@@ -69,9 +179,15 @@ def test_a_table_changes_reviews_and_publishes_its_pathway(desktop, browser, liv
     page.get_by_role("group", name="Urgency").get_by_label("routine").check()
     page.get_by_role("button", name="Save the transition").click()
     assert "No problem found" in page.locator("#problems").inner_text()
+    context.close()
 
-    # Open a review with a member who comments and an approver.
-    page.get_by_role("link", name="Back to the draft").click()
+
+def test_the_facilitator_sends_the_draft_for_review_with_private_links(browser, live_server):
+    from carepath.pathways.models import Invitation
+
+    draft, fay = fixed()
+    context, page = signed_in(browser, live_server, fay)
+    page.goto(f"/en/communities/lakeside/pathway/versions/{draft.number}/edit/")
     page.get_by_role("link", name="See this draft as families will").click()
     page.get_by_role("link", name="Send for review").click()
     page.get_by_label("Comments wanted by").fill(
@@ -84,14 +200,23 @@ def test_a_table_changes_reviews_and_publishes_its_pathway(desktop, browser, liv
     page.get_by_role("button", name="Open the review").click()
     check_accessibility(page, "review-en")
     # Each private link is shown this once (only its hash is stored).
-    member_link = page.get_by_label("Private link for Mo (member)").input_value()
-    approver_link = page.get_by_label("Private link for Dr. Ada Lin").input_value()
+    links = {
+        name: page.get_by_label(f"Private link for {name}").input_value()
+        for name in ("Mo (member)", "Dr. Ada Lin")
+    }
+    assert [link.startswith(f"{live_server.url}/en/review/") for link in links.values()] == [True, True]
     assert Invitation.objects.filter(token_hash__isnull=False).count() == 2
+    page.goto(f"/en/communities/lakeside/pathway/versions/{draft.number}/review/")
+    assert page.get_by_label("Private link for Mo (member)").count() == 0  # never shown twice
+    context.close()
 
+
+def test_a_member_comments_in_french_and_the_approver_approves_through_their_links(browser, live_server):
+    _draft, _review, links, _fay = in_review()
     reviewer = browser.new_context(
         base_url=live_server.url, viewport={"width": 390, "height": 844}
     ).new_page()
-    reviewer.goto(member_link.replace("/en/", "/fr/"))
+    reviewer.goto(links["Mo (member)"].replace("/en/", "/fr/"))
     check_accessibility(reviewer, "review-link-fr")
     reviewer.get_by_label("Votre commentaire sur Soutien par les pairs pour les parents").fill(
         "Pourrait-on offrir des rencontres le soir?"
@@ -100,13 +225,16 @@ def test_a_table_changes_reviews_and_publishes_its_pathway(desktop, browser, liv
         "button", name="Envoyer le commentaire sur Soutien par les pairs pour les parents"
     ).click()
     assert "Merci" in reviewer.get_by_role("status").first.inner_text()
-    reviewer.goto(approver_link)
+    reviewer.goto(links["Dr. Ada Lin"])
     reviewer.get_by_role("button", name="Approve this version").click()
     assert "your approval was recorded" in reviewer.get_by_role("status").first.inner_text()
     reviewer.context.close()
 
-    # The facilitator answers, resolves and publishes (the review page again: the links are not shown twice).
-    page.goto(page.url)
+
+def test_the_facilitator_answers_resolves_and_publishes(browser, live_server):
+    draft, _review, fay = commented_and_approved()
+    context, page = signed_in(browser, live_server, fay)
+    page.goto(f"/en/communities/lakeside/pathway/versions/{draft.number}/review/")
     assert page.get_by_label("Private link for Mo (member)").count() == 0
     page.get_by_label("Answer", exact=True).fill("Oui, deux soirs par mois.")
     page.get_by_label("Resolved").check()
@@ -114,8 +242,11 @@ def test_a_table_changes_reviews_and_publishes_its_pathway(desktop, browser, liv
     page.get_by_role("link", name="Back to the version").click()
     page.get_by_role("button", name="Publish this version").click()
     assert "is published" in page.get_by_role("status").first.inner_text()
+    context.close()
 
-    # A visitor reads it in French and prints it.
+
+def test_a_visitor_reads_the_new_step_in_french_and_prints_the_pathway(browser, live_server):
+    published()
     visitor = browser.new_context(base_url=live_server.url).new_page()
     visitor.goto("/fr/communities/lakeside/pathway/")
     assert visitor.locator("html").get_attribute("lang") == "fr"

@@ -30,7 +30,9 @@ def test_limits_count_for_real_forwarded_header_does_not_reset_the_count(client,
     assert codes == [200, 200, 200, 429]
     refused = api(client, x_forwarded_for="198.51.100.1, 203.0.113.99")
     assert refused.status_code == 429
-    assert int(refused["Retry-After"]) > 0
+    assert (
+        60 - 20 <= int(refused["Retry-After"]) <= 60
+    )  # the minute from the first request, less the test's time
 
 
 def test_limits_count_for_real_a_trusted_proxy_s_header_is_honoured(client, demo, settings):

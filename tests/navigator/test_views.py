@@ -12,9 +12,12 @@ from django.utils import timezone
 
 from carepath import versions
 from carepath.communities.models import Community
+from carepath.communities.services import get_or_create_community
 from carepath.navigator import snapshots
 from carepath.navigator.models import SavedPlan, token_hash
 from carepath.pathways.services import publish_template
+from tests.factories import service
+from tests.query_counts import assert_queries_do_not_grow, page
 
 pytestmark = pytest.mark.django_db
 JOURNEY = "/en/communities/north-shore/navigator/"
@@ -43,6 +46,34 @@ def test_navigator_goes_straight_to_the_only_community(client, demo):
     publish_template(community=second)
     page = client.get("/en/navigator/")
     assert page.status_code == 200 and "Second table" in page.content.decode()
+
+
+def test_the_list_of_communities_takes_the_same_queries_for_two_communities_or_four(client, db):
+    def add(n: int) -> None:
+        publish_template(community=get_or_create_community(slug=f"table-{n}", name=f"Table {n}"))
+
+    assert_queries_do_not_grow(  # with one community the navigator goes straight to it: no list
+        add=add,
+        fetch=page(client, "/en/navigator/"),
+        shown=lambda html: html.count('<li class="card">'),
+        sizes=(2, 4),
+    )
+
+
+def a_speech_clinic(import_file, n: int) -> None:
+    terms = [("service-type/speech-language", None), ("concern/speech-language", None)]
+    import_file(service(f"speech-{n}", name=f"Speech clinic {n}", terms=terms))
+
+
+@pytest.mark.parametrize("plan", ["plan", "provider/plan"])
+def test_a_plan_takes_the_same_queries_for_one_service_or_three(client, community, import_file, plan):
+    publish_template(community=community)
+    answers = "age_months=30&concerns=speech-language&urgency=routine&language_1=en&max_travel_km=60"
+    assert_queries_do_not_grow(
+        add=lambda n: a_speech_clinic(import_file, n),
+        fetch=page(client, f"/en/communities/lakeside/navigator/{plan}/?{answers}"),
+        shown=lambda html: len(set(re.findall(r"Speech clinic (\d)", html))),
+    )
 
 
 def test_questions_in_plain_words_with_crisis_contacts_at_once(client, demo):
@@ -121,7 +152,7 @@ def test_save_print_and_delete_a_plan(client, demo):
     saved = client.post("/en/communities/north-shore/navigator/save/", {"answers": answers})
     link = saved["Location"]
     token = link.rstrip("/").rsplit("/", 1)[-1]
-    assert len(token) >= 32
+    assert len(token) == 32  # 192 random bits
     stored = SavedPlan.objects.get()
     assert stored.key == token_hash(token) and token not in stored.key  # only a hash of the link is kept
     assert set(stored.answers) == {"community", "language", "child", "family", "situation"}

@@ -11,7 +11,7 @@ VIGNETTES = vignette_suite.load()
 
 
 def test_the_suite_is_broad_enough():
-    assert len(VIGNETTES) >= 40
+    assert len(VIGNETTES) == 63
     assert len({v["id"] for v in VIGNETTES}) == len(VIGNETTES)
 
 

@@ -5,11 +5,16 @@ from __future__ import annotations
 import json
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from fhir.resources.R4B.bundle import Bundle
 
 from carepath.pathways import documents, services
 from carepath.pathways.models import PathwayVersion
 from tests.conftest import PASSWORD
+from tests.query_counts import api, assert_queries_do_not_grow
+
+from .conftest import add_screening_clinic, add_version
 
 pytestmark = pytest.mark.django_db
 
@@ -81,3 +86,41 @@ def test_fhir_and_unknown_things(client, published):
     Bundle.model_validate(client.get("/api/v1/communities/lakeside/pathway/versions/1/fhir").json())
     assert client.get("/api/v1/communities/nowhere/pathway").status_code == 404
     assert client.get("/api/v1/communities/lakeside/pathway/versions/9").status_code == 404
+
+
+def test_the_versions_list_takes_the_same_queries_for_one_version_or_three(client, community, member):
+    client.login(username=member.username, password=PASSWORD)
+    assert_queries_do_not_grow(
+        add=lambda n: add_version(community, n),
+        fetch=api(client, "/api/v1/communities/lakeside/pathway/versions"),
+        shown=len,
+    )
+
+
+def test_the_fhir_bundle_takes_the_same_queries_for_one_service_or_three(client, published, import_file):
+    assert_queries_do_not_grow(
+        add=lambda n: add_screening_clinic(import_file, n),
+        fetch=api(client, "/api/v1/communities/lakeside/pathway/versions/1/fhir"),
+        shown=lambda bundle: sum(
+            1 for entry in bundle["entry"] if entry["resource"]["resourceType"] == "HealthcareService"
+        ),
+    )
+
+
+@pytest.mark.parametrize("path", ["pathway", "pathway/versions/{number}"])
+def test_a_pathway_document_takes_the_same_queries_for_few_steps_or_many(client, community, path):
+    small = documents.template()
+    small["steps"] = [s for s in small["steps"] if s["key"] in ("earlyon-drop-in", "step-down-universal")]
+    small["steps"][0]["transitions"] = [{"to": "step-down-universal", "otherwise": True}]
+    few = services.import_document(community=community, document=small)
+    many = services.start_draft(community=community, actor=None)
+    counted = []
+    for version, steps in ((few, 2), (many, len(documents.template()["steps"]))):
+        services.publish(version=version, actor=None)
+        url = f"/api/v1/communities/lakeside/{path.format(number=version.number)}"
+        client.get(url)  # what is cached on first use does not count
+        with CaptureQueriesContext(connection) as queries:
+            body = api(client, url)()
+        assert len(body["steps"]) == steps
+        counted.append(len(queries))
+    assert counted[0] == counted[1]

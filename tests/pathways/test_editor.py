@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from carepath.accounts.services import set_membership
 from carepath.pathways import services
 from carepath.pathways.models import Step, Transition
 from tests.conftest import PASSWORD
+from tests.query_counts import assert_queries_do_not_grow, page
 
 pytestmark = pytest.mark.django_db
 
@@ -98,7 +101,7 @@ def test_renaming_a_step_keeps_the_transitions_to_it(client, draft, facilitator)
     }
     assert client.post(url(draft, "steps/brief-service/"), data).status_code == 302
     assert not Transition.objects.filter(step__version=draft, to_key="brief-service").exists()
-    assert Transition.objects.filter(step__version=draft, to_key="brief-services").count() >= 3
+    assert Transition.objects.filter(step__version=draft, to_key="brief-services").count() == 4
 
 
 def test_small_edits_go_through_htmx(client, draft, facilitator):
@@ -137,3 +140,28 @@ def test_published_versions_cannot_be_edited(client, draft, facilitator):
     step = Step.objects.get(version__number=1, key="assessment")
     with pytest.raises(services.NotEditableError):
         services.remove_step(version_id=step.version_id, step_id=step.pk, revision=None, actor=None)
+
+
+def add_step(draft, n: int) -> None:
+    """Step n added to the draft (beside the template's), with a way out of it."""
+    data = {**STEP, "key": f"extra-{n}", "title_en": f"Extra step {n}", "age_min": 0, "age_max": 83}
+    data["target_days"] = 14
+    step = services.save_step(version_id=draft.pk, step_id=None, data=data, revision=None, actor=None)
+    services.save_transition(
+        version_id=draft.pk,
+        step_id=step.pk,
+        transition_id=None,
+        data={"to_key": "step-down-universal", "otherwise": True},
+        revision=None,
+        actor=None,
+    )
+
+
+@pytest.mark.parametrize("rest", ["", "problems/"])
+def test_the_editor_takes_the_same_queries_for_one_added_step_or_three(client, draft, facilitator, rest):
+    client.login(username=facilitator.username, password=PASSWORD)
+    assert_queries_do_not_grow(
+        add=lambda n: add_step(draft, n),
+        fetch=page(client, url(draft, rest)),
+        shown=lambda html: len(set(re.findall(r"extra-(\d)", html))),
+    )

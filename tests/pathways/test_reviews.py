@@ -10,13 +10,17 @@ import re
 import pytest
 from django.core import mail
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from carepath.communities.services import get_or_create_community
 from carepath.models import AuditEntry
 from carepath.pathways import services
 from carepath.pathways.models import Comment, Invitation, Review, Step
 from carepath.tokens import token_hash
 from tests.conftest import PASSWORD
+from tests.query_counts import assert_queries_do_not_grow, page
 
 pytestmark = pytest.mark.django_db
 
@@ -108,7 +112,7 @@ def test_the_whole_round(client, draft, facilitator):
 def test_review_links_that_end_keep_no_token_in_the_database(client, draft, facilitator):
     links = open_review(client, draft, facilitator)
     tokens = {name: path.rstrip("/").rsplit("/", 1)[-1] for name, path in links.items()}
-    assert all(len(token) >= 43 for token in tokens.values())  # 256 random bits
+    assert [len(token) for token in tokens.values()] == [43, 43]  # 256 random bits each
     stored = {i.name: i for i in Invitation.objects.all()}
     for name, token in tokens.items():
         assert stored[name].token_hash == token_hash(token)
@@ -294,7 +298,7 @@ def test_review_links_that_end_links_sent_before_are_hashed_and_keep_working(cli
     executor = MigrationExecutor(connection)
     executor.migrate(before)  # going back gives every invitation a new plain token
     old = executor.loader.project_state(before).apps.get_model("pathways", "Invitation")
-    assert len(old.objects.get(review_id=review.pk).token) >= 43
+    assert len(old.objects.get(review_id=review.pk).token) == 43
     old.objects.filter(review_id=review.pk).update(token="a-link-sent-before-the-change")
     executor = MigrationExecutor(connection)
     executor.migrate(after)
@@ -315,3 +319,53 @@ def test_review_links_that_end_are_not_made_twice_when_the_page_is_sent_again(cl
     assert "This version is already in review." in html.unescape(again.content.decode())
     assert shown_links(again) == {} and Review.objects.count() == 1 and Invitation.objects.count() == 2
     assert all(client.get(path).status_code == 200 for path in links.values())
+
+
+def a_review(version, *invitees: str):
+    """A review of the version, opened through the service, with a commenter for each name."""
+    deadline = timezone.localdate() + datetime.timedelta(days=14)
+    people = [{"name": name, "role": "commenter"} for name in invitees]
+    return services.open_review(version=version, deadline=deadline, message="", invitees=people, actor=None)
+
+
+@pytest.mark.parametrize("through", ["the facilitator's page", "a private link"])
+def test_the_comments_of_a_review_take_the_same_queries_for_one_or_three(client, draft, facilitator, through):
+    review = a_review(draft, "Sam (parent)")
+    [(invitation_id, token)] = review.tokens.items()
+    invitation = Invitation.objects.get(pk=invitation_id)
+    if through == "a private link":
+        path = f"/en/review/{token}/"
+    else:
+        client.login(username=facilitator.username, password=PASSWORD)
+        path = review_page(draft)
+    steps = ["intake-navigation", "assessment", "intake-navigation"]  # two on one step
+    assert_queries_do_not_grow(
+        add=lambda n: services.comment(
+            review=review,
+            invitation=invitation,
+            author="Sam (parent)",
+            step_key=steps[n - 1],
+            text=f"Comment {n}",
+        ),
+        fetch=page(client, path),
+        shown=lambda html: html.count('<li class="comment">'),
+    )
+
+
+def test_the_people_invited_to_a_review_take_the_same_queries_for_one_or_three(client, draft, admin_user):
+    other = get_or_create_community(slug="hillcrest", name="Hillcrest")
+    other_draft = services.start_draft(
+        community=other, actor=None, from_version=services.publish_template(community=other)
+    )
+    a_review(draft, "Ada")
+    a_review(other_draft, "Ada", "Ben", "Cy")
+    client.force_login(admin_user)
+    counted = []
+    for slug, version, invited in (("lakeside", draft, 1), ("hillcrest", other_draft, 3)):
+        path = f"/en/communities/{slug}/pathway/versions/{version.number}/review/"
+        client.get(path)  # what is cached on first use does not count
+        with CaptureQueriesContext(connection) as queries:
+            html = page(client, path)()
+        assert html.split("People invited</caption>")[1].split("</tbody>")[0].count("<tr><td>") == invited
+        counted.append(len(queries))
+    assert counted[0] == counted[1]

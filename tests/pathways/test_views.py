@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 
 import pytest
 from django.db import connection
@@ -12,6 +13,9 @@ from django.test.utils import CaptureQueriesContext
 from carepath.pathways import services
 from carepath.pathways.models import PathwayVersion
 from tests.conftest import PASSWORD
+from tests.query_counts import assert_queries_do_not_grow, page
+
+from .conftest import add_screening_clinic, add_version
 
 pytestmark = pytest.mark.django_db
 
@@ -30,7 +34,7 @@ def test_visitors_read_the_published_pathway_in_french(client, published):
     )
     assert published.title_fr in content
     assert "Vers les soins" in content and "Sortie des soins" in content
-    assert "findings" not in response.context or response.context["findings"] is None
+    assert "findings" not in response.context
 
 
 def test_the_print_view_lists_services_per_step(client, published, import_file):
@@ -115,3 +119,32 @@ def test_pathway_page_query_count_does_not_grow_with_steps(client, community):
     with CaptureQueriesContext(connection) as many:
         assert client.get("/en/communities/lakeside/pathway/").status_code == 200
     assert len(many) == len(few)
+
+
+def test_the_versions_on_the_pathway_page_take_the_same_queries_for_one_or_three(client, community, member):
+    client.login(username=member.username, password=PASSWORD)
+    assert_queries_do_not_grow(
+        add=lambda n: add_version(community, n),
+        fetch=page(client, "/en/communities/lakeside/pathway/"),
+        shown=lambda html: len(re.findall(r">Version \d \((?:Published|Draft)\)</a>", html)),
+    )
+
+
+def test_the_print_view_takes_the_same_queries_for_one_service_or_three(client, published, import_file):
+    assert_queries_do_not_grow(
+        add=lambda n: add_screening_clinic(import_file, n),
+        fetch=page(client, "/en/communities/lakeside/pathway/print/"),
+        shown=lambda html: len(set(re.findall(r"<li>(Screening clinic \d)", html))),
+    )
+
+
+def test_the_gap_report_takes_the_same_queries_for_one_service_or_three(
+    client, published, import_file, member
+):
+    screening = published.steps.get(key="developmental-screening").title_en
+    client.login(username=member.username, password=PASSWORD)
+    assert_queries_do_not_grow(
+        add=lambda n: add_screening_clinic(import_file, n),
+        fetch=page(client, "/en/communities/lakeside/pathway/gaps/"),
+        shown=lambda html: int(re.search(rf'<th scope="row">{screening}</th><td>(\d+)</td>', html).group(1)),
+    )

@@ -8,16 +8,18 @@ from typing import Any
 import pytest
 
 from carepath.practices import rubric
+from carepath.practices.services import content, organizations
 from tests.conftest import _user
+
+
+def an_organization(slug: str, name_en: str, name_fr: str, *, kind: str = "chc", jurisdiction: str = "ON"):
+    data = {"slug": slug, "name_en": name_en, "name_fr": name_fr, "kind": kind, "jurisdiction": jurisdiction}
+    return organizations.save_organization(actor=None, organization_id=None, data=data)
 
 
 @pytest.fixture
 def organization(db):
-    from carepath.practices.models import Organization
-
-    return Organization.objects.create(
-        slug="lakeview", name_en="Lakeview CHC", name_fr="CSC Lakeview", kind="chc", jurisdiction="ON"
-    )
+    return an_organization("lakeview", "Lakeview CHC", "CSC Lakeview")
 
 
 @pytest.fixture
@@ -31,10 +33,10 @@ def reviewers(db):
 
 
 def _member(organization, name: str, role: str):
-    from carepath.practices.models import OrganizationMember
-
     user = _user(name, first_name=name.title())
-    OrganizationMember.objects.create(organization=organization, user=user, role=role)
+    organizations.save_member(
+        actor=None, organization_id=organization.pk, member_id=None, user_id=user.pk, role=role
+    )
     return user
 
 
@@ -50,12 +52,31 @@ def staff(organization):
 
 @pytest.fixture
 def stranger(db):
-    from carepath.practices.models import Organization
-
-    other = Organization.objects.create(
-        slug="elsewhere", name_en="Elsewhere", name_fr="Ailleurs", kind="other", jurisdiction="BC"
-    )
+    other = an_organization("elsewhere", "Elsewhere", "Ailleurs", kind="other", jurisdiction="BC")
     return _member(other, "stan", "lead")
+
+
+def a_reviewer(n: int):
+    return _user(f"reviewer{n}", working_group_role="reviewer", first_name=f"Reviewer {n}")
+
+
+def a_case_study(n: int, *, sections: int = 1, sources: int = 1):
+    both = {"en": f"Case {n}", "fr": f"Cas {n}"}
+    return content.save_case_study(
+        actor=None,
+        document={
+            "slug": f"case-{n}",
+            "title": both,
+            "summary": both,
+            "sections": [
+                {"heading": {"en": f"Part {i}", "fr": f"Partie {i}"}, "body": both} for i in range(sections)
+            ],
+            "sources": [
+                {"title": {"en": f"Source {i}", "fr": f"Source {i}"}, "publisher": "WHO", "year": 2016}
+                for i in range(sources)
+            ],
+        },
+    )
 
 
 @pytest.fixture

@@ -3,12 +3,21 @@ instruments; bad filters get 400 naming the field."""
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from carepath.practices.services import content
+from tests.query_counts import api, assert_queries_do_not_grow
+
+from .conftest import a_case_study
+
 pytestmark = pytest.mark.django_db
+CASE_STUDIES = Path(content.__file__).resolve().parents[1] / "data" / "case_studies"
 
 
 def test_the_list_gives_bilingual_content_and_filters(make_practice, editor, reviewers):
@@ -62,6 +71,15 @@ def test_the_list_costs_the_same_queries_for_one_practice_as_for_three(make_prac
     assert count() == one
 
 
+def test_the_case_studies_list_costs_the_same_queries_for_one_as_for_three(editor):
+    def add(n: int) -> None:
+        content.publish_case_study(actor=editor, case=a_case_study(n, sections=2, sources=2))
+
+    assert_queries_do_not_grow(
+        add=add, fetch=api(Client(), "/api/v1/case-studies/"), shown=lambda body: len(body["results"])
+    )
+
+
 def test_instruments_and_case_studies(db):
     from django.core.management import call_command
 
@@ -70,7 +88,10 @@ def test_instruments_and_case_studies(db):
     assert document["code"] == "ipchs" and len(document["sections"]) == 5
     assert Client().get("/api/v1/instruments/ipchs/9").status_code == 404
     case = Client().get("/api/v1/case-studies/community-health-centres").json()
-    assert case["title"]["fr"] and len(case["sections"]) >= 6 and case["sources"]
+    shipped = json.loads((CASE_STUDIES / "community-health-centres.json").read_text(encoding="utf-8"))
+    assert case["title"] == shipped["title"]
+    assert [s["heading"] for s in case["sections"]] == [s["heading"] for s in shipped["sections"]]
+    assert [s["title"] for s in case["sources"]] == [s["title"] for s in shipped["sources"]]
     assert (
         Client().get("/api/v1/case-studies/indigenous-primary-health-care-organizations").status_code == 404
     )

@@ -7,6 +7,7 @@ import csv
 import datetime
 import io
 import json
+import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -15,6 +16,9 @@ from django.test import Client
 from carepath.practices import instruments
 from carepath.practices.models import Answer, Instrument, Survey
 from carepath.practices.services import surveys
+from tests.query_counts import assert_queries_do_not_grow, page
+
+from .conftest import _member
 
 pytestmark = pytest.mark.django_db
 
@@ -228,3 +232,74 @@ def test_spreadsheets_do_not_run_formulas_in_the_survey_export(survey, lead, sta
     # The JSON export is data for programs: it keeps the text exactly.
     exported = json.loads(client.get(f"/en/practices/surveys/{survey.pk}/export.json").content)
     assert exported["answers"]["1.1.1"]["evidence"] == formula
+
+
+# Every list of the survey pages takes as many queries for three items as for one.
+
+
+def answered(survey, people, level: int = 3):
+    """Each person submits an answer to every question."""
+    given = dict.fromkeys(survey.instrument.layout.questions, (level, False, ""))
+    for person in people:
+        surveys.save_answers(
+            actor=person, response=survey.responses.get(respondent=person), given=given, submit=True
+        )
+    return given
+
+
+def completed(survey, person, level: int):
+    """The survey answered by the person and closed with the same answers as the consensus."""
+    given = answered(survey, [person], level)
+    surveys.record_consensus(
+        actor=person, survey=survey, given=given, meeting_on=datetime.date(2026, 1, 1), note="", finish=True
+    )
+    return survey
+
+
+PEOPLE_LISTED = {  # how each page names the people who answered
+    "": lambda html: len(re.findall(r"<li>\w+: submitted", html)),
+    "consensus/": lambda html: len(set(re.findall(r"<li>(\w+): <strong>3", html))),
+}
+
+
+@pytest.mark.parametrize("view", list(PEOPLE_LISTED))
+def test_a_survey_s_pages_take_the_same_queries_for_one_respondent_or_three(
+    organization, lead, staff, ipchs, view
+):
+    people = [lead, staff, _member(organization, "rae", "member")]
+    made = []
+
+    def add(n: int) -> None:  # a survey answered by n people
+        survey = surveys.start_survey(
+            actor=lead,
+            organization=organization,
+            instrument=ipchs,
+            title=f"Survey {n}",
+            respondents=people[:n],
+        )
+        answered(survey, people[:n])
+        made.append(survey)
+
+    client = login(lead)
+    assert_queries_do_not_grow(
+        add=add,
+        fetch=lambda: page(client, f"/en/practices/surveys/{made[-1].pk}/{view}")(),
+        shown=PEOPLE_LISTED[view],
+    )
+
+
+def test_the_results_take_the_same_queries_for_one_survey_to_compare_with_or_three(organization, lead, ipchs):
+    def a_survey(n: int):
+        return surveys.start_survey(
+            actor=lead, organization=organization, instrument=ipchs, title=f"Survey {n}", respondents=[lead]
+        )
+
+    survey = completed(a_survey(0), lead, 2)
+    assert_queries_do_not_grow(
+        add=lambda n: completed(a_survey(n), lead, 4),
+        fetch=page(login(lead), f"/en/practices/surveys/{survey.pk}/results/?compare=average"),
+        shown=lambda html: (
+            len(re.findall(r'<option value="\d+"', html)),
+            int(re.search(r"Registry average \((\d+) survey", html).group(1)),
+        ),
+    )

@@ -3,6 +3,8 @@ workflow pages (describe, evidence, submit, manage, review, decide, questions, h
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.db import connection
 from django.test import Client
@@ -10,8 +12,10 @@ from django.test.utils import CaptureQueriesContext
 
 from carepath.practices import rubric
 from carepath.practices.models import Practice, RegistryPage
+from carepath.practices.services import content, practices, reviews, surveys
+from tests.query_counts import assert_queries_do_not_grow, page
 
-from .conftest import criteria
+from .conftest import a_case_study, a_reviewer, criteria
 
 pytestmark = pytest.mark.django_db
 
@@ -80,9 +84,9 @@ def test_a_published_practice_shows_why_it_earned_its_tier_in_both_languages(
     page = Client().get(practice.get_absolute_url()).content.decode()
     assert "The working group graded it a <strong>Best practice</strong>." in page
     assert "Strong evaluation." in page
-    assert page.count("Evaluation 2025") >= 2  # listed as evidence and under the criteria it supports
     non_indigenous = sum(1 for t in rubric.load().tiers for r in t.requirements if r.applies == "all")
     assert page.count("<li>Evaluation 2025</li>") == non_indigenous  # once per requirement, not per criterion
+    assert page.count("Evaluation 2025") == 1 + non_indigenous  # and once in the list of evidence
     page = Client().get(f"/fr/practices/{practice.slug}/").content.decode()
     assert "Guichet unique" in page and "Évaluation solide." in page
     printed = Client().get(f"/fr/practices/{practice.slug}/print/").content.decode()
@@ -274,3 +278,195 @@ def test_every_workflow_page_speaks_french(make_practice, editor, reviewers, lea
         page = login(user).get(url).content.decode()
         assert french in page, url
         assert 'lang="fr"' in page
+
+
+# Every list of the registry's pages takes as many queries for three items as for one.
+
+
+def section(html: str, heading: str) -> str:
+    """The part of the page from a heading (or a table's caption) to the end of its list or table."""
+    rest = html.split(heading, 1)[1]
+    return (
+        rest.split("</ul>", 1)[0]
+        if rest.find("</ul>") < rest.find("</table>") or "</table>" not in rest
+        else rest.split("</table>", 1)[0]
+    )
+
+
+def test_my_registry_work_takes_the_same_queries_for_one_practice_and_survey_or_three(
+    make_practice, organization, lead, ipchs
+):
+    def add(n: int) -> None:
+        make_practice("draft", slug=f"p{n}", name_en=f"Practice {n}")
+        surveys.start_survey(
+            actor=lead, organization=organization, instrument=ipchs, title=f"Survey {n}", respondents=[lead]
+        )
+
+    assert_queries_do_not_grow(
+        add=add,
+        fetch=page(login(lead), "/en/practices/mine/"),
+        shown=lambda html: (
+            section(html, "My organizations' practices</h2>").count("<li>"),
+            section(html, "Alignment surveys</h2>").count("<li>"),
+            html.count("are waited for."),
+        ),
+    )
+
+
+def test_my_registry_work_takes_the_same_queries_for_one_review_or_three(make_practice, editor):
+    reviewer = a_reviewer(1)
+    assert_queries_do_not_grow(
+        add=lambda n: make_practice("in-review", reviewers=[reviewer], editor=editor, slug=f"p{n}"),
+        fetch=page(login(reviewer), "/en/practices/mine/"),
+        shown=lambda html: section(html, "Practices I review</h2>").count("<li>"),
+    )
+
+
+def test_my_registry_work_takes_the_same_queries_for_one_submission_and_case_study_or_three(
+    make_practice, editor
+):
+    def add(n: int) -> None:
+        make_practice("submitted", slug=f"p{n}", name_en=f"Practice {n}")
+        a_case_study(n)
+
+    assert_queries_do_not_grow(
+        add=add,
+        fetch=page(login(editor), "/en/practices/mine/"),
+        shown=lambda html: (
+            section(html, "Practices in the workflow</caption>").count('<tr><th scope="row">'),
+            section(html, "Case studies</h2>").count("<li>"),
+        ),
+    )
+
+
+def test_the_manage_page_takes_the_same_queries_for_one_reviewer_or_three(make_practice, editor):
+    practice = make_practice("in-review", editor=editor)
+    assert_queries_do_not_grow(
+        add=lambda n: reviews.assign_reviewer(actor=editor, practice=practice, reviewer=a_reviewer(n)),
+        fetch=page(login(editor), f"/en/practices/{practice.slug}/manage/"),
+        shown=lambda html: section(html, "Reviewers</caption>").count('<tr><th scope="row">'),
+    )
+
+
+def test_the_history_takes_the_same_queries_for_one_change_or_three(make_practice, editor, reviewers, lead):
+    practice = make_practice("in-review", reviewers=reviewers, editor=editor)
+    assert_queries_do_not_grow(
+        add=lambda n: reviews.ask(actor=reviewers[n % 2], practice=practice, text=f"Question {n}?"),
+        fetch=page(login(lead), f"/en/practices/{practice.slug}/history/"),
+        shown=lambda html: html.count("<td>Question asked</td>"),
+    )
+
+
+def test_the_evidence_page_takes_the_same_queries_for_one_item_or_three(make_practice, lead):
+    practice = make_practice("draft")  # with its first evidence item
+
+    def add(n: int) -> None:
+        if n > 1:
+            practices.add_evidence(
+                actor=lead, practice=practice, data={"kind": "report", "title": f"Report {n}"}
+            )
+
+    assert_queries_do_not_grow(
+        add=add,
+        fetch=page(login(lead), f"/en/practices/{practice.slug}/evidence/"),
+        shown=lambda html: section(html, '<ul class="evidence">').count("<li>"),
+    )
+
+
+def test_the_review_page_takes_the_same_queries_for_one_question_and_evidence_item_or_three(
+    make_practice, editor, reviewers, lead
+):
+    practice = make_practice(
+        "in-review", reviewers=reviewers[:1], editor=editor
+    )  # with its first evidence item
+    reviews.declare_interests(
+        actor=reviewers[0], assignment=practice.assignments.get(), has_conflict=False, note=""
+    )
+
+    def add(n: int) -> None:
+        reviews.ask(actor=reviewers[0], practice=practice, text=f"Question {n}?")
+        if n > 1:
+            practices.add_evidence(
+                actor=lead, practice=practice, data={"kind": "report", "title": f"Report {n}"}
+            )
+
+    titles = ("Evaluation 2025", "Report 2", "Report 3")
+    assert_queries_do_not_grow(
+        add=add,
+        fetch=page(login(reviewers[0]), f"/en/practices/{practice.slug}/review/"),
+        shown=lambda html: (html.count("<strong>Question:</strong>"), sum(t in html for t in titles)),
+    )
+
+
+def test_the_decision_page_takes_the_same_queries_for_one_finished_review_or_three(make_practice, editor):
+    practice = make_practice("in-review", editor=editor)
+
+    def add(n: int) -> None:
+        assignment = reviews.assign_reviewer(actor=editor, practice=practice, reviewer=a_reviewer(n))
+        reviews.declare_interests(
+            actor=assignment.reviewer, assignment=assignment, has_conflict=False, note=""
+        )
+        ratings = {c: ("met", f"Seen by {n}.", list(practice.evidence.all())) for c in criteria(practice)}
+        reviews.rate(actor=assignment.reviewer, assignment=assignment, ratings=ratings, finish=True)
+
+    assert_queries_do_not_grow(
+        add=add,
+        fetch=page(login(editor), f"/en/practices/{practice.slug}/manage/decide/"),
+        shown=lambda html: len(set(re.findall(r"Reviewer (\d): <strong>Met</strong>", html))),
+    )
+
+
+def test_the_instruments_page_takes_the_same_queries_for_one_instrument_or_three(editor, ipchs):
+    def add(n: int) -> None:
+        if n > 1:  # the first is IPCHS, shipped with Carepath
+            surveys.load_instrument(actor=editor, document={**ipchs.document, "version": n})
+
+    assert_queries_do_not_grow(
+        add=add,
+        fetch=page(login(editor), "/en/practices/instruments/"),
+        shown=lambda html: section(html, "Survey instruments</caption>").count('<tr><th scope="row">'),
+    )
+
+
+def test_a_case_study_page_takes_the_same_queries_for_one_practice_section_and_source_or_three(
+    make_practice, editor, reviewers
+):
+    def add(n: int) -> None:
+        make_practice("published", reviewers=reviewers, editor=editor, slug=f"p{n}", name_en=f"Practice {n}")
+        case = a_case_study(1, sections=n, sources=n)
+        case.practices.set(Practice.objects.filter(slug__in=[f"p{i}" for i in range(1, n + 1)]))
+        content.publish_case_study(actor=editor, case=case)
+
+    assert_queries_do_not_grow(
+        add=add,
+        fetch=page(Client(), "/en/practices/case-studies/case-1/"),
+        shown=lambda html: (
+            len(set(re.findall(r">Practice (\d)</a>", html))),
+            len(re.findall(r"<h2[^>]*>Part \d</h2>", html)),
+            html.count("Source "),
+        ),
+    )
+
+
+def test_a_practice_page_takes_the_same_queries_for_one_evidence_item_and_case_study_or_three(
+    make_practice, editor, reviewers, lead
+):
+    practice = make_practice("published", reviewers=reviewers, editor=editor)  # with its first evidence item
+
+    def add(n: int) -> None:
+        if n > 1:
+            practices.add_evidence(
+                actor=lead, practice=practice, data={"kind": "report", "title": f"Report {n}"}
+            )
+        case = a_case_study(n)
+        case.practices.add(practice)
+        content.publish_case_study(actor=editor, case=case)
+
+    assert_queries_do_not_grow(
+        add=add,
+        fetch=page(Client(), f"/en/practices/{practice.slug}/"),
+        shown=lambda html: (
+            section(html, '<ul class="evidence">').count("<li>"),
+            section(html, "Case studies</h2>").count("<li>"),
+        ),
+    )
