@@ -368,3 +368,10 @@ def test_no_side_effects_static_files_are_served_before_collectstatic(client, se
     response = client.get("/static/carepath/site.css")
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/css")
+
+
+def test_the_carepath_command_reads_the_settings_it_is_given(tmp_path):
+    """--settings counts before the command first reads the settings (for the SQLite folder)."""
+    done = carepath(tmp_path, "diffsettings", "--settings=tests.settings", DEBUG="true")
+    assert done.returncode == 0, done.stderr
+    assert "SECRET_KEY = 'carepath-tests-only-key-never-used-elsewhere-5b1f0c9e7d2a4c68a3e1'" in done.stdout
