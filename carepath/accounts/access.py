@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
+from rest_framework import exceptions
 from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 from rest_framework.views import APIView
@@ -55,7 +56,8 @@ def permission_required(perm: str, load: Callable[..., Any] | None = None) -> Ca
 class HasPermission(BasePermission):
     """The API's side of ``permission_required``. The view says what each method needs in
     ``permissions_required`` (e.g. ``{"POST": "pathways.change_pathway"}``; a method not named needs nothing),
-    and on what object with ``get_permission_object()``; ``permission_denied_message`` is the 403's detail."""
+    and on what object with ``get_permission_object()``; ``permission_denied_message`` is the 403's detail,
+    for visitors too. List it after ``AllowAny``, so that the schema keeps saying what anyone may call."""
 
     def has_permission(self, request: Request, view: APIView) -> bool:
         perm = getattr(view, "permissions_required", {}).get(request.method)
@@ -63,7 +65,7 @@ class HasPermission(BasePermission):
             return True
         get_object = getattr(view, "get_permission_object", None)
         obj = get_object() if get_object is not None else None
-        message = getattr(view, "permission_denied_message", None)
-        if message:
-            self.message = message
-        return bool(request.user.has_perm(perm, obj))
+        if not request.user.has_perm(perm, obj):
+            # Raised, not returned: DRF would answer a visitor "credentials were not provided" instead.
+            raise exceptions.PermissionDenied(getattr(view, "permission_denied_message", None))
+        return True

@@ -13,6 +13,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound
+from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -88,7 +89,7 @@ class PublishedPathwayView(APIView):
 
 
 class VersionListView(APIView):
-    permission_classes = [HasPermission]
+    permission_classes = [AllowAny, HasPermission]
     permissions_required = {"POST": "pathways.change_pathway"}
     permission_denied_message = "You may not change this community's pathway."
 

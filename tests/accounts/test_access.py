@@ -8,6 +8,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.test import RequestFactory
+from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.test import APIRequestFactory, force_authenticate
 from rest_framework.views import APIView
@@ -64,7 +65,7 @@ def test_without_a_loader_the_permission_is_the_persons_own(admin_user, facilita
 
 
 class Drafts(APIView):
-    permission_classes = [HasPermission]
+    permission_classes = [AllowAny, HasPermission]
     permissions_required = {"POST": "pathways.change_pathway"}
     permission_denied_message = "You may not change this community's pathway."
 
@@ -87,7 +88,7 @@ def _api(method, user, slug="lakeside"):
 def test_the_api_checks_only_the_methods_it_names(facilitator, member, outsider, community):
     assert _api("get", outsider).status_code == 200
     assert _api("post", facilitator).status_code == 201
-    for user in (member, outsider):
+    for user in (member, outsider, AnonymousUser()):
         response = _api("post", user)
         assert response.status_code == 403
         assert response.data == {"errors": {"detail": ["You may not change this community's pathway."]}}
