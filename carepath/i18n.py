@@ -14,20 +14,20 @@ def language() -> str:
 
 def language_name(code: str, in_language: str | None = None) -> str:
     """The name of an ISO 639 language in ``in_language`` (default: the active one), or the code itself."""
-    language = (in_language or translation.get_language() or "en")[:2]
-    found = languages.name(code, language)
+    lang = (in_language or translation.get_language() or "en")[:2]
+    found = languages.name(code, lang)
     if found is not None:
         return found
-    with translation.override(language):
+    with translation.override(lang):
         try:
             name = str(translation.get_language_info(code)["name_translated"])
         except KeyError:
             return code
     # French writes language names in lower case inside a sentence.
-    return name.lower() if language == "fr" else name
+    return name.lower() if lang == "fr" else name
 
 
 def language_label(code: str, in_language: str | None = None) -> str:
     """A language for a family to recognize: by its own name too ("ਪੰਜਾਬੀ (Punjabi)"), else its name."""
-    language = (in_language or translation.get_language() or "en")[:2]
-    return languages.label(code, language) or language_name(code, language)
+    lang = (in_language or translation.get_language() or "en")[:2]
+    return languages.label(code, lang) or language_name(code, lang)

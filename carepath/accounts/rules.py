@@ -47,12 +47,6 @@ def is_staff(user: Any) -> bool:
 
 
 @rules.predicate
-def is_reviewer(user: Any) -> bool:
-    """A working-group reviewer (editors review too)."""
-    return is_active(user) and bool(user.is_reviewer)
-
-
-@rules.predicate
 def is_editor(user: Any) -> bool:
     """A working-group editor: runs the practice registry's workflow."""
     return is_active(user) and user.working_group_role == User.WorkingGroupRole.EDITOR

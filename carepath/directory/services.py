@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -32,8 +32,8 @@ from .models import (
     Service,
     ServiceAtLocation,
 )
+from .queries import BATCH
 
-BATCH = 2000
 Progress = Callable[[str, int, int], None]  # stage, done, total
 
 
@@ -397,7 +397,3 @@ def hand_over(*, from_steward: Any, to_steward: Any) -> int:
     )
     versions.bump()
     return moved
-
-
-def _touch_services(service_ids: Iterable[Any]) -> None:
-    Service.objects.filter(pk__in=list(service_ids)).update(last_modified=timezone.now())

@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 
 from carepath.accounts.services import set_membership
 from carepath.communities.models import InventoryEntry
-from carepath.communities.services import get_or_create_community, set_places
+from carepath.communities.services import get_or_create_community, save_community_description
 from carepath.directory.models import Attribute, Service
 from carepath.models import AuditEntry
 from tests.conftest import PASSWORD, _user
@@ -345,7 +345,9 @@ def test_the_settings_take_the_same_queries_for_one_place_or_three(client, commu
             }
             for i in range(1, n + 1)
         ]
-        set_places(community=community, places=places)
+        save_community_description(
+            description={"slug": community.slug, "name": {"en": community.name_en}, "places": places}
+        )
 
     login(client, facilitator)
     assert_queries_do_not_grow(

@@ -240,9 +240,8 @@ def review_public(request: HttpRequest, token: str) -> HttpResponse:
                     step_key=comment_form.cleaned_data["step"],
                     text=comment_form.cleaned_data["text"],
                 )
-            except (
-                services.NotEditableError
-            ) as refused:  # the deadline passed, or the review closed, just now
+            # The deadline passed, or the review closed, just now.
+            except services.NotEditableError as refused:
                 messages.error(request, str(refused))
                 return redirect(request.path)
             messages.success(request, _("Thank you: your comment was saved."))
