@@ -3,12 +3,23 @@
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import sqlite3
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from django.core.cache import cache, caches
+from django.core.management import call_command
+from django.db import connection, connections
+from django.utils import translation
+
+from carepath.accounts.models import User
+from carepath.accounts.services import set_membership
+from carepath.communities.imports import import_hsds
+from carepath.communities.models import Community
+from carepath.communities.services import get_or_create_community
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs beside live_server
 
@@ -26,7 +37,6 @@ def threads_database(tmp_path: Path) -> Iterator[Callable[[], None]]:
     connections by table locks that fail at once ("database table is locked") where the file the app runs
     on makes a writer wait (``busy_timeout``, ``BEGIN IMMEDIATE``): so the race runs on a file copy of the
     test database, opened with the app's own connection options, and this block's body reads that copy."""
-    from django.db import connection, connections
 
     if connection.vendor != "sqlite":
         yield lambda: None
@@ -67,7 +77,6 @@ def fast_passwords(settings):
 @pytest.fixture(autouse=True)
 def english():
     """Each test starts in English, whatever language an earlier request or command left active."""
-    from django.utils import translation
 
     with translation.override("en"):
         yield
@@ -80,7 +89,6 @@ def fresh_cache(request, django_db_blocker):
     The limits' counts are rows in the database cache: a test's transaction takes them away with it, and a test
     that commits (the browser tests) empties that table after itself.
     """
-    from django.core.cache import cache, caches
 
     cache.clear()
     yield
@@ -93,21 +101,15 @@ def fresh_cache(request, django_db_blocker):
 
 @pytest.fixture
 def community(db):
-    from carepath.communities.services import get_or_create_community
-
     return get_or_create_community(slug="lakeside", name="Lakeside Early Years Table")
 
 
 @pytest.fixture
 def other_community(db):
-    from carepath.communities.services import get_or_create_community
-
     return get_or_create_community(slug="hillcrest", name="Hillcrest")
 
 
 def _user(username: str, **extra):
-    from carepath.accounts.models import User
-
     return User.objects.create_user(
         username=username, email=f"{username}@example.org", password=PASSWORD, **extra
     )
@@ -120,8 +122,6 @@ def admin_user(db):
 
 @pytest.fixture
 def facilitator(community):
-    from carepath.accounts.services import set_membership
-
     user = _user("fay")
     set_membership(user=user, community=community, role="facilitator")
     return user
@@ -129,8 +129,6 @@ def facilitator(community):
 
 @pytest.fixture
 def member(community):
-    from carepath.accounts.services import set_membership
-
     user = _user("mo")
     set_membership(user=user, community=community, role="member")
     return user
@@ -138,8 +136,6 @@ def member(community):
 
 @pytest.fixture
 def outsider(other_community):
-    from carepath.accounts.services import set_membership
-
     user = _user("olu")
     set_membership(user=user, community=other_community, role="facilitator")
     return user
@@ -148,10 +144,8 @@ def outsider(other_community):
 @pytest.fixture
 def demo(db):
     """The demo community, loaded as `make run` loads it."""
-    from django.core.management import call_command
 
     call_command("load-demo", "north-shore", verbosity=0)
-    from carepath.communities.models import Community
 
     return Community.objects.get(slug="north-shore")
 
@@ -159,9 +153,6 @@ def demo(db):
 @pytest.fixture
 def import_file(tmp_path):
     """Write JSON (or text) to a file and import it into a community; returns the import result."""
-    import json
-
-    from carepath.communities.imports import import_hsds
 
     def run(content, *, community="lakeside", language="en", name="data.json"):
         path = tmp_path / name

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from carepath.practices import radar
+
 ROOT = Path(__file__).resolve().parent.parent
 POLICY = {
     "default-src": "'self'",
@@ -81,8 +83,6 @@ def test_no_script_from_data_the_swagger_page_loads_its_script_from_a_url(client
 
 
 def test_no_script_from_data_the_drawings_hold_no_inline_style():
-    from carepath.practices import radar
-
     picture = radar.svg(
         axes=["a", "b", "c"],
         series=[radar.Series("x", [1.0, 2.0, None], "primary")],

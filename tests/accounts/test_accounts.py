@@ -5,11 +5,15 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.contrib import admin
+from django.contrib.auth.models import AnonymousUser
 from django.core import mail
+from django.urls import reverse
 
 from carepath.accounts.services import set_membership
 from carepath.communities.services import get_or_create_community
 from tests.conftest import PASSWORD
+from tests.factories import service
 from tests.query_counts import assert_queries_do_not_grow, page
 
 pytestmark = pytest.mark.django_db
@@ -78,8 +82,6 @@ def test_the_profile_takes_the_same_queries_for_one_community_or_three(client, f
 
 
 def test_permission_predicates(community, admin_user, facilitator, member, outsider):
-    from django.contrib.auth.models import AnonymousUser
-
     table = {
         "admin": (admin_user, True, True),
         "facilitator": (facilitator, True, True),
@@ -99,11 +101,6 @@ def test_inactive_facilitator_loses_rights(community, facilitator):
 
 
 def test_admin_pages_work_for_every_model(client, admin_user, import_file):
-    from django.contrib import admin
-    from django.urls import reverse
-
-    from tests.factories import service
-
     import_file(service("a"))
     client.force_login(admin_user)
     for model in admin.site._registry:

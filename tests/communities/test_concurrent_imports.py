@@ -6,9 +6,10 @@ import json
 import threading
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 
 from carepath.communities.imports import import_hsds
+from carepath.communities.models import Community
 from carepath.directory.models import Service
 from tests.factories import service
 
@@ -47,9 +48,6 @@ def test_imports_at_the_same_time_two_imports_of_the_same_records(tmp_path, slug
 
 def test_imports_at_the_same_time_the_second_is_told_clearly(settings, tmp_path, community):
     """While another import holds the community, an import waits a moment, then says so and writes nothing."""
-    from django.db import transaction
-
-    from carepath.communities.models import Community
 
     settings.CAREPATH_IMPORT_WAIT_SECONDS = 1
     path = tmp_path / "one.json"

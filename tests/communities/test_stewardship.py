@@ -2,14 +2,28 @@
 
 from __future__ import annotations
 
+import io
 import json
+import zipfile
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from carepath.communities.models import InventoryEntry
-from carepath.directory.models import Phone, Service
+from carepath.communities.imports import import_hsds
+from carepath.communities.models import Community, InventoryEntry
+from carepath.communities.services import list_from_elsewhere, update_entry
+from carepath.directory.models import (
+    Address,
+    Location,
+    Organization,
+    Phone,
+    Service,
+    ServiceAtLocation,
+    Taxonomy,
+)
+from carepath.directory.vocabulary import TAXONOMY_ID
 from carepath.models import AuditEntry
+from tests.communities.test_views import service_form
 from tests.conftest import PASSWORD
 from tests.factories import service, uid
 
@@ -131,8 +145,6 @@ def test_who_may_change_a_shared_record_the_steward_still_changes_its_own(import
 
 def test_who_may_change_a_shared_record_the_vocabulary_is_the_sites(import_file, community):
     """The carepath vocabulary belongs to the site: a file cannot change it."""
-    from carepath.directory.models import Taxonomy
-    from carepath.directory.vocabulary import TAXONOMY_ID
 
     result = import_file(
         [
@@ -165,8 +177,6 @@ def test_who_may_change_a_shared_record_the_vocabulary_is_the_sites(import_file,
 
 
 def place_form(**fields) -> dict:
-    from tests.communities.test_views import service_form
-
     return service_form(
         **{
             "places-TOTAL_FORMS": "1",
@@ -183,8 +193,6 @@ def place_form(**fields) -> dict:
 
 
 def test_who_may_change_a_shared_record_a_listing_form_changes_only_the_listing(client, demo, outsider):
-    from carepath.communities.services import list_from_elsewhere
-
     hillcrest = outsider.memberships.get().community
     list_from_elsewhere(community=hillcrest, service_id=CRISIS_LINE, actor=outsider)
     assert client.login(username=outsider.username, password=PASSWORD)
@@ -237,7 +245,6 @@ def test_who_may_change_a_shared_record_only_published_services_can_be_listed(in
 def test_who_may_change_a_shared_record_a_form_cannot_reach_another_communitys_place(
     client, demo, community, facilitator, import_file
 ):
-    from carepath.directory.models import Address, Location
 
     import_file([service("speech")])
     theirs = Location.objects.filter(steward=demo).first()
@@ -261,7 +268,6 @@ def test_who_may_change_a_shared_record_a_shared_place_is_changed_only_by_its_st
     client, demo, community, facilitator, import_file
 ):
     """Lakeside offers its service at a place North Shore keeps: it may list it, not rewrite it."""
-    from carepath.directory.models import Location
 
     theirs = Location.objects.filter(steward=demo).first()
     record = service("speech")
@@ -281,7 +287,6 @@ def test_who_may_change_a_shared_record_a_shared_place_is_changed_only_by_its_st
 def test_who_may_change_a_shared_record_form_edits_are_logged_under_the_steward(
     client, community, facilitator, import_file
 ):
-    from tests.communities.test_views import service_form
 
     import_file([service("speech")])
     assert client.login(username=facilitator.username, password=PASSWORD)
@@ -340,7 +345,6 @@ def test_who_may_change_a_shared_record_admin_cannot_edit_directory_records_dire
 def test_no_lost_updates_a_stale_service_save_is_refused_with_who_and_when(
     client, community, facilitator, import_file
 ):
-    from tests.communities.test_views import service_form
 
     import_file([service("speech")])
     assert client.login(username=facilitator.username, password=PASSWORD)
@@ -361,7 +365,6 @@ def test_no_lost_updates_a_stale_service_save_is_refused_with_who_and_when(
 def test_no_lost_updates_an_import_after_the_form_was_opened_makes_it_stale(
     client, community, facilitator, import_file
 ):
-    from tests.communities.test_views import service_form
 
     import_file([service("speech")])
     import_file([service("speech", name="Renamed by an import")])
@@ -373,8 +376,6 @@ def test_no_lost_updates_an_import_after_the_form_was_opened_makes_it_stale(
 
 
 def test_no_lost_updates_a_stale_listing_save_is_refused(client, demo, outsider):
-    from carepath.communities.services import list_from_elsewhere, update_entry
-
     hillcrest = outsider.memberships.get().community
     entry = list_from_elsewhere(community=hillcrest, service_id=CRISIS_LINE, actor=outsider)
     update_entry(entry=entry, revision=0, actor=outsider, local_contact="Someone else")
@@ -389,8 +390,6 @@ def test_no_lost_updates_a_stale_listing_save_is_refused(client, demo, outsider)
 
 
 def test_no_lost_updates_stale_community_settings_are_refused(client, community, facilitator):
-    from carepath.communities.models import Community
-
     data = {
         "community-name_en": "Lakeside",
         "community-name_fr": "Lakeside",
@@ -413,9 +412,6 @@ INUIT_ONLY = "431de5e7-ddf6-5e43-96e3-79aed9ae0a47"  # population/inuit
 
 
 def zip_upload(client, slug: str, files: dict[str, str]):
-    import io
-    import zipfile
-
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
         for name, text in files.items():
@@ -463,9 +459,6 @@ def test_who_may_change_a_shared_record_parts_made_in_advance_for_a_future_id_ar
     client, community, other_community, import_file, tmp_path
 ):
     """Hillcrest plants a phone for a service id Lakeside is about to import: Lakeside's service never shows it."""
-    import zipfile
-
-    from carepath.communities.imports import import_hsds
 
     future = uid("service:future")
     path = tmp_path / "planted.zip"
@@ -491,10 +484,6 @@ def test_who_may_change_a_shared_record_references_made_in_advance_for_a_future_
 ):
     """Hillcrest's service claims to be at a location id Lakeside is about to import: once Lakeside's place exists,
     Hillcrest's service is not shown there, and Lakeside's place lists none of Hillcrest's services."""
-    import zipfile
-
-    from carepath.communities.imports import import_hsds
-    from carepath.directory.models import ServiceAtLocation
 
     future = uid("location:future")
     planted = uid("sal:planted")
@@ -536,7 +525,6 @@ def test_who_may_change_a_shared_record_references_made_in_advance_for_a_future_
 def test_who_may_change_a_shared_record_no_service_or_place_under_another_communitys_organization(
     client, intruder, demo
 ):
-    from carepath.directory.models import Organization
 
     theirs = Organization.objects.filter(steward=demo).first()
     hostile = service("impostor", name="Crisis line, 24/7 (new number)")
@@ -551,8 +539,6 @@ def test_who_may_change_a_shared_record_no_service_or_place_under_another_commun
 def test_who_may_change_a_shared_record_the_service_form_offers_only_organizations_the_community_keeps(
     client, demo, community, facilitator, import_file
 ):
-    from carepath.directory.models import Organization
-    from tests.communities.test_views import service_form
 
     import_file([service("speech")])
     theirs = Organization.objects.filter(steward=demo).first()
@@ -580,8 +566,6 @@ def test_who_may_change_a_shared_record_the_service_form_offers_only_organizatio
 
 
 def test_who_may_change_a_shared_record_a_listing_ends_when_its_steward_unpublishes(client, demo, outsider):
-    from carepath.communities.services import list_from_elsewhere
-
     hillcrest = outsider.memberships.get().community
     list_from_elsewhere(community=hillcrest, service_id=CRISIS_LINE, actor=outsider)
     assert client.get(f"/en/communities/hillcrest/services/{CRISIS_LINE}/").status_code == 200

@@ -11,9 +11,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from carepath.accounts.services import set_membership
-from carepath.communities.models import InventoryEntry
+from carepath.communities.models import InventoryEntry, Place
 from carepath.communities.services import get_or_create_community, save_community_description
-from carepath.directory.models import Attribute, Service
+from carepath.directory.models import Attribute, Location, Phone, Service, ServiceAtLocation
 from carepath.models import AuditEntry
 from tests.conftest import PASSWORD, _user
 from tests.factories import service, term_id, uid
@@ -377,8 +377,6 @@ def test_unknown_community_is_404(client, db):
 
 
 def test_facilitator_edits_phones_and_places(client, inventory, facilitator):
-    from carepath.directory.models import Location, Phone, ServiceAtLocation
-
     login(client, facilitator)
     page = client.get(f"/en/communities/lakeside/services/{uid('service:counsel')}/edit/")
     assert page.context["places"].initial[0]["address_1"] == "1 Main St"
@@ -452,8 +450,6 @@ def test_half_a_map_position_is_refused(client, inventory, facilitator):
 
 
 def test_facilitator_edits_the_community_and_its_places(client, community, facilitator, member):
-    from carepath.communities.models import Place
-
     login(client, facilitator)
     response = client.post(
         "/en/communities/lakeside/settings/",

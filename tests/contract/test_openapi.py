@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
 
 from tests.factories import service
@@ -45,8 +47,6 @@ def test_every_api_operation_is_covered():
 def keep_connection():
     """Schemathesis calls the WSGI app directly: keep Django from closing the test's database connection
     at the end of each request, as Django's own test client does."""
-    from django.core.signals import request_finished, request_started
-    from django.db import close_old_connections
 
     request_started.disconnect(close_old_connections)
     request_finished.disconnect(close_old_connections)

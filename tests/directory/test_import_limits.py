@@ -8,9 +8,12 @@ import zipfile
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 
+from carepath.communities.imports import import_hsds
 from carepath.directory.models import Service
-from tests.conftest import PASSWORD
+from carepath.practices import instruments
+from tests.conftest import PASSWORD, _user
 from tests.factories import service
 
 pytestmark = pytest.mark.django_db
@@ -58,7 +61,6 @@ def test_uploads_that_cannot_sink_a_worker_expanded_size_is_bounded(settings, im
     settings.CAREPATH_IMPORT_MAX_RATIO = 10_000
     path = tmp_path / "big.zip"
     path.write_bytes(package({"services.csv": HEADER.encode() + b"x" * 200_000}))
-    from carepath.communities.imports import import_hsds
 
     result = import_hsds(path=path, community_slug="lakeside")
     assert codes(result) == ["package_too_large"]
@@ -137,16 +139,12 @@ def test_uploads_that_cannot_sink_a_worker_deep_json_to_the_api_is_a_400(client)
 
 
 def test_uploads_that_cannot_sink_a_worker_deep_instrument_file_is_refused():
-    from carepath.practices import instruments
-
     document, problems = instruments.read(b"{" + b'"a":{' * 5000 + b"}" * 5001, "deep.json")
     assert document is None
     assert problems == ["deep.json: the JSON is nested more than 32 levels deep."]
 
 
 def test_uploads_that_cannot_sink_a_worker_upload_still_needs_its_csrf_token(facilitator):
-    from django.test import Client
-
     client = Client(enforce_csrf_checks=True)
     assert client.login(username=facilitator.username, password=PASSWORD)
     response = post(client, "good.json", json.dumps([service("a")]).encode())
@@ -155,8 +153,6 @@ def test_uploads_that_cannot_sink_a_worker_upload_still_needs_its_csrf_token(fac
 
 
 def test_uploads_that_cannot_sink_a_worker_instrument_upload_is_stopped_at_its_limit(settings, client, db):
-    from tests.conftest import _user
-
     settings.CAREPATH_INSTRUMENT_MAX_BYTES = 5_000
     editor = _user("eddie", working_group_role="editor")
     assert client.login(username=editor.username, password=PASSWORD)
@@ -178,8 +174,6 @@ def test_uploads_that_cannot_sink_a_worker_an_oversized_api_body_is_a_json_400(c
 
 
 def test_uploads_that_cannot_sink_a_worker_numbers_too_long_to_read_are_refused(import_file):
-    from carepath.practices import instruments
-
     result = import_file(
         '[{"id": "00000000-0000-4000-8000-000000000009", "minimum_age": ' + "9" * 5000 + "}]"
     )

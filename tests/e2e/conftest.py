@@ -6,6 +6,10 @@ import shutil
 from pathlib import Path
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
+from django.conf import settings
+from django.test import Client
+from playwright.sync_api import sync_playwright
 
 HERE = Path(__file__).resolve().parent
 ARTIFACTS = HERE.parents[1] / "test-artifacts"
@@ -32,8 +36,6 @@ def pytest_collection_modifyitems(items):
 
 @pytest.fixture(scope="session")
 def browser():
-    from playwright.sync_api import sync_playwright
-
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
         yield browser
@@ -65,8 +67,6 @@ def desktop(browser, live_server):
 def signed_in(browser, live_server, user, *, width: int = 1280, height: int = 900):
     """A browser context and page signed in as the user: a session made on the server, as signing in makes
     one, so a step that is not about signing in does not spend its time on the form."""
-    from django.conf import settings
-    from django.test import Client
 
     client = Client()
     client.force_login(user)
@@ -80,7 +80,6 @@ def signed_in(browser, live_server, user, *, width: int = 1280, height: int = 90
 
 def check_accessibility(page, name: str) -> None:
     """Run axe on the page; no serious or critical violation. Keeps a screenshot for people to look at."""
-    from axe_playwright_python.sync_playwright import Axe
 
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)

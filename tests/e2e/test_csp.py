@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from django.core.management import call_command
 
+from carepath.practices.models import Practice, Survey
 from tests.e2e.conftest import check_accessibility
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -44,9 +45,7 @@ def sign_in(page, username: str) -> None:
     page.wait_for_url("**/en/")
 
 
-def test_no_script_from_data_every_main_page_runs_under_the_csp_without_a_violation(browser, live_server):
-    from carepath.practices.models import Practice, Survey
-
+def test_no_script_from_data_every_main_page_runs_under_the_csp_without_a_violation(browser, live_server):  # noqa: PLR0915 - one walk through every kind of page
     call_command("load-demo", "north-shore", "--with-users", verbosity=0)
     call_command("load-registry", "--demo", "--with-users", verbosity=0)
     violations: list[str] = []

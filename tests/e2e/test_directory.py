@@ -6,6 +6,9 @@ import json
 
 import pytest
 
+from carepath.accounts.services import ensure_demo_user
+from carepath.communities.services import get_or_create_community
+from carepath.directory.models import Service
 from tests.conftest import DEMO, PASSWORD
 from tests.e2e.conftest import check_accessibility
 from tests.factories import service
@@ -45,8 +48,6 @@ def test_visitor_switches_to_french_searches_filters_and_opens_a_service(page, d
 
 
 def test_facilitator_uploads_a_broken_file_sees_the_error_then_a_good_one(desktop, demo, tmp_path):
-    from carepath.accounts.services import ensure_demo_user
-
     ensure_demo_user(
         username="fay",
         email="fay@example.org",
@@ -101,9 +102,6 @@ def test_demo_files_are_in_the_repository():
 def test_facilitator_of_another_community_lists_a_service_and_changes_only_the_listing(page, demo):
     """Hillcrest lists North Shore's crisis line, then edits how it lists it, in French, on a phone, with the
     keyboard; the service itself stays North Shore's."""
-    from carepath.accounts.services import ensure_demo_user
-    from carepath.communities.services import get_or_create_community
-    from carepath.directory.models import Service
 
     hillcrest = get_or_create_community(slug="hillcrest", name="Hillcrest")
     ensure_demo_user(

@@ -11,6 +11,11 @@ import datetime
 import pytest
 from django.utils import timezone
 
+from carepath.accounts.services import ensure_demo_user
+from carepath.communities.services import get_or_create_community
+from carepath.pathways import services
+from carepath.pathways.models import Invitation
+from carepath.pathways.services import publish_template
 from tests.conftest import PASSWORD
 from tests.e2e.conftest import check_accessibility, signed_in
 
@@ -29,9 +34,6 @@ PEER_SUPPORT = {
 
 def lakeside():
     """The Lakeside table, its pathway published from the template, and Fay, its facilitator."""
-    from carepath.accounts.services import ensure_demo_user
-    from carepath.communities.services import get_or_create_community
-    from carepath.pathways.services import publish_template
 
     community = get_or_create_community(slug="lakeside", name="Lakeside Early Years Table")
     publish_template(community=community)
@@ -48,7 +50,6 @@ def lakeside():
 
 def a_draft():
     """A new draft from the Ontario template, as *Start a new draft from the Ontario template* makes it."""
-    from carepath.pathways import services
 
     community, fay = lakeside()
     return services.start_draft(community=community, actor=fay), fay
@@ -56,7 +57,6 @@ def a_draft():
 
 def with_peer_support():
     """The draft with the peer-support step added, and no transition yet."""
-    from carepath.pathways import services
 
     draft, fay = a_draft()
     step = services.save_step(version_id=draft.pk, step_id=None, data=PEER_SUPPORT, revision=None, actor=fay)
@@ -65,7 +65,6 @@ def with_peer_support():
 
 def fixed():
     """The peer-support step reached from intake (a parent's wellbeing, routine) and leading back out."""
-    from carepath.pathways import services
 
     draft, step, fay = with_peer_support()
     intake = draft.steps.get(key="intake-navigation")
@@ -87,7 +86,6 @@ def fixed():
 
 def in_review():
     """The fixed draft sent for review to Mo (member), who comments, and Dr. Ada Lin, who approves."""
-    from carepath.pathways import services
 
     draft, fay = fixed()
     review = services.open_review(
@@ -102,8 +100,6 @@ def in_review():
 
 
 def commented_and_approved():
-    from carepath.pathways import services
-
     draft, review, _links, fay = in_review()
     invited = {i.name: i for i in review.invitations.all()}
     services.comment(
@@ -118,8 +114,6 @@ def commented_and_approved():
 
 
 def published():
-    from carepath.pathways import services
-
     draft, review, fay = commented_and_approved()
     services.answer(comment=review.comments.get(), text="Oui, deux soirs par mois.", resolve=True, actor=fay)
     services.publish(version=draft, actor=fay)
@@ -183,8 +177,6 @@ def test_transitions_in_and_out_of_the_new_step_leave_no_problem(browser, live_s
 
 
 def test_the_facilitator_sends_the_draft_for_review_with_private_links(browser, live_server):
-    from carepath.pathways.models import Invitation
-
     draft, fay = fixed()
     context, page = signed_in(browser, live_server, fay)
     page.goto(f"/en/communities/lakeside/pathway/versions/{draft.number}/edit/")

@@ -10,7 +10,12 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from django.core.management import call_command
 
+from carepath.accounts.models import User
+from carepath.practices import rubric
+from carepath.practices.models import Practice, Survey
+from carepath.practices.services import practices, reviews, surveys
 from tests.e2e.conftest import check_accessibility, signed_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -27,27 +32,20 @@ RATIONALE = {
 
 
 def person(username: str):
-    from carepath.accounts.models import User
-
     return User.objects.get(username=username)
 
 
 def demo_registry():
-    from django.core.management import call_command
-
     call_command("load-registry", "--demo", "--with-users", verbosity=0)
 
 
 def open_survey():
-    from carepath.practices.models import Survey
-
     demo_registry()
     return Survey.objects.get(organization__slug="lakeview-chc", title="Self-assessment 2026")
 
 
 def answered_survey():
     """The respondent's answers all at 3, the lead's at 4 but for 1.1.1 at 1: both submitted."""
-    from carepath.practices.services import surveys
 
     survey = open_survey()
     for username, level_of in (("respondent", lambda q: 3), ("lead", lambda q: 1 if q == "1.1.1" else 4)):
@@ -59,8 +57,6 @@ def answered_survey():
 
 def practice_in_review():
     """The submitted practice screened and sent to review, with reviewer1 and reviewer2 assigned."""
-    from carepath.practices.models import Practice
-    from carepath.practices.services import practices, reviews
 
     demo_registry()
     practice, editor = Practice.objects.get(slug=PRACTICE), person("editor")
@@ -73,8 +69,6 @@ def practice_in_review():
 
 def practice_reviewed():
     """Both reviewers declared no conflict and rated every criterion met, the first on the sharing circles."""
-    from carepath.practices import rubric
-    from carepath.practices.services import reviews
 
     practice = practice_in_review()
     circles = list(practice.evidence.filter(title=SHARING_CIRCLES))
@@ -90,8 +84,6 @@ def practice_reviewed():
 
 def practice_published():
     """The decision recorded (best, with its rationale), the community's approval, and publication."""
-    from carepath.practices import rubric
-    from carepath.practices.services import practices, reviews
 
     practice, editor = practice_reviewed(), person("editor")
     agreed = {c.code: "met" for c in rubric.load().criteria(practice.indigenous)}
@@ -203,8 +195,6 @@ def test_a_reviewer_declares_no_conflict_and_rates_every_criterion(browser, live
 
 
 def test_the_editor_decides_and_publishes_once_the_community_approves(browser, live_server):
-    from carepath.practices.models import Practice
-
     practice = practice_reviewed()
     context, editor = signed_in(browser, live_server, person("editor"))
     editor.goto(f"/en/practices/{PRACTICE}/manage/")

@@ -77,7 +77,7 @@ def test_screening_outside_its_ages_is_not_offered():
 
 
 @pytest.mark.parametrize(
-    ("age", "concern", "help"),
+    ("age", "concern", "helps"),
     [
         (26, "speech-language", "preschool-speech-language"),
         (4, "caregiver-wellbeing", "caregiver-mental-health"),
@@ -91,10 +91,10 @@ def test_screening_outside_its_ages_is_not_offered():
         (10, "sleep", "caregiver-capacity"),
     ],
 )
-def test_a_worry_alone_leads_to_the_help_that_answers_it(age, concern, help):
+def test_a_worry_alone_leads_to_the_help_that_answers_it(age, concern, helps):
     answers = ask(age_months=age, concerns=(concern,))
-    assert help in keys(answers, "now")
-    assert why(answers)[help] == "for-worry"
+    assert helps in keys(answers, "now")
+    assert why(answers)[helps] == "for-worry"
     assert "developmental-screening" in keys(answers, "next") or age < 1
 
 
@@ -110,7 +110,7 @@ def test_help_for_the_first_worry_named_comes_first():
 
 
 @pytest.mark.parametrize(
-    ("tool", "result", "age", "help"),
+    ("tool", "result", "age", "helps"),
     [
         ("asq-se-2", "above-cutoff", 24, "intake-navigation"),
         ("m-chat-r", "high", 22, "assessment"),
@@ -121,10 +121,10 @@ def test_help_for_the_first_worry_named_comes_first():
         ("asq-se-2", "ok", 18, "step-down-universal"),
     ],
 )
-def test_a_screening_result_leads_to_what_it_calls_for(tool, result, age, help):
+def test_a_screening_result_leads_to_what_it_calls_for(tool, result, age, helps):
     answers = ask(age_months=age, screening=((tool, result),))
-    assert help in keys(answers, "now")
-    assert why(answers)[help] == "screen-result"
+    assert helps in keys(answers, "now")
+    assert why(answers)[helps] == "screen-result"
     assert "developmental-screening" not in keys(answers)  # done already
 
 

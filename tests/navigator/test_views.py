@@ -13,6 +13,7 @@ from django.utils import timezone
 from carepath import versions
 from carepath.communities.models import Community
 from carepath.communities.services import get_or_create_community
+from carepath.directory.models import Service
 from carepath.navigator import snapshots
 from carepath.navigator.models import SavedPlan, token_hash
 from carepath.pathways.services import publish_template
@@ -214,8 +215,6 @@ def test_no_navigator_without_a_published_pathway(client, community):
 
 
 def test_the_snapshot_follows_directory_changes(client, demo):
-    from carepath.directory.models import Service
-
     first = snapshots.directory(demo)
     assert snapshots.directory(demo) is first  # same version: same snapshot
     crisis = Service.objects.get(name_en__startswith="24/7 Family Crisis Line")

@@ -17,7 +17,12 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import django
 import yaml
+from django.core.management import call_command
+
+from carepath.directory import vocabulary
+from carepath.pathways.graph import SCREENING_TOOLS
 
 ROOT = Path(__file__).resolve().parents[2]
 SUITE = Path(__file__).with_name("vignettes.yaml")
@@ -57,9 +62,6 @@ def request_json(vignette: dict[str, Any]) -> dict[str, Any]:
 
 def codes() -> set[str]:
     """Every vocabulary and screening code a sentence must not show."""
-    from carepath.directory import vocabulary
-    from carepath.pathways.graph import SCREENING_TOOLS
-
     terms = vocabulary.load().terms.values()
     found = {t.key for t in terms if "-" in t.key}
     found |= set(SCREENING_TOOLS)
@@ -148,9 +150,10 @@ def _keys(vignette: dict[str, Any]) -> list[str]:
 def run(vignette: dict[str, Any]) -> dict[str, Any]:
     """The plan for a vignette, through the same serializer and query as the API (the database must hold the
     demo community)."""
-    from carepath.communities.models import Community
-    from carepath.navigator import queries
-    from carepath.navigator.serializers import MatchRequestSerializer
+    # The bench scripts import this module before they set Django up (scratch_demo): models come later.
+    from carepath.communities.models import Community  # noqa: PLC0415
+    from carepath.navigator import queries  # noqa: PLC0415
+    from carepath.navigator.serializers import MatchRequestSerializer  # noqa: PLC0415
 
     serializer = MatchRequestSerializer(data=request_json(vignette))
     if not serializer.is_valid():
@@ -181,9 +184,6 @@ def scratch_demo() -> Iterator[None]:
         os.environ.pop("DATABASE_URL", None)
         os.environ.setdefault("DEBUG", "true")
         os.environ.setdefault("DJANGO_SETTINGS_MODULE", "carepath.settings")
-        import django
-        from django.core.management import call_command
-
         django.setup()
         call_command("migrate", verbosity=0)
         call_command("load-demo", "north-shore", verbosity=0)

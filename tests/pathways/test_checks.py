@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 
 from carepath.directory import vocabulary
+from carepath.pathways import documents
 from carepath.pathways.checks import _ages, check, describe
 from carepath.pathways.graph import Pathway
 
@@ -342,6 +343,4 @@ def test_every_worry_at_every_age_leads_to_a_step_for_it():
 
 
 def test_the_ontario_template_has_help_for_every_worry_at_every_age():
-    from carepath.pathways import documents
-
     assert check(Pathway.from_dict(documents.template()), VOCAB) == []

@@ -13,6 +13,7 @@ from django.test import Client
 from django.utils import timezone, translation
 
 from carepath.accounts.models import User
+from carepath.accounts.services import set_membership
 from carepath.concurrency import StaleEditError
 from carepath.models import AuditEntry
 from carepath.pathways import services
@@ -44,8 +45,6 @@ def fay(facilitator) -> User:
 
 @pytest.fixture
 def colleague(community) -> User:
-    from carepath.accounts.services import set_membership
-
     user = User.objects.create_user(username="cy", first_name="Cy", last_name="Colleague")
     set_membership(user=user, community=community, role="facilitator")
     return user

@@ -11,13 +11,14 @@ import pytest
 from django.core import mail
 from django.core.management import call_command
 from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from carepath.communities.services import get_or_create_community
 from carepath.models import AuditEntry
 from carepath.pathways import services
-from carepath.pathways.models import Comment, Invitation, Review, Step
+from carepath.pathways.models import Comment, Invitation, Review, Step, Transition
 from carepath.tokens import token_hash
 from tests.conftest import PASSWORD
 from tests.query_counts import assert_queries_do_not_grow, page
@@ -265,8 +266,6 @@ def test_review_page_is_for_the_table(client, draft, facilitator, member, outsid
 
 
 def test_what_changed_between_versions(client, draft, facilitator, member):
-    from carepath.pathways.models import Transition
-
     Step.objects.filter(version=draft, key="brief-service").update(target_days=21)
     Transition.objects.filter(step__version=draft, to_key="earlyon-drop-in").delete()
     Step.objects.filter(version=draft, key="earlyon-drop-in").delete()
@@ -283,9 +282,6 @@ def test_what_changed_between_versions(client, draft, facilitator, member):
 
 @pytest.mark.django_db(transaction=True)
 def test_review_links_that_end_links_sent_before_are_hashed_and_keep_working(client, draft):
-    from django.db import connection
-    from django.db.migrations.executor import MigrationExecutor
-
     review = services.open_review(
         version=draft,
         deadline=timezone.localdate(),

@@ -10,9 +10,10 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from carepath.pathways import services
-from carepath.pathways.models import PathwayVersion
+from carepath.pathways import documents, services
+from carepath.pathways.models import PathwayVersion, Transition
 from tests.conftest import PASSWORD
+from tests.factories import service
 from tests.query_counts import assert_queries_do_not_grow, page
 
 from .conftest import add_screening_clinic, add_version
@@ -38,8 +39,6 @@ def test_visitors_read_the_published_pathway_in_french(client, published):
 
 
 def test_the_print_view_lists_services_per_step(client, published, import_file):
-    from tests.factories import service
-
     import_file(
         service(
             "clinic",
@@ -94,8 +93,6 @@ def test_facilitator_starts_a_draft_and_publishes_it(client, published, facilita
 
 
 def test_a_draft_with_errors_is_not_published(client, published, facilitator):
-    from carepath.pathways.models import Transition
-
     draft = services.start_draft(community=published.pathway.community, actor=None, from_version=published)
     Transition.objects.filter(step__version=draft, step__key="well-child-visit").delete()
     client.login(username=facilitator.username, password=PASSWORD)
@@ -107,8 +104,6 @@ def test_a_draft_with_errors_is_not_published(client, published, facilitator):
 
 
 def test_pathway_page_query_count_does_not_grow_with_steps(client, community):
-    from carepath.pathways import documents
-
     small = documents.template()
     small["steps"] = [s for s in small["steps"] if s["key"] in ("earlyon-drop-in", "step-down-universal")]
     small["steps"][0]["transitions"] = [{"to": "step-down-universal", "otherwise": True}]

@@ -8,7 +8,8 @@ from typing import Any
 import pytest
 
 from carepath.practices import rubric
-from carepath.practices.services import content, organizations
+from carepath.practices.models import Instrument
+from carepath.practices.services import content, organizations, practices, reviews
 from tests.conftest import _user
 
 
@@ -81,8 +82,6 @@ def a_case_study(n: int, *, sections: int = 1, sources: int = 1):
 
 @pytest.fixture
 def ipchs(db):
-    from carepath.practices.models import Instrument
-
     return Instrument.objects.get(code="ipchs", version=1)
 
 
@@ -109,7 +108,6 @@ def practice_data(**extra: Any) -> dict[str, Any]:
 @pytest.fixture
 def make_practice(organization, lead, ipchs):
     """A practice by the lead's organization, taken as far along the workflow as asked."""
-    from carepath.practices.services import practices, reviews
 
     def make(stage: str = "draft", *, reviewers=(), editor=None, ratings: str = "met", **extra):
         practice = practices.create_practice(

@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
+from django.core.management import call_command
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -81,8 +82,6 @@ def test_the_case_studies_list_costs_the_same_queries_for_one_as_for_three(edito
 
 
 def test_instruments_and_case_studies(db):
-    from django.core.management import call_command
-
     call_command("load-registry", verbosity=0)
     document = Client().get("/api/v1/instruments/ipchs/1").json()
     assert document["code"] == "ipchs" and len(document["sections"]) == 5
@@ -98,8 +97,6 @@ def test_instruments_and_case_studies(db):
 
 
 def test_the_demo_links_its_graded_practice_to_the_community_health_centres_case_study(db):
-    from django.core.management import call_command
-
     call_command("load-registry", "--demo", verbosity=0)
     case = Client().get("/api/v1/case-studies/community-health-centres").json()
     assert case["practices"] == ["one-door-early-years-intake"]

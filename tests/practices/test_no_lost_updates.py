@@ -12,8 +12,15 @@ import pytest
 from django.test import Client
 
 from carepath.models import AuditEntry
-from carepath.practices.models import Approval, Organization, OrganizationMember, Practice, RegistryPage
-from carepath.practices.services import practices
+from carepath.practices.models import (
+    Approval,
+    CaseStudy,
+    Organization,
+    OrganizationMember,
+    Practice,
+    RegistryPage,
+)
+from carepath.practices.services import content, practices
 
 from .test_workflow import approval_data
 
@@ -120,9 +127,6 @@ def test_no_lost_updates_an_approval_of_content_that_changed_since_the_form_open
 
 
 def test_no_lost_updates_an_approval_of_a_case_study_replaced_since_the_form_opened_is_refused(editor):
-    from carepath.practices.models import CaseStudy
-    from carepath.practices.services import content
-
     path = Path(content.__file__).resolve().parents[1] / "data" / "case_studies"
     document = json.loads((path / "indigenous-primary-health-care-organizations.json").read_text())
     case = content.save_case_study(actor=None, document=document)

@@ -6,10 +6,11 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from django.core.management import call_command
 from django.test import Client
 
-from carepath.practices.models import Practice
-from carepath.practices.services import practices
+from carepath.practices.models import CaseStudy, Practice
+from carepath.practices.services import practices, surveys
 
 from .test_workflow import approval_data
 
@@ -120,10 +121,6 @@ def test_unapproved_indigenous_content_is_never_public_even_when_its_status_says
 
 
 def test_the_indigenous_case_study_stays_a_draft_until_approved(db, editor):
-    from django.core.management import call_command
-
-    from carepath.practices.models import CaseStudy
-
     call_command("load-registry", verbosity=0)
     chc, iphco = CaseStudy.objects.order_by("slug")
     assert (chc.status, iphco.status) == ("published", "draft")
@@ -148,7 +145,6 @@ def test_the_indigenous_case_study_stays_a_draft_until_approved(db, editor):
 def test_surveys_are_seen_by_their_organization_and_the_consensus_recorded_by_its_lead(
     organization, lead, staff, stranger, editor, ipchs
 ):
-    from carepath.practices.services import surveys
 
     survey = surveys.start_survey(
         actor=lead, organization=organization, instrument=ipchs, title="2026", respondents=[lead, staff]

@@ -254,8 +254,6 @@ def test_site_administrators_manage_organizations_and_read_the_rest(admin_user, 
 
 
 def test_every_workflow_page_speaks_french(make_practice, editor, reviewers, lead, ipchs, organization):
-    from carepath.practices.services import surveys
-
     practice = make_practice("in-review", reviewers=reviewers, editor=editor)
     survey = surveys.start_survey(
         actor=lead, organization=organization, instrument=ipchs, title="2026", respondents=[lead]
