@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 from django.core.management import call_command
+from playwright.sync_api import expect
 
 from carepath.communities.models import ListingReport
 from tests.e2e.conftest import check_accessibility
@@ -43,14 +44,14 @@ def test_a_parent_acts_on_a_card_and_reports_a_wrong_listing_which_the_facilitat
     check_accessibility(page, "card-plan-en")
 
     card.get_by_role("link", name="Report a problem with this listing").click()
-    assert page.get_by_role("heading", level=1).inner_text() == "Report a problem with this listing"
+    expect(page.get_by_role("heading", level=1)).to_have_text("Report a problem with this listing")
     check_accessibility(page, "card-report-form-en")
     page.get_by_role("button", name="Send the report").click()  # nothing chosen
     assert page.get_by_text("This field is required.").first.is_visible()
     page.get_by_label("The hours are wrong").check()
     page.get_by_label("Tell us more").fill("The evening clinic is on Wednesdays now.")
     page.get_by_role("button", name="Send the report").click()
-    assert page.get_by_role("heading", level=1).inner_text() == "Thank you for your report"
+    expect(page.get_by_role("heading", level=1)).to_have_text("Thank you for your report")
     assert page.get_by_text("Who will see it: North Shore Early Years Table").is_visible()
     check_accessibility(page, "card-report-thanks-en")
     assert ListingReport.objects.open().count() == 1

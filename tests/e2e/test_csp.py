@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from django.core.management import call_command
+from playwright.sync_api import expect
 
 from carepath.practices.models import Practice, Survey
 from tests.e2e.conftest import check_accessibility
@@ -81,7 +82,7 @@ def test_no_script_from_data_every_main_page_runs_under_the_csp_without_a_violat
     page.get_by_role("checkbox", name="Talking and understanding").check()
     page.get_by_label("Where you live").select_option(label="Maple Bay")
     page.get_by_role("button", name="Show my plan").click()
-    assert page.get_by_role("heading", level=1).inner_text() == "Your plan"
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your plan")
     check_accessibility(page, "csp-plan")
     page.get_by_role("button", name="Print view").click()
     assert page.get_by_text("Printed from Carepath").is_visible()

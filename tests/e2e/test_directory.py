@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from playwright.sync_api import expect
 
 from carepath.accounts.services import ensure_demo_user
 from carepath.communities.services import get_or_create_community
@@ -21,7 +22,7 @@ def test_visitor_switches_to_french_searches_filters_and_opens_a_service(page, d
     check_accessibility(page, "home-en")
     page.get_by_role("link", name="Communities").first.click()
     page.get_by_role("link", name="North Shore Early Years Table").click()
-    assert page.get_by_role("heading", level=1).inner_text() == "North Shore Early Years Table"
+    expect(page.get_by_role("heading", level=1)).to_have_text("North Shore Early Years Table")
     check_accessibility(page, "community-en")
 
     page.get_by_role("link", name="Français").click()
@@ -42,7 +43,7 @@ def test_visitor_switches_to_french_searches_filters_and_opens_a_service(page, d
     first = results.first.inner_text()
     results.first.get_by_role("link").click()
     page.wait_for_url("**/services/**")  # the service page, not the list it left
-    assert page.get_by_role("heading", level=1).inner_text() == first
+    expect(page.get_by_role("heading", level=1)).to_have_text(first)
     assert page.locator("html").get_attribute("lang") == "fr"
     check_accessibility(page, "service-fr")
 
@@ -91,7 +92,7 @@ def test_facilitator_uploads_a_broken_file_sees_the_error_then_a_good_one(deskto
     page.get_by_role("button", name="Show services").click()
     page.wait_for_url("**q=Forest**")
     page.get_by_role("link", name="Forest playgroup").click()
-    assert page.get_by_role("heading", level=1).inner_text() == "Forest playgroup"
+    expect(page.get_by_role("heading", level=1)).to_have_text("Forest playgroup")
     check_accessibility(page, "imported-service-en")
 
 

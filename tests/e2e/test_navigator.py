@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from carepath.navigator.models import SavedPlan
 from tests.e2e.conftest import check_accessibility
@@ -13,7 +14,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialize
 def test_a_parent_gets_saves_prints_and_deletes_a_plan_in_english(page, demo):
     page.goto("/en/")
     page.get_by_role("link", name="Find help for your young child").click()
-    assert page.get_by_role("heading", level=1).inner_text() == "Find help for your young child"
+    expect(page.get_by_role("heading", level=1)).to_have_text("Find help for your young child")
     crisis = page.get_by_role("region", name="In crisis right now?")
     assert crisis.get_by_role("link", name="705-555-0199").is_visible()  # crisis line, callable at once
     check_accessibility(page, "navigator-questions-en")
@@ -25,7 +26,7 @@ def test_a_parent_gets_saves_prints_and_deletes_a_plan_in_english(page, demo):
     page.get_by_role("button", name="Show my plan").click()
     page.wait_for_url("**/navigator/plan/**")
 
-    assert page.get_by_role("heading", level=1).inner_text() == "Your plan"
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your plan")
     start = page.get_by_role("region", name="Start here")
     assert start.locator("li").count() == 3  # three first actions at most, and here three
     assert start.locator("a[href^='tel:']").first.is_visible()  # who to call first, callable at once
@@ -56,7 +57,7 @@ def test_a_parent_gets_saves_prints_and_deletes_a_plan_in_english(page, demo):
     assert page.get_by_text("Your saved plan is deleted").is_visible()
     assert SavedPlan.objects.count() == 0
     page.goto(link)
-    assert page.get_by_role("heading", level=1).inner_text() == "This plan does not exist"
+    expect(page.get_by_role("heading", level=1)).to_have_text("This plan does not exist")
 
 
 def test_a_family_in_crisis_in_french(page, demo):
@@ -74,7 +75,7 @@ def test_a_family_in_crisis_in_french(page, demo):
     page.get_by_role("button", name="Afficher mon plan").click()
     page.wait_for_url("**/navigator/plan/**")
 
-    assert page.get_by_role("heading", level=1).inner_text() == "Votre plan"
+    expect(page.get_by_role("heading", level=1)).to_have_text("Votre plan")
     safety = page.get_by_role("region", name="De l'aide tout de suite")  # first on the page in a crisis
     assert safety.get_by_role("link", name="Appeler le 911").is_visible()
     first_step = page.locator("h2:has-text('Que faire maintenant') + section h3").first
@@ -111,7 +112,7 @@ def test_a_family_doctor_uses_the_provider_view_from_the_pathway(desktop, demo, 
     page.select_option("select[name='screen_asq-se-2']", "above-cutoff")
     page.locator("button[type=submit]").last.click()
     page.wait_for_url("**/provider/plan/**")
-    assert page.get_by_role("heading", level=1).inner_text() == heading
+    expect(page.get_by_role("heading", level=1)).to_have_text(heading)
     assert page.get_by_role("heading", name=refer).first.is_visible()  # first on each card, in sight
     assert page.get_by_text("Match score").count() == 0  # no scores, no codes
     check_accessibility(page, f"navigator-provider-plan-{language}")
