@@ -7,16 +7,14 @@ from __future__ import annotations
 import datetime
 
 import pytest
-from django.test import Client
-from django.urls import get_resolver, reverse
 
 from carepath.communities.services import report_listing
 from carepath.pathways import services as pathways
 from tests.factories import service, uid
+from tests.who_may import HIDDEN, IN, LOGIN, NO, differences, url_names
 
 pytestmark = pytest.mark.django_db
 
-IN, LOGIN, NO, HIDDEN = "in", "login", "403", "404"  # may use it / sent to sign in / refused / not shown
 EVERYONE = (IN, IN, IN, IN)
 TABLE = "lakeside"
 SERVICE = uid("service:a")
@@ -103,22 +101,11 @@ PAGES = [
     ("pathways:start-draft", {"slug": TABLE}, "post", LOGIN, NO, NO, IN),
     ("pathways:publish", {"slug": TABLE, "number": "{draft}"}, "post", LOGIN, NO, NO, IN),
 ]
-PEOPLE = ("visitor", "outsider", "member", "facilitator")
-
-
-def _names(namespace):
-    """The names of every URL the app's URLconf serves."""
-    names = set()
-    for item in get_resolver().url_patterns:
-        for inner in getattr(item, "url_patterns", []):
-            if getattr(inner, "namespace", None) == namespace:
-                names |= {f"{namespace}:{p.name}" for p in inner.url_patterns if p.name}
-    return names
 
 
 def test_every_page_is_in_the_table():
     listed = {name for name, *_ in PAGES}
-    assert _names("communities") | _names("pathways") == listed
+    assert url_names("communities") | url_names("pathways") == listed
 
 
 @pytest.fixture
@@ -156,30 +143,8 @@ def made(community, import_file):
     }
 
 
-def _outcome(response):
-    if response.status_code == 302 and response["Location"].startswith("/en/accounts/login/"):
-        return LOGIN
-    if response.status_code in (403, 404):
-        return str(response.status_code)
-    return IN
-
-
 def test_who_may_open_each_page(made, outsider, member, facilitator):
     """One test over the whole table (the data takes seconds to make); a failure lists every page that
     differs, with what each person got."""
     people = {"visitor": None, "outsider": outsider, "member": member, "facilitator": facilitator}
-    clients = {}
-    for who, user in people.items():
-        clients[who] = Client()
-        if user is not None:
-            clients[who].force_login(user)
-    wrong = {}
-    for name, kwargs, method, *outcomes in PAGES:
-        url = reverse(name, kwargs={key: str(value).format(**made) for key, value in kwargs.items()})
-        if name == "pathways:compare":
-            url += f"?from=1&to={made['draft']}"
-        expected = dict(zip(PEOPLE, outcomes, strict=True))
-        got = {who: _outcome(getattr(clients[who], method)(url)) for who in PEOPLE}
-        if got != expected:
-            wrong[name] = got
-    assert wrong == {}
+    assert differences(PAGES, people, made) == {}

@@ -6,23 +6,21 @@ may use it."""
 from __future__ import annotations
 
 import pytest
-from django.test import Client
-from django.urls import get_resolver, reverse
 
 from carepath.practices.services import surveys
 from tests.practices.conftest import a_case_study
+from tests.who_may import HIDDEN, IN, LOGIN, NO, differences, url_names
 
 pytestmark = pytest.mark.django_db
 
-IN, LOGIN, NO, HIDDEN = "in", "login", "403", "404"  # may use it / sent to sign in / refused / not shown
 EVERYONE = (IN,) * 6
 EDITOR = (LOGIN, NO, NO, NO, NO, IN)
-PEOPLE = ("visitor", "stranger", "member", "lead", "reviewer", "editor")
 DRAFT, REVIEWED = {"slug": "{draft}"}, {"slug": "{reviewed}"}
 SURVEY = {"pk": "{survey}"}
 
-# name, URL arguments, method, then what each of PEOPLE gets. A draft is seen only by its organization and
-# editors (404 for the rest); a practice in review also by its reviewer.
+# name, URL arguments, method, then what a visitor, a stranger, a member, the lead, the reviewer and an
+# editor get. A draft is seen only by its organization and editors (404 for the rest); a practice in review
+# also by its reviewer.
 PAGES = [
     ("practices:index", {}, "get", *EVERYONE),
     ("practices:grading", {}, "get", *EVERYONE),
@@ -64,18 +62,8 @@ PAGES = [
 ]
 
 
-def _names():
-    """The names of every URL the registry's URLconf serves."""
-    names = set()
-    for item in get_resolver().url_patterns:
-        for inner in getattr(item, "url_patterns", []):
-            if getattr(inner, "namespace", None) == "practices":
-                names |= {f"practices:{p.name}" for p in inner.url_patterns if p.name}
-    return names
-
-
 def test_every_page_is_in_the_table():
-    assert _names() == {name for name, *_ in PAGES}
+    assert url_names("practices") == {name for name, *_ in PAGES}
 
 
 @pytest.fixture
@@ -91,29 +79,9 @@ def made(make_practice, editor, reviewers, lead, staff, organization, ipchs):
     return {"draft": draft.slug, "reviewed": reviewed.slug, "survey": survey.pk, "case": case.slug}
 
 
-def _outcome(response):
-    if response.status_code == 302 and response["Location"].startswith("/en/accounts/login/"):
-        return LOGIN
-    if response.status_code in (403, 404):
-        return str(response.status_code)
-    return IN
-
-
 def test_who_may_open_each_page(made, stranger, staff, lead, reviewers, editor):
     """One test over the whole table (the data takes seconds to make); a failure lists every page that
     differs, with what each person got."""
     people = {"visitor": None, "stranger": stranger, "member": staff, "lead": lead}
     people |= {"reviewer": reviewers[0], "editor": editor}
-    clients = {}
-    for who, user in people.items():
-        clients[who] = Client()
-        if user is not None:
-            clients[who].force_login(user)
-    wrong = {}
-    for name, kwargs, method, *outcomes in PAGES:
-        url = reverse(name, kwargs={key: str(value).format(**made) for key, value in kwargs.items()})
-        expected = dict(zip(PEOPLE, outcomes, strict=True))
-        got = {who: _outcome(getattr(clients[who], method)(url)) for who in PEOPLE}
-        if got != expected:
-            wrong[f"{name} {url}"] = got
-    assert wrong == {}
+    assert differences(PAGES, people, made) == {}
