@@ -306,9 +306,15 @@ AXES_CLIENT_IP_CALLABLE = "carepath.clients.address"
 AXES_LOCKOUT_CALLABLE = "carepath.accounts.views.locked_out"
 AXES_VERBOSE = False
 
-EMAIL_BACKEND = envstr("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
-DEFAULT_FROM_EMAIL = envstr("DEFAULT_FROM_EMAIL", "Carepath <no-reply@carepath.localhost>")
 _email_host = envstr("EMAIL_HOST", "")
+# E-mail goes out through EMAIL_HOST when it is set; without one it is printed on the console (development).
+EMAIL_BACKEND = envstr(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend"
+    if _email_host
+    else "django.core.mail.backends.console.EmailBackend",
+)
+DEFAULT_FROM_EMAIL = envstr("DEFAULT_FROM_EMAIL", "Carepath <no-reply@carepath.localhost>")
 if _email_host:  # else Django's own defaults, which the console backend never reads
     EMAIL_HOST = _email_host
     EMAIL_PORT = envint("EMAIL_PORT", 587, minimum=1)

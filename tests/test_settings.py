@@ -34,6 +34,7 @@ def clean_environment(tmp_path: Path, **variables: str) -> dict[str, str]:
         "DATABASE_URL",
         "DATABASE_URL_FILE",
         "EMAIL_HOST",
+        "EMAIL_BACKEND",
         "EMAIL_HOST_PASSWORD",
         "EMAIL_HOST_PASSWORD_FILE",
         "CAREPATH_HTTPS",
@@ -375,3 +376,20 @@ def test_the_carepath_command_reads_the_settings_it_is_given(tmp_path):
     done = carepath(tmp_path, "diffsettings", "--settings=tests.settings", DEBUG="true")
     assert done.returncode == 0, done.stderr
     assert "SECRET_KEY = 'carepath-tests-only-key-never-used-elsewhere-5b1f0c9e7d2a4c68a3e1'" in done.stdout
+
+
+SHOW_MAIL = "from django.conf import settings as s; print(s.EMAIL_BACKEND)"
+
+
+def test_mail_goes_out_through_the_host_it_is_given_and_to_the_console_without_one(tmp_path):
+    def backend(**variables: str) -> str:
+        done = python(tmp_path, SHOW_MAIL, DEBUG="true", **variables)
+        assert done.returncode == 0, done.stderr
+        return done.stdout.strip()
+
+    assert backend() == "django.core.mail.backends.console.EmailBackend"
+    assert backend(EMAIL_HOST="smtp.example.org") == "django.core.mail.backends.smtp.EmailBackend"
+    assert (
+        backend(EMAIL_HOST="smtp.example.org", EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend")
+        == "django.core.mail.backends.dummy.EmailBackend"
+    )
