@@ -69,3 +69,24 @@ def test_fields_include_puts_the_visible_fields_in_two_columns_when_asked():
     assert re.fullmatch(
         r'<input type="hidden"[^>]*><div class="two-col"><div class="field">.*</div></div>', html
     )
+
+
+class Choices(forms.Form):
+    people = forms.MultipleChoiceField(
+        label="People who answer",
+        choices=[("lena", "Lena"), ("sam", "Sam")],
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Each answers alone.",
+    )
+
+
+def test_a_group_of_check_boxes_is_a_fieldset_named_by_its_legend():
+    html = render('{% include "includes/field.html" with field=form.people %}', form=Choices())
+    assert html.startswith(
+        '<div class="field"><fieldset aria-describedby="id_people_helptext">'
+        '<legend>People who answer <span aria-hidden="true">*</span>'
+        '<span class="visually-hidden">(required)</span></legend>'
+    )
+    assert 'for=""' not in html
+    assert re.findall(r'<label for="(id_people_\d)">', html) == ["id_people_0", "id_people_1"]
+    assert '<p class="help" id="id_people_helptext">Each answers alone.</p>' in html
