@@ -29,21 +29,21 @@ def make_sqlite_folder() -> None:
         Path(name).parent.mkdir(parents=True, exist_ok=True)
 
 
-def _settings_options(argv: list[str] | None) -> None:
+def _settings_options(argv: list[str]) -> None:
     """Take ``--settings`` and ``--pythonpath`` before the settings are first read (to find the SQLite
     folder), as Django's command line does before it runs a command: else the default settings would stick."""
     parser = CommandParser(add_help=False, allow_abbrev=False)
     parser.add_argument("--settings")
     parser.add_argument("--pythonpath")
-    options, _ = parser.parse_known_args(list(sys.argv if argv is None else argv)[2:])
+    options, _ = parser.parse_known_args(argv[2:])
     handle_default_options(options)
 
 
 def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "carepath.settings")
-    _settings_options(argv)
     argv = list(sys.argv if argv is None else argv)
     argv[0] = "carepath"
+    _settings_options(argv)
     make_sqlite_folder()
     execute_from_command_line(argv)
     return 0

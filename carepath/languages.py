@@ -119,10 +119,15 @@ def known(code: str) -> bool:
     return code.lower() in NAMES or code.lower() in _CANONICAL
 
 
+def _names(code: str) -> tuple[str, str, str] | None:
+    """Its own, English and French names, by its code or one of the code's aliases; None when unknown."""
+    code = code.lower()
+    return NAMES.get(code) or NAMES.get(_CANONICAL.get(code, ""))
+
+
 def name(code: str, language: str) -> str | None:
     """The language's name in English or French, as written inside a sentence; None when unknown."""
-    code = code.lower()
-    found = NAMES.get(code) or NAMES.get(_CANONICAL.get(code, ""))
+    found = _names(code)
     if found is None:
         return None
     return found[2] if language == "fr" else found[1]
@@ -131,8 +136,7 @@ def name(code: str, language: str) -> str | None:
 def label(code: str, language: str) -> str | None:
     """The language by its own name, then in the reader's language where they differ: "ਪੰਜਾਬੀ (Punjabi)",
     "English", "français (French)"; None when unknown."""
-    code = code.lower()
-    found = NAMES.get(code) or NAMES.get(_CANONICAL.get(code, ""))
+    found = _names(code)
     if found is None:
         return None
     own, english, french = found

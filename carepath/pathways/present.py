@@ -14,7 +14,7 @@ from carepath.directory import vocabulary
 
 from . import checks, describe, diagram, queries
 from .graph import STAGES, Pathway
-from .models import PathwayVersion
+from .models import PathwayVersion, Review
 
 
 def stage_names() -> dict[str, str]:
@@ -83,3 +83,17 @@ def version_context(request: HttpRequest, community: Community, version: Pathway
 def findings(plan: Pathway) -> list[dict[str, str]]:
     """What the checks find in a version, in the reader's language."""
     return [{"severity": f.severity, "text": f.message(_)} for f in checks.check(plan, vocabulary.load())]
+
+
+def review_context(
+    request: HttpRequest, community: Community, version: PathwayVersion, review: Review
+) -> dict[str, Any]:
+    """A version's context for a page of its review: each step with its comments, and how many are open."""
+    context = version_context(request, community, version)
+    comments = list(review.comments.all())
+    for _stage, _name, steps in context["stages"]:
+        for item in steps:
+            item["comments"] = [c for c in comments if c.step_key == item["step"].key]
+    context["review"] = review
+    context["open_comments"] = sum(1 for c in comments if c.resolved_at is None)
+    return context

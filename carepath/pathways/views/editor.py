@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
@@ -124,6 +125,22 @@ def _not_a_draft(
     return redirect(target)
 
 
+def _save(form: Any, save: Callable[[], Any]) -> tuple[Any, int]:
+    """Save from a valid form; when the service refuses, say why on the form. What was saved (None when
+    refused) and the status to answer: 409 when the draft moved on, 400 when the data cannot be saved."""
+    try:
+        return save(), 200
+    except StaleEditError as error:
+        form.stale(error)
+        return None, 409
+    except services.NotEditableError as refused:
+        form.add_error(None, str(refused))
+        return None, 409
+    except ValidationError as error:
+        form.add_error(None, error)
+        return None, 400
+
+
 def _again(error: StaleEditError) -> str:
     return " ".join([error.reason, _("The draft below is as it is now; check it and try again.")])
 
@@ -165,23 +182,17 @@ def step_form(
     form = StepForm(request.POST or None, instance=step, keys=keys)
     status = 400 if request.method == "POST" else 200
     if request.method == "POST" and form.is_valid():
-        try:
-            saved = services.save_step(
+        saved, status = _save(
+            form,
+            lambda: services.save_step(
                 version_id=version.pk,
                 step_id=step_id,
                 data=form.cleaned_data,
                 revision=form.revision,
                 actor=request.user,
-            )
-        except StaleEditError as error:
-            form.stale(error)
-            status = 409
-        except services.NotEditableError as refused:
-            form.add_error(None, str(refused))
-            status = 409
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
+            ),
+        )
+        if saved is not None:
             messages.success(request, _("The step was saved."))
             return redirect("pathways:step", slug=community.slug, number=number, key=saved.key)
     transitions = []
@@ -293,24 +304,18 @@ def transition_form(
     )
     status = 400 if request.method == "POST" else 200
     if request.method == "POST" and form.is_valid():
-        try:
-            services.save_transition(
+        saved, status = _save(
+            form,
+            lambda: services.save_transition(
                 version_id=version.pk,
                 step_id=step.pk,
                 transition_id=pk,
                 data=form.transition_data(),
                 revision=form.revision,
                 actor=request.user,
-            )
-        except StaleEditError as error:
-            form.stale(error)
-            status = 409
-        except services.NotEditableError as refused:
-            form.add_error(None, str(refused))
-            status = 409
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
+            ),
+        )
+        if saved is not None:
             messages.success(request, _("The transition was saved."))
             return redirect("pathways:step", slug=community.slug, number=number, key=step.key)
     return render(

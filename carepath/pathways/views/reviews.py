@@ -62,17 +62,11 @@ def _review_page(
     """The facilitator's page of a review. ``links`` are private links just made: the only time they can be
     shown, since only their hashes are kept."""
     can_answer = request.user.has_perm("pathways.publish_pathway", community)
-    context = present.version_context(request, community, version)
-    comments = list(current.comments.all())
-    for _stage, _name, steps in context["stages"]:
-        for item in steps:
-            item["comments"] = [c for c in comments if c.step_key == item["step"].key]
+    context = present.review_context(request, community, version, current)
     context.update(
         {
-            "review": current,
             "invitations": current.invitations.all(),
             "can_answer": can_answer,
-            "open_comments": sum(1 for c in comments if c.resolved_at is None),
             "links": (links or {}) if can_answer else {},
         }
     )
@@ -254,14 +248,9 @@ def review_public(request: HttpRequest, token: str) -> HttpResponse:
                 return redirect(request.path)
             messages.success(request, _("Thank you: your approval was recorded."))
             return redirect(request.path)
-    context = present.version_context(request, community, version)
-    comments = list(current.comments.all())
-    for _stage, _name, steps in context["stages"]:
-        for item in steps:
-            item["comments"] = [c for c in comments if c.step_key == item["step"].key]
+    context = present.review_context(request, community, version, current)
     context.update(
         {
-            "review": current,
             "invitation": invitation,
             "accepts": accepts,
             "comment_form": comment_form,

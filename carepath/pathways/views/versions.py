@@ -21,10 +21,16 @@ from ..models import PathwayVersion
 
 
 def _version(community: Community, number: int | None, user: Any) -> PathwayVersion:
+    """The version numbered (the published one for None), if the person may see it; else 404."""
     versions = queries.visible_versions(user, community).select_related("pathway__community")
-    version = versions.published().first() if number is None else versions.filter(number=number).first()
+    if number is None:
+        version = versions.published().first()
+        if version is None:
+            raise Http404(_("This community has no published pathway yet."))
+        return version
+    version = versions.filter(number=number).first()
     if version is None:
-        raise Http404(_("This community has no published pathway yet."))
+        raise Http404(_("This version is not public."))
     return version
 
 
@@ -195,18 +201,11 @@ def publish(request: HttpRequest, community: Community, number: int) -> HttpResp
     return redirect("pathways:detail", slug=community.slug)
 
 
-def _visible(request: HttpRequest, community: Community, number: int) -> PathwayVersion:
-    version = queries.visible_versions(request.user, community).filter(number=number).first()
-    if version is None:
-        raise Http404(_("This version is not public."))
-    return version
-
-
 @permission_required("communities.view_community", community_at)
 def compare(request: HttpRequest, community: Community) -> HttpResponse:
     try:
-        old = _visible(request, community, int(request.GET.get("from", "")))
-        new = _visible(request, community, int(request.GET.get("to", "")))
+        old = _version(community, int(request.GET.get("from", "")), request.user)
+        new = _version(community, int(request.GET.get("to", "")), request.user)
     except ValueError:
         raise Http404(_("Choose two versions to compare.")) from None
     before, after = queries.graph_of(old), queries.graph_of(new)
