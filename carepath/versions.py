@@ -1,17 +1,30 @@
-"""Data versions: a token per kind of data that changes with every write, read by in-memory copies."""
+"""Data versions: tokens that change with every write to the directory, read by in-memory copies.
+
+Each community's directory (the services its inventory publishes, with what the navigator knows of them) has
+its own token, ``directory:<community id>``, so a change in one community makes only that community's copies
+stale. One more token, ``directory``, covers writes that cannot be pinned to communities; every copy carries it
+too. Tokens are random, not counters, so a rolled-back write can never make an old copy look current.
+"""
 
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from collections.abc import Iterable
+
+from django.db import transaction
+from django.dispatch import Signal
 
 from .models import DataVersion
 
 DIRECTORY = "directory"
-# Apps whose every saved or deleted row changes what the navigator's snapshots hold.
-WATCHED_APPS = frozenset({"directory", "communities"})
-# Models of those apps that the snapshots hold nothing of: their writes leave the token as it is.
-UNWATCHED_MODELS = frozenset({"communities.listingreport"})
+
+# Sent once a transaction that bumped communities' tokens has committed, with ``communities`` (a list of ids):
+# the navigator rebuilds its copies of them then, rather than on the next family's request.
+changed = Signal()
+
+
+def community_key(community: int) -> str:
+    return f"{DIRECTORY}:{community}"
 
 
 def bump(name: str = DIRECTORY) -> str:
@@ -21,11 +34,27 @@ def bump(name: str = DIRECTORY) -> str:
     return token
 
 
+def bump_communities(communities: Iterable[int]) -> None:
+    """New tokens for these communities' directories, inside the caller's transaction, in one statement (in
+    id order, so two writers never wait on each other's rows in opposite orders)."""
+    ids = sorted(set(communities))
+    if not ids:
+        return
+    DataVersion.objects.bulk_create(
+        [DataVersion(name=community_key(pk), token=uuid.uuid4().hex) for pk in ids],
+        update_conflicts=True,
+        unique_fields=["name"],
+        update_fields=["token"],
+    )
+    transaction.on_commit(lambda: changed.send(sender=DataVersion, communities=ids))
+
+
 def current(name: str = DIRECTORY) -> str:
     return DataVersion.objects.filter(name=name).values_list("token", flat=True).first() or ""
 
 
-def on_change(sender: Any, **kwargs: Any) -> None:
-    """``post_save``/``post_delete`` receiver: a write to a watched app bumps the directory's token."""
-    if sender._meta.app_label in WATCHED_APPS and not kwargs.get("raw", False):
-        bump()
+def current_for(community: int) -> str:
+    """The token a copy of the community's directory is current at: its own and the shared one, in one query."""
+    key = community_key(community)
+    tokens = dict(DataVersion.objects.filter(name__in=(DIRECTORY, key)).values_list("name", "token"))
+    return f"{tokens.get(DIRECTORY, '')}.{tokens.get(key, '')}"

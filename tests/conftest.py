@@ -20,6 +20,7 @@ from carepath.accounts.services import set_membership
 from carepath.communities.imports import import_hsds
 from carepath.communities.models import Community
 from carepath.communities.services import get_or_create_community
+from carepath.navigator import snapshots
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs beside live_server
 
@@ -84,13 +85,15 @@ def english():
 
 @pytest.fixture(autouse=True)
 def fresh_cache(request, django_db_blocker):
-    """Each test starts with an empty cache, so rate limits counted by one test never reach another.
+    """Each test starts with an empty cache, so rate limits counted by one test never reach another, and with
+    no navigator copies (a test's rolled-back community can have the id, and the token, of an earlier one's).
 
     The limits' counts are rows in the database cache: a test's transaction takes them away with it, and a test
     that commits (the browser tests) empties that table after itself.
     """
 
     cache.clear()
+    snapshots.clear()
     yield
     if request.node.get_closest_marker("django_db") or {"db", "transactional_db", "live_server"} & set(
         request.fixturenames

@@ -6,3 +6,8 @@ class CommunitiesConfig(AppConfig):
     name = "carepath.communities"
     label = "communities"
     verbose_name = _("Communities")
+
+    def ready(self) -> None:
+        from . import changes  # noqa: PLC0415 - models exist only once the apps are loaded
+
+        changes.connect()

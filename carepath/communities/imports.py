@@ -25,7 +25,7 @@ from carepath.directory.hsds import reader, validate
 from carepath.directory.models import Service
 from carepath.directory.services import ImportResult, Progress
 
-from . import services
+from . import changes, services
 from .models import Community, InventoryEntry
 
 
@@ -113,6 +113,7 @@ def _write(
         result.added_to_inventory = services.add_to_inventory(
             community=community, service_ids=service_ids, actor=actor
         )
+        changes.bump_for_steward(community.pk)  # the bulk writes sent no signals
         audit.record(
             actor=actor,
             action="directory.import_hsds",

@@ -84,7 +84,7 @@ def add_to_inventory(*, community: Community, service_ids: Iterable[Any], actor:
             ],
         )
     if missing:
-        versions.bump()  # the rows above went in without signals
+        versions.bump_communities([community.pk])  # the rows above went in without signals
         audit.record(
             actor=actor,
             action="inventory.add",

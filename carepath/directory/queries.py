@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Q
+from django.db import connections
+from django.db.models import Aggregate, Q, TextField, Value
+from django.db.models.functions import Cast, Coalesce, Concat
+from psycopg.types.string import TextLoader
 
 from carepath.geo import parse_area
 
@@ -178,80 +181,177 @@ def hsds_tables(service_ids: Iterable[Any], language: str = "en") -> dict[str, l
     return {name: rows for name, rows in result.items() if rows}
 
 
-def service_facts(services: Any) -> list[ServiceFacts]:
-    """What the pathway checks and the navigator need of each service (a queryset of services), in 6 queries."""
-    by_id = vocabulary.load().by_id()
-    rows = list(
-        services.order_by().values(
-            "id",
-            "name_en",
-            "name_fr",
-            "status",
-            "minimum_age",
-            "maximum_age",
-            "interpretation_services_en",
-            "organization__name_en",
-            "organization__name_fr",
+def _raw(queryset: Any, *names: str) -> Iterator[tuple[Any, ...]]:
+    """These columns of a query's rows, as the database driver gives them, in batches: none of the ORM's
+    per-row work (a directory's snapshot reads a million attribute rows). Ids come as text (see ``_key``).
+    The SQL may hold the columns in another order than asked; they are put back in the order of ``names``."""
+    sql, params = queryset.values_list(*names).query.sql_with_params()
+    connection = connections[queryset.db]
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":  # ids as text, as SQLite gives them: no UUID object per value
+            cursor.cursor.adapters.register_loader("uuid", TextLoader)
+        cursor.execute(sql, params)
+        where = [name.lower() for name, *_ in cursor.description]
+        order = [where.index(name.lower()) for name in names]
+        same = order == list(range(len(where)))
+        while batch := cursor.fetchmany(10_000):
+            yield from batch if same else (tuple(row[i] for i in order) for row in batch)
+
+
+def _key(value: str) -> str:
+    """A service id as its text: SQLite gives the 32 hex digits, PostgreSQL (see ``_raw``) the UUID's text."""
+    if len(value) == 32:
+        return f"{value[:8]}-{value[8:12]}-{value[12:16]}-{value[16:20]}-{value[20:]}"
+    return value
+
+
+class _Shared(dict[Any, Any]):
+    """One object for equal values: a directory's 100,000 services share a few hundred sets of terms."""
+
+    def __missing__(self, key: Any) -> Any:
+        self[key] = key
+        return key
+
+
+BRANCHES = ("delivery", "service-type", "tier", "concern", "sector", "referral", "cost")
+POPULATION, WAIT = len(BRANCHES), len(BRANCHES) + 1
+NO_TERM = (WAIT + 1, "")
+
+
+def _terms() -> dict[str, tuple[int, str]]:
+    """Each carepath term's id (as SQLite and PostgreSQL write it) -> (its branch's place in BRANCHES, or
+    POPULATION or WAIT; its key)."""
+    out = {}
+    for term_id, term in vocabulary.load().by_id().items():
+        if term.code == "wait-days":
+            kind = WAIT
+        elif term.branch == "population":
+            kind = POPULATION
+        elif term.branch in BRANCHES:
+            kind = BRANCHES.index(term.branch)
+        else:
+            continue
+        out[term_id] = out[term_id.replace("-", "")] = (kind, term.key)
+    return out
+
+
+class _Joined(Aggregate):
+    """The group's texts joined by UNIT (string_agg on PostgreSQL, group_concat on SQLite)."""
+
+    function = "STRING_AGG"
+    template = "%(function)s(%(expressions)s, '\x1f')"
+    output_field = TextField()
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        return self.as_sql(compiler, connection, function="GROUP_CONCAT", **extra)
+
+
+UNIT, PAIR = "\x1f", "\x1e"
+
+
+def _service_terms(ids: Any) -> Iterator[tuple[str, str]]:
+    """The carepath attributes of these services, one row per service, joined in the database (a directory of
+    100,000 services has some 800,000): (service id, "term id<PAIR>value<UNIT>term id<PAIR>value...")."""
+    found = _terms()
+    attributes = (
+        Attribute.objects.of_services()
+        .filter(link_id__in=ids, taxonomy_term_id__in={uuid.UUID(term_id) for term_id in found})
+        .order_by()
+        .values("link_id")
+        .annotate(
+            joined=_Joined(
+                Concat(
+                    Cast("taxonomy_term_id", TextField()),
+                    Value(PAIR),
+                    Coalesce("value", Value(""), output_field=TextField()),
+                    output_field=TextField(),
+                )
+            )
         )
     )
+    return _raw(attributes, "link_id", "joined")
+
+
+def service_facts(services: Any) -> list[ServiceFacts]:  # noqa: C901 - one pass per table, then per service
+    """What the pathway checks and the navigator need of each service (a queryset of services), in 5 queries.
+
+    Read as plain rows, straight from the database; equal values (sets of terms, organizations' names,
+    service areas) are one shared object, so 100,000 services fit in some tens of megabytes."""
     ids = services.order_by().values("id")
-    languages: dict[Any, set[str]] = defaultdict(set)
-    for service_id, code in Language.objects.filter(service_id__in=ids).values_list("service_id", "code"):
+    shared = _Shared()
+    found = _terms()
+    terms = dict(_service_terms(ids))
+    languages: dict[str, set[str]] = defaultdict(set)
+    for service_id, code in _raw(Language.objects.filter(service_id__in=ids), "service_id", "code"):
         if code:
             languages[service_id].add(code.lower())
-    terms: dict[Any, list[tuple[Any, str | None]]] = defaultdict(list)
-    attributes = Attribute.objects.of_services().filter(link_id__in=ids, taxonomy_term_id__in=list(by_id))
-    for link_id, term_id, value in attributes.values_list("link_id", "taxonomy_term_id", "value"):
-        terms[link_id].append((by_id[str(term_id)], value))
-    locations: dict[Any, list[tuple[float, float]]] = defaultdict(list)
+    locations: dict[str, list[tuple[float, float]]] = defaultdict(list)
     sal = ServiceAtLocation.objects.filter(
         service_id__in=ids, location__latitude__isnull=False, location__longitude__isnull=False
     )
-    for service_id, lat, lon in sal.values_list("service_id", "location__latitude", "location__longitude"):
-        locations[service_id].append((lat, lon))
-    areas: dict[Any, list[Any]] = defaultdict(list)
-    for service_id, extent, kind in ServiceArea.objects.filter(service_id__in=ids).values_list(
-        "service_id", "extent", "extent_type"
+    for service_id, lat, lon in _raw(sal, "service_id", "location__latitude", "location__longitude"):
+        locations[service_id].append(shared[(float(lat), float(lon))])
+    areas: dict[str, list[Any]] = defaultdict(list)
+    parsed: dict[tuple[str, str], Any] = {}
+    for service_id, extent, kind in _raw(
+        ServiceArea.objects.filter(service_id__in=ids), "service_id", "extent", "extent_type"
     ):
-        area = parse_area(extent, kind)
-        if area is not None:
-            areas[service_id].append(area)
+        if (extent, kind) not in parsed:
+            parsed[extent, kind] = parse_area(extent, kind)
+        if parsed[extent, kind] is not None:
+            areas[service_id].append(parsed[extent, kind])
+    rows = _raw(
+        services.order_by(),
+        "id",
+        "name_en",
+        "name_fr",
+        "status",
+        "minimum_age",
+        "maximum_age",
+        "interpretation_services_en",
+        "organization__name_en",
+        "organization__name_fr",
+    )
     facts = []
-    for row in rows:
-        key = row["id"]
-        branches: dict[str, set[str]] = defaultdict(set)
+    none: tuple[Any, ...] = ()
+    for sid, name_en, name_fr, status, low, high, interpretation, org_en, org_fr in rows:
+        branches: list[set[str]] = [set() for _ in BRANCHES]
         populations = []
         wait = None
-        for term, value in terms.get(key, []):
-            if term.branch == "population" and value in ("only", "focus"):
-                populations.append((term.key, value))
-            elif term.code == "wait-days" and value and value.strip().isdigit():
+        for pair in terms.pop(sid, "").split(UNIT):
+            term_id, _, value = pair.partition(PAIR)
+            kind, key = found.get(term_id, NO_TERM)
+            if kind < POPULATION:
+                branches[kind].add(key)
+            elif kind == POPULATION:
+                if value in ("only", "focus"):
+                    populations.append((key, value))
+            elif kind == WAIT and value.strip().isdigit():
                 wait = int(value)
-            else:
-                branches[term.branch].add(term.key)
+        delivery, types, tiers, concerns, sectors, referral, cost = (shared[frozenset(b)] for b in branches)
         facts.append(
             ServiceFacts(
-                id=str(key),
-                name=row["name_en"] or row["name_fr"] or "",
-                name_fr=row["name_fr"] or "",
-                organization=row["organization__name_en"] or row["organization__name_fr"] or "",
-                organization_fr=row["organization__name_fr"] or "",
-                active=row["status"] == "active",
-                min_months=None if row["minimum_age"] is None else row["minimum_age"] * 12,
-                max_months=None if row["maximum_age"] is None else row["maximum_age"] * 12,
-                languages=frozenset(languages.get(key, ())),
-                interpretation=bool(row["interpretation_services_en"]),
-                delivery=frozenset(branches["delivery"]),
-                service_types=frozenset(branches["service-type"]),
-                tiers=frozenset(branches["tier"]),
-                concerns=frozenset(branches["concern"]),
-                sectors=frozenset(branches["sector"]),
-                referral=frozenset(branches["referral"]),
-                cost=frozenset(branches["cost"]),
-                populations=tuple(sorted(populations)),
+                id=_key(sid),
+                name=name_en or name_fr or "",
+                name_fr=name_fr or "",
+                organization=shared[org_en or org_fr or ""],
+                organization_fr=shared[org_fr or ""],
+                active=status == "active",
+                min_months=None if low is None else float(low) * 12,
+                max_months=None if high is None else float(high) * 12,
+                languages=shared[frozenset(languages.pop(sid, none))],
+                interpretation=bool(interpretation),
+                delivery=delivery,
+                service_types=types,
+                tiers=tiers,
+                concerns=concerns,
+                sectors=sectors,
+                referral=referral,
+                cost=cost,
+                populations=shared[tuple(sorted(populations))],
                 wait_days=wait,
-                locations=tuple(locations.get(key, ())),
-                areas=tuple(areas.get(key, ())),
+                locations=shared[tuple(locations.pop(sid, none))],
+                areas=shared[tuple(areas.pop(sid, none))],
             )
         )
     return facts

@@ -145,8 +145,7 @@ def write_dataset(
             )
             if progress:
                 progress(f"write {table}", len(rows), len(rows))
-    versions.bump()  # the bulk writes above send no signals
-    return counts, stewardship
+    return counts, stewardship  # the bulk writes send no signals: the caller says whose copies are stale
 
 
 class _Counter:
@@ -343,7 +342,7 @@ def _set_terms(*, service: Service, terms: list[tuple[str, str | None]]) -> None
         elif attribute.value != wanted[term_id]:
             attribute.value = wanted[term_id]
             attribute.save(update_fields=["value"])
-    versions.bump()  # bulk_create sends no signals
+    # bulk_create sends no signals: the service's own save, just before, marked its communities' copies stale
     Attribute.objects.bulk_create(
         [
             Attribute(

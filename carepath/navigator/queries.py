@@ -7,6 +7,7 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 from django.conf import settings
 from django.db.models import Prefetch
 from django.utils import timezone
@@ -369,12 +370,47 @@ def service_details(
     return out
 
 
-def crisis_ids(directory: engine.Directory) -> list[str]:
-    """The active crisis services of a community's snapshot, by name."""
+CRISIS_CANDIDATES = 12  # crisis services weighed for the question page's box, of the thousands a province has
+
+
+def crisis_ids(directory: engine.Directory, limit: int = CRISIS_CANDIDATES) -> list[str]:
+    """A few of the community's active crisis services for a family the navigator knows nothing of yet, best
+    first: lines anyone can reach (by phone or video, open to every family, every age under 6), then the rest;
+    by name within each. At most ``limit``: the page weighs them by their hours (``crisis_box``)."""
     mask = directory.masks.get(("type", "crisis-support"))
     if mask is None:
         return []
-    return [directory.services[int(i)].id for i in mask.nonzero()[0]]
+    d = directory
+    restricted = np.zeros(d.size, dtype=bool)
+    for (kind, _code), members in d.masks.items():
+        if kind == "only":
+            restricted |= members
+    all_ages = (d.min_months <= 0) & (d.max_months >= 72)
+    reachable = d.phone_or_video & ~restricted
+    chosen: list[int] = []
+    for tier in (mask & reachable & all_ages, mask & reachable & ~all_ages, mask & ~reachable):
+        chosen.extend(int(i) for i in np.flatnonzero(tier)[: limit - len(chosen)])  # the directory is by name
+        if len(chosen) == limit:
+            break
+    return [d.services[i].id for i in chosen]
+
+
+def crisis_box(
+    community: Community, directory: engine.Directory, shown: int = 3
+) -> list[tuple[str, ServiceDetails | None]]:
+    """The question page's crisis services: of ``crisis_ids``, those open now and around the clock first, then
+    those open now, then the rest; ``shown`` of them, with their details (the same queries whatever the
+    directory's size)."""
+    ids = crisis_ids(directory)
+    details = service_details(community, ids)
+
+    def rank(service_id: str) -> int:
+        now = getattr(details.get(service_id), "open_now", None)
+        if now is not None and now.open:
+            return 0 if now.change_in is None else 1
+        return 2
+
+    return [(service_id, details.get(service_id)) for service_id in sorted(ids, key=rank)[:shown]]
 
 
 def saved_plan(token: str) -> SavedPlan | None:

@@ -1,16 +1,28 @@
-"""Each community's services in memory for the engine, rebuilt when the directory's data version changes.
+"""Each community's services in memory for the engine, built from SQL, current with the community's token.
 
-Every gunicorn worker keeps its own copies. A request reads the directory's data version (one indexed row)
-and rebuilds the community's copy when the version differs from the one it was built at. The version is read
-before the services, so a copy is never older than the version it carries.
+Every gunicorn worker keeps its own copies: they are caches, so the web tier stays stateless. A request reads
+the community's token (``carepath.versions``: one indexed query) and then
+- with no copy yet, builds it (the first family a fresh worker serves waits for it);
+- with a copy at that token, uses it;
+- with an older copy, rebuilds it at once when the last build was quick (a community of some hundreds of
+  services: the answer is current), and otherwise keeps answering from the older copy while a thread builds
+  the new one, which takes its place when done: a rebuild never stalls a family's request.
+A change in one community makes only that community's copies stale. Once a write commits, the worker that made
+it rebuilds the copies it holds of the communities changed (``versions.changed``), without waiting for a
+request. The token is read before the services, so a copy is never older than the token it carries.
 """
 
 from __future__ import annotations
 
 import gc
+import logging
 import threading
+import time
 from collections import OrderedDict
 from dataclasses import dataclass
+from typing import Any
+
+from django.db import connections
 
 from carepath import versions
 from carepath.communities.models import Community
@@ -22,43 +34,103 @@ from carepath.pathways.queries import graph_of
 
 from .engine import Directory
 
+logger = logging.getLogger(__name__)
+
 KEEP = 64  # communities and pathway versions kept per worker
+QUICK = 0.2  # seconds: a rebuild that took less than this is done in the request
 
 
 @dataclass(frozen=True)
 class Snapshot:
-    community: int
     version: str
     directory: Directory
+    seconds: float  # how long it took to build
 
 
-_lock = threading.Lock()
+_lock = threading.Lock()  # guards the dictionaries below
+_build_locks: dict[int, threading.Lock] = {}  # one build of a community at a time
+_building: set[int] = set()  # communities being rebuilt by a thread
 _directories: OrderedDict[int, Snapshot] = OrderedDict()
 _pathways: OrderedDict[tuple[int, object], graph.Pathway] = OrderedDict()
 
 
-def build(community: Community) -> Directory:
-    return Directory(service_facts(published_services(community).filter(status="active")))
+def build(community: int) -> Snapshot:
+    """The community's published, active services, at the token read first."""
+    version = versions.current_for(community)
+    started = time.perf_counter()
+    directory = Directory(service_facts(published_services(community).filter(status="active")))
+    return Snapshot(version, directory, time.perf_counter() - started)
+
+
+def _keep(community: int, snapshot: Snapshot) -> None:
+    with _lock:
+        _directories[community] = snapshot
+        _directories.move_to_end(community)
+        while len(_directories) > KEEP:
+            _directories.popitem(last=False)
+    # A large directory is some hundreds of thousands of long-lived objects; leave them out of the cyclic
+    # garbage collector's full passes, which otherwise stop a worker for half a second now and then. They hold
+    # no cycles, so a replaced snapshot is still freed by reference counting.
+    gc.freeze()
+
+
+def _build_lock(community: int) -> threading.Lock:
+    with _lock:
+        return _build_locks.setdefault(community, threading.Lock())
 
 
 def directory(community: Community) -> Directory:
-    """The community's published, active services, current with the database."""
-    version = versions.current()
-    found = _directories.get(community.pk)
+    """The community's published, active services, current with the database (or being made so)."""
+    pk = community.pk
+    version = versions.current_for(pk)
+    found = _directories.get(pk)
     if found is not None and found.version == version:
         return found.directory
-    with _lock:  # one build at a time per worker; others wait and then use it
-        found = _directories.get(community.pk)
-        if found is None or found.version != version:
-            found = Snapshot(community.pk, version, build(community))
-            _directories[community.pk] = found
-            while len(_directories) > KEEP:
-                _directories.popitem(last=False)
-            # A large directory is about a million long-lived objects; leave them out of the cyclic garbage
-            # collector's full passes, which otherwise stop a worker for half a second now and then. They
-            # hold no cycles, so a replaced snapshot is still freed by reference counting.
-            gc.freeze()
+    if found is not None and found.seconds >= QUICK:
+        refresh(pk)
         return found.directory
+    with _build_lock(pk):  # others asking meanwhile wait for this build and use it
+        found = _directories.get(pk)
+        if found is None or found.version != version:
+            found = build(pk)
+            _keep(pk, found)
+        return found.directory
+
+
+def refresh(community: int) -> bool:
+    """Rebuild the community's copy in a thread, unless one is at it already; whether one was started."""
+    with _lock:
+        if community in _building:
+            return False
+        _building.add(community)
+    threading.Thread(target=_rebuild, args=(community,), name=f"snapshot-{community}", daemon=True).start()
+    return True
+
+
+def _rebuild(community: int) -> None:
+    try:
+        with _build_lock(community):
+            _keep(community, build(community))
+    except Exception:  # the older copy keeps serving; the next request tries again
+        logger.exception("Rebuilding the navigator's copy of community %s failed", community)
+    finally:
+        with _lock:
+            _building.discard(community)
+        connections.close_all()  # this thread's own connections
+
+
+def building() -> bool:
+    with _lock:
+        return bool(_building)
+
+
+def on_changed(sender: Any, communities: list[int], **kwargs: Any) -> None:
+    """``versions.changed`` receiver: rebuild at once the slow copies this worker holds of those communities
+    (quick ones are rebuilt by the next request)."""
+    for community in communities:
+        found = _directories.get(community)
+        if found is not None and found.seconds >= QUICK:
+            refresh(community)
 
 
 def published(community: Community) -> tuple[PathwayVersion, graph.Pathway] | None:

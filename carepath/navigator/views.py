@@ -54,14 +54,12 @@ def _form(community: Community, directory: Directory, data: Any = None, initial:
 
 
 def _crisis(community: Community, directory: Directory) -> list[Any]:
-    ids = queries.crisis_ids(directory)
-    details = queries.service_details(community, ids)
     language = i18n.language()
     out = []
-    for service_id in ids:
+    for service_id, details in queries.crisis_box(community, directory):
         facts = directory.services[directory.index[service_id]]
         name = (facts.name_fr or facts.name) if language == "fr" else facts.name
-        out.append({"name": name, "details": details.get(service_id)})
+        out.append({"name": name, "details": details})
     return out
 
 
