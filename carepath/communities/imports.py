@@ -22,7 +22,7 @@ from carepath.accounts.models import Actor
 from carepath.directory import bulk
 from carepath.directory import services as directory
 from carepath.directory.hsds import reader, validate
-from carepath.directory.models import Service
+from carepath.directory.models import HSDS_MODELS, Service
 from carepath.directory.services import ImportResult, Progress
 
 from . import changes, services
@@ -62,7 +62,9 @@ def import_hsds(
     }
     for attempt in (1, 2):
         try:
-            return _write(data, result, **options)
+            written = _write(data, result, **options)
+            _analyze(written)
+            return written
         except _RefusedError:
             result.problems, result.left_out = validate.problems_sorted(data.problems), data.left_out
             return result
@@ -127,6 +129,30 @@ def _write(
         )
     result.problems, result.left_out = validate.problems_sorted(data.problems), data.left_out
     return result
+
+
+ANALYZE_FROM = (
+    10_000  # rows: an import this large changes the tables' shape enough to refresh their statistics
+)
+
+
+def _analyze(result: ImportResult) -> None:
+    """On PostgreSQL, refresh the statistics of the tables a large import wrote, once it has committed: the
+    planner otherwise takes a table of 100,000 new rows for a few dozen (and the navigator's snapshot, built
+    right after, runs nested loops over them) until autovacuum comes round."""
+    if connection.vendor != "postgresql" or not result.ok:
+        return
+    changed = {
+        name: counts.get("created", 0) + counts.get("updated", 0) for name, counts in result.counts.items()
+    }
+    if sum(changed.values()) < ANALYZE_FROM:
+        return
+    tables = [HSDS_MODELS[name]._meta.db_table for name, count in changed.items() if count]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "ANALYZE "
+            + ", ".join(connection.ops.quote_name(t) for t in [*tables, InventoryEntry._meta.db_table])
+        )
 
 
 def _lock(community: Community) -> None:
