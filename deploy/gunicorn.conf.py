@@ -81,11 +81,11 @@ PRIVATE_LINK = re.compile(r"^(/(?:en|fr)/(?:plan|review)/)[^/]+")
 
 
 class AccessLogger(Logger):
-    """Gunicorn's logger, with the token of a private link replaced by ``…`` in the path it logs."""
+    """Gunicorn's logger, with the token of a private link replaced by ``:token`` in the path it logs."""
 
     def atoms(self, resp, req, environ, request_time):
         atoms = super().atoms(resp, req, environ, request_time)
-        atoms["U"] = PRIVATE_LINK.sub(r"\1…", atoms["U"] or "")
+        atoms["U"] = PRIVATE_LINK.sub(r"\1:token", atoms["U"] or "")
         return atoms
 
 
