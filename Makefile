@@ -59,8 +59,8 @@ deploy-check: $(VENV)/.installed
 	  $(PY) -m carepath.cli check --deploy --fail-level WARNING
 
 lint: $(VENV)/.installed-test
-	$(VENV)/bin/ruff check carepath tests bench demo tools
-	$(VENV)/bin/ruff format --check carepath tests bench demo tools
+	$(VENV)/bin/ruff check carepath tests bench demo tools deploy
+	$(VENV)/bin/ruff format --check carepath tests bench demo tools deploy
 	$(VENV)/bin/lint-imports  # the layers between apps and the pure modules (pyproject.toml, [tool.importlinter])
 	$(PY) tools/module_lines.py  # modules stay under 500 lines (pyproject.toml, [tool.carepath.module-lines])
 

@@ -4,7 +4,8 @@ Production fails closed: with ``DEBUG`` off the app refuses to start without a s
 secure cookies, HSTS) is on unless turned off. Every variable is read through one typed helper below (text,
 lists, whole numbers, booleans, rates, secrets), the environment being the only source; a blank variable counts
 as unset, and a value a helper cannot read stops the start with a message naming the variable. Secrets may come
-from a file instead (``SECRET_KEY_FILE``, ``DATABASE_URL_FILE``, ``EMAIL_HOST_PASSWORD_FILE``).
+from a file instead (``SECRET_KEY_FILE``, ``DATABASE_URL_FILE``, ``DATABASE_REPLICA_URL_FILE``,
+``EMAIL_HOST_PASSWORD_FILE``).
 """
 
 import datetime
@@ -194,6 +195,19 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;",
     }
+# A read replica (README, "Production"; carepath/routers.py): when DATABASE_REPLICA_URL (or its _FILE) is set,
+# anonymous GET requests read the public directory from it; everything else, and every write, uses the primary.
+_replica_url = envsecret("DATABASE_REPLICA_URL")
+if _replica_url:
+    DATABASES["replica"] = {
+        **dj_database_url.parse(_replica_url, conn_max_age=envint("DATABASE_CONN_MAX_AGE", 0)),
+        "TEST": {"MIRROR": "default"},  # a test run reads the test database through it
+    }
+    DATABASE_ROUTERS = ["carepath.routers.ReplicaRouter"]
+    MIDDLEWARE.insert(  # after authentication: whoever is signed in reads the primary
+        MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+        "carepath.routers.ReplicaReadsMiddleware",
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [

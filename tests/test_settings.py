@@ -33,6 +33,8 @@ def clean_environment(tmp_path: Path, **variables: str) -> dict[str, str]:
         "ALLOWED_HOSTS",
         "DATABASE_URL",
         "DATABASE_URL_FILE",
+        "DATABASE_REPLICA_URL",
+        "DATABASE_REPLICA_URL_FILE",
         "EMAIL_HOST",
         "EMAIL_BACKEND",
         "EMAIL_HOST_PASSWORD",
