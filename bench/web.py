@@ -8,7 +8,8 @@ What it does, on a scratch database ``carepath_bench_web`` (created here, droppe
 1. migrates it, loads the north-shore demo (56 services and the published Ontario pathway), creates the community
    ``bench`` (the Ontario template published for it) and imports ``--services`` generated services into it with
    ``carepath import-hsds`` (the generator of ``bench/import_hsds.py``): import seconds and peak memory;
-2. starts gunicorn with ``--workers`` (2) sync workers, as the README's production command does;
+2. starts gunicorn as the README's production command does (``deploy/gunicorn.conf.py``), with ``--workers``
+   (2) sync workers;
 3. times the first match request of a fresh worker (``cold_ms``: the snapshot of 100,000 services is built on
    it), then each worker's resident memory once both have answered for both communities (``worker_rss_mb``);
 4. a bounded load loop on ``POST /api/v1/navigator/match``: ``--clients`` (8) client threads send
@@ -213,8 +214,9 @@ def gunicorn(env: dict[str, str], port: int, workers: int, folder: Path) -> subp
     server = subprocess.Popen(
         [
             str(Path(sys.executable).with_name("gunicorn")),
+            *("-c", "deploy/gunicorn.conf.py"),  # the README's production command
             *("--workers", str(workers), "--bind", f"127.0.0.1:{port}", "--timeout", "120"),
-            *("--log-level", "warning", "carepath.wsgi"),
+            "carepath.wsgi",
         ],
         cwd=ROOT,
         env=env,
