@@ -14,6 +14,8 @@ request. The token is read before the services, so a copy is never older than th
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import gc
 import logging
 import threading
@@ -72,6 +74,21 @@ def _keep(community: int, snapshot: Snapshot) -> None:
     # garbage collector's full passes, which otherwise stop a worker for half a second now and then. They hold
     # no cycles, so a replaced snapshot is still freed by reference counting.
     gc.freeze()
+    _trim()
+
+
+def _trim() -> None:
+    """Give back to the system the memory a build used for a while (the rows as read, the dictionaries that
+    grouped them): glibc keeps it otherwise, and a worker would hold its peak for good."""
+    if _libc is not None:
+        _libc.malloc_trim(0)
+
+
+try:
+    _libc: ctypes.CDLL | None = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+    _libc.malloc_trim  # noqa: B018 - glibc only: elsewhere, nothing to trim
+except (OSError, AttributeError):
+    _libc = None
 
 
 def _build_lock(community: int) -> threading.Lock:
