@@ -184,6 +184,7 @@ class Directory:
             for population, how in s.populations:
                 members.setdefault((how, population), []).append(i)  # ("only", code) or ("focus", code)
         self.masks = {key: self._mask(ids) for key, ids in members.items()}
+        self.only_for = sorted(code for kind, code in self.masks if kind == "only")
         self.no_concerns = np.array([not s.concerns for s in self.services], dtype=bool)
         self.phone_or_video = self.any_of("delivery", ("phone", "virtual"))
         self.untiered = self.tier_rank == 0
@@ -195,8 +196,12 @@ class Directory:
                 lats.append(lat)
                 lons.append(lon)
         self.loc_owner = np.array(owners, dtype=np.int64)
-        self.loc_lat = np.radians(np.array(lats, dtype=np.float64))
-        self.loc_lon = np.radians(np.array(lons, dtype=np.float64))
+        # Each location as a point on the unit sphere: a family's distance to it is then one dot product.
+        lat_r, lon_r = (
+            np.radians(np.array(lats, dtype=np.float64)),
+            np.radians(np.array(lons, dtype=np.float64)),
+        )
+        self.loc_xyz = np.stack([np.cos(lat_r) * np.cos(lon_r), np.cos(lat_r) * np.sin(lon_r), np.sin(lat_r)])
         self.loc_starts = (
             np.flatnonzero(np.r_[True, self.loc_owner[1:] != self.loc_owner[:-1]]) if owners else None
         )
@@ -225,17 +230,17 @@ class Directory:
         return out
 
     def distances(self, lat: float, lon: float) -> np.ndarray:
-        """Kilometres from the point to each service's nearest location (infinity where it has none)."""
+        """Kilometres from the point to each service's nearest location (infinity where it has none): the
+        nearest has the greatest dot product with the point; the great-circle distance is then taken from the
+        chord between them, which stays exact to the metre at short range."""
         out = np.full(self.size, math.inf)
         if self.loc_starts is None:
             return out
         p, q = math.radians(lat), math.radians(lon)
-        a = (
-            np.sin((self.loc_lat - p) / 2) ** 2
-            + math.cos(p) * np.cos(self.loc_lat) * np.sin((self.loc_lon - q) / 2) ** 2
-        )
-        km = 2 * EARTH_KM * np.arcsin(np.sqrt(np.minimum(a, 1.0)))
-        out[self.loc_services] = np.minimum.reduceat(km, self.loc_starts)
+        point = np.array([math.cos(p) * math.cos(q), math.cos(p) * math.sin(q), math.sin(p)])
+        nearest = np.maximum.reduceat(point @ self.loc_xyz, self.loc_starts)
+        chord = np.sqrt(np.maximum(2.0 - 2.0 * nearest, 0.0))
+        out[self.loc_services] = 2 * EARTH_KM * np.arcsin(np.minimum(chord / 2, 1.0))
         return out
 
     def in_areas(self, lat: float, lon: float) -> np.ndarray:
@@ -494,7 +499,9 @@ class Family:
     rules: dict[str, np.ndarray]  # rule name -> services that pass it (CONTRACTS.md section 3, rules 2 to 7)
     eligible: np.ndarray  # all of them
     distance: np.ndarray | None
-    language_score: np.ndarray
+    spoken: tuple[
+        np.ndarray, ...
+    ]  # the services offered in each of the family's languages, most preferred first
     delivery_fit: np.ndarray
     culture: np.ndarray
 
@@ -504,20 +511,16 @@ def eligible(directory: Directory, request: Request) -> Family:
     d = directory
     age = request.age_months
     rules = {"age": (d.min_months <= age) & (d.max_months >= age)}  # rule 2 (rule 1: only active ones held)
-    language_score = np.zeros(d.size)
-    for position, code in enumerate(request.languages):  # most preferred first
-        found = d.any_of("language", equivalents(code))
-        if found.any():
-            language_score = np.where(
-                found & (language_score == 0), 1.0 - 0.2 * min(position, 3), language_score
-            )
-    rules["language"] = (language_score > 0) | d.interpretation  # rule 3
-    language_score = np.where(language_score == 0, 0.3, language_score)  # through an interpreter
+    spoken = tuple(
+        d.any_of("language", equivalents(code)) for code in request.languages
+    )  # most preferred first
+    rules["language"] = d.interpretation.copy()  # rule 3
+    for found in spoken:
+        rules["language"] |= found
     populations = request.family_populations
-    rules["population"] = np.ones(d.size, dtype=bool)
-    for (kind, code), mask in d.masks.items():
-        if kind == "only" and code not in populations:
-            rules["population"] &= ~mask  # rule 4
+    rules["population"] = ~d.any_of(
+        "only", [code for code in d.only_for if code not in populations]
+    )  # rule 4
     distance = None
     if request.location is not None:
         lat, lon = request.location
@@ -535,7 +538,7 @@ def eligible(directory: Directory, request: Request) -> Family:
         culture |= d.indigenous_led
     for code in populations:
         culture |= d.any_of("focus", [code]) | d.any_of("only", [code])
-    return Family(request, rules, ok, distance, language_score, delivery_fit, culture)
+    return Family(request, rules, ok, distance, spoken, delivery_fit, culture)
 
 
 def step_services(
@@ -578,10 +581,12 @@ def scores(directory: Directory, family: Family, step: Step, candidates: np.ndar
     worries = request.worries
     if worries:
         # The share of the family's worries a service helps with: one that helps with all of them first.
-        helped = np.zeros(d.size)
+        helped = np.zeros(len(candidates))
         for concern in worries:
-            helped += d.any_of("concern", [concern])
-        matched = helped[candidates] / len(worries)
+            found = d.masks.get(("concern", concern))
+            if found is not None:
+                helped += found[candidates]
+        matched = helped / len(worries)
         parts["concerns"] = np.where(
             matched > 0, 0.6 + 0.4 * matched, np.where(d.no_concerns[candidates], 0.5, 0.3)
         )
@@ -607,7 +612,11 @@ def scores(directory: Directory, family: Family, step: Step, candidates: np.ndar
     else:
         on_time = 1.0 - np.minimum(wait, 180.0) / 180.0 * 0.5
     parts["wait"] = np.where(np.isnan(wait), 0.5, on_time)
-    parts["language"] = family.language_score[candidates]
+    # In the family's most preferred language: best; in another of theirs: less; through an interpreter: least.
+    language = np.full(len(candidates), 0.3)
+    for position in reversed(range(len(family.spoken))):
+        language = np.where(family.spoken[position][candidates], 1.0 - 0.2 * min(position, 3), language)
+    parts["language"] = language
     parts["cost"] = d.cost_score[candidates]
     # Made for the family's own culture or community: best; for everyone: neutral; for another group: least.
     parts["culture"] = np.where(family.culture[candidates], 1.0, np.where(d.focused[candidates], 0.0, 0.5))
@@ -1077,7 +1086,7 @@ def notices(directory: Directory, family: Family, steps: list[PlanStep]) -> list
     if (
         request.location is not None
         and directory.has_area.any()
-        and not family.rules["area"][directory.has_area].any()
+        and not (family.rules["area"] & directory.has_area).any()
     ):
         out.append(("outside-area", {}))
     if request.age_months >= SCHOOL_AGE:
