@@ -181,7 +181,7 @@ def hsds_tables(service_ids: Iterable[Any], language: str = "en") -> dict[str, l
     return {name: rows for name, rows in result.items() if rows}
 
 
-def _raw(queryset: Any, *names: str) -> Iterator[tuple[Any, ...]]:
+def raw_rows(queryset: Any, *names: str) -> Iterator[tuple[Any, ...]]:
     """These columns of a query's rows, as the database driver gives them, in batches: none of the ORM's
     per-row work (a directory's snapshot reads a million attribute rows). Ids come as text (see ``_key``).
     The SQL may hold the columns in another order than asked; they are put back in the order of ``names``."""
@@ -198,8 +198,8 @@ def _raw(queryset: Any, *names: str) -> Iterator[tuple[Any, ...]]:
             yield from batch if same else (tuple(row[i] for i in order) for row in batch)
 
 
-def _key(value: str) -> str:
-    """A service id as its text: SQLite gives the 32 hex digits, PostgreSQL (see ``_raw``) the UUID's text."""
+def service_key(value: str) -> str:
+    """A service id as its text: SQLite gives the 32 hex digits, PostgreSQL (see ``raw_rows``) the UUID's text."""
     if len(value) == 32:
         return f"{value[:8]}-{value[8:12]}-{value[12:16]}-{value[16:20]}-{value[20:]}"
     return value
@@ -269,7 +269,7 @@ def _service_terms(ids: Any) -> Iterator[tuple[str, str]]:
             )
         )
     )
-    return _raw(attributes, "link_id", "joined")
+    return raw_rows(attributes, "link_id", "joined")
 
 
 def service_facts(services: Any) -> list[ServiceFacts]:  # noqa: C901 - one pass per table, then per service
@@ -282,25 +282,25 @@ def service_facts(services: Any) -> list[ServiceFacts]:  # noqa: C901 - one pass
     found = _terms()
     terms = dict(_service_terms(ids))
     languages: dict[str, set[str]] = defaultdict(set)
-    for service_id, code in _raw(Language.objects.filter(service_id__in=ids), "service_id", "code"):
+    for service_id, code in raw_rows(Language.objects.filter(service_id__in=ids), "service_id", "code"):
         if code:
             languages[service_id].add(code.lower())
     locations: dict[str, list[tuple[float, float]]] = defaultdict(list)
     sal = ServiceAtLocation.objects.filter(
         service_id__in=ids, location__latitude__isnull=False, location__longitude__isnull=False
     )
-    for service_id, lat, lon in _raw(sal, "service_id", "location__latitude", "location__longitude"):
+    for service_id, lat, lon in raw_rows(sal, "service_id", "location__latitude", "location__longitude"):
         locations[service_id].append(shared[(float(lat), float(lon))])
     areas: dict[str, list[Any]] = defaultdict(list)
     parsed: dict[tuple[str, str], Any] = {}
-    for service_id, extent, kind in _raw(
+    for service_id, extent, kind in raw_rows(
         ServiceArea.objects.filter(service_id__in=ids), "service_id", "extent", "extent_type"
     ):
         if (extent, kind) not in parsed:
             parsed[extent, kind] = parse_area(extent, kind)
         if parsed[extent, kind] is not None:
             areas[service_id].append(parsed[extent, kind])
-    rows = _raw(
+    rows = raw_rows(
         services.order_by(),
         "id",
         "name_en",
@@ -331,7 +331,7 @@ def service_facts(services: Any) -> list[ServiceFacts]:  # noqa: C901 - one pass
         delivery, types, tiers, concerns, sectors, referral, cost = (shared[frozenset(b)] for b in branches)
         facts.append(
             ServiceFacts(
-                id=_key(sid),
+                id=service_key(sid),
                 name=name_en or name_fr or "",
                 name_fr=name_fr or "",
                 organization=shared[org_en or org_fr or ""],

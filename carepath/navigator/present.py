@@ -147,15 +147,16 @@ def reason(code: str, params: dict[str, Any], language: str) -> str:
     """One reason or caution in words ("" for a code this version does not know). A plan says some hundreds,
     most of them alike (the same types, languages, waits): each is put in words once per worker."""
     key = tuple((name, tuple(value) if isinstance(value, list) else value) for name, value in params.items())
-    return _reason(code, key, language, translation.get_language())
+    return _reason(code, key, language)
 
 
 @functools.lru_cache(maxsize=8192)
-def _reason(code: str, params: tuple[tuple[str, Any], ...], language: str, active: str | None) -> str:
-    if code in SIMPLE:
-        return str(SIMPLE[code])
-    says = SAYS.get(code)
-    return says(dict(params), language) if says else ""
+def _reason(code: str, params: tuple[tuple[str, Any], ...], language: str) -> str:
+    with translation.override(language):
+        if code in SIMPLE:
+            return str(SIMPLE[code])
+        says = SAYS.get(code)
+        return says(dict(params), language) if says else ""
 
 
 def _number(value: float, language: str) -> str:
