@@ -17,6 +17,7 @@ from django.dispatch import Signal
 from .models import DataVersion
 
 DIRECTORY = "directory"
+PATHWAY = "pathway"  # pathway:<community id>: which version of its pathway is published
 
 # Sent once a transaction that bumped communities' tokens has committed, with ``communities`` (a list of ids):
 # the navigator rebuilds its copies of them then, rather than on the next family's request.
@@ -53,8 +54,18 @@ def current(name: str = DIRECTORY) -> str:
     return DataVersion.objects.filter(name=name).values_list("token", flat=True).first() or ""
 
 
+def pathway_key(community: int) -> str:
+    return f"{PATHWAY}:{community}"
+
+
+def tokens(community: int) -> tuple[str, str]:
+    """The community's tokens, in one query: its directory's (its own and the shared one) and its pathway's
+    ("" until a version of its pathway is first saved)."""
+    keys = (DIRECTORY, community_key(community), pathway_key(community))
+    found = dict(DataVersion.objects.filter(name__in=keys).values_list("name", "token"))
+    return f"{found.get(keys[0], '')}.{found.get(keys[1], '')}", found.get(keys[2], "")
+
+
 def current_for(community: int) -> str:
-    """The token a copy of the community's directory is current at: its own and the shared one, in one query."""
-    key = community_key(community)
-    tokens = dict(DataVersion.objects.filter(name__in=(DIRECTORY, key)).values_list("name", "token"))
-    return f"{tokens.get(DIRECTORY, '')}.{tokens.get(key, '')}"
+    """The token a copy of the community's directory is current at."""
+    return tokens(community)[0]

@@ -13,7 +13,7 @@ from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from carepath import i18n, links
+from carepath import i18n, links, versions
 from carepath.communities.models import Community, InventoryEntry
 from carepath.directory import hours, reach
 from carepath.directory.models import (
@@ -68,11 +68,14 @@ def plan(
     per_step: int = engine.PER_STEP,
     directory: engine.Directory | None = None,
 ) -> tuple[PathwayVersion, engine.Plan] | Problem:
-    found = snapshots.published(community)
+    services, pathway_token = versions.tokens(community.pk)
+    found = snapshots.published(community, pathway_token)
     if found is None:
         return Problem(_("%(community)s has no published pathway yet.") % {"community": community.name}, 404)
     version, pathway = found
-    return version, engine.plan(pathway, directory or snapshots.directory(community), answers, per_step)
+    return version, engine.plan(
+        pathway, directory or snapshots.directory(community, services), answers, per_step
+    )
 
 
 def plan_json(community: Community, answers: engine.Request) -> dict[str, Any] | Problem:

@@ -54,6 +54,7 @@ _build_locks: dict[int, threading.Lock] = {}  # one build of a community at a ti
 _building: set[int] = set()  # communities being rebuilt by a thread
 _directories: OrderedDict[int, Snapshot] = OrderedDict()
 _pathways: OrderedDict[tuple[int, object], graph.Pathway] = OrderedDict()
+_published: OrderedDict[int, tuple[str, tuple[PathwayVersion, graph.Pathway] | None]] = OrderedDict()
 
 
 def build(community: int) -> Snapshot:
@@ -96,10 +97,12 @@ def _build_lock(community: int) -> threading.Lock:
         return _build_locks.setdefault(community, threading.Lock())
 
 
-def directory(community: Community) -> Directory:
-    """The community's published, active services, current with the database (or being made so)."""
+def directory(community: Community, version: str | None = None) -> Directory:
+    """The community's published, active services, current with the database (or being made so): with the
+    community's directory token (read here unless given)."""
     pk = community.pk
-    version = versions.current_for(pk)
+    if version is None:
+        version = versions.current_for(pk)
     found = _directories.get(pk)
     if found is not None and found.version == version:
         return found.directory
@@ -150,28 +153,40 @@ def on_changed(sender: Any, communities: list[int], **kwargs: Any) -> None:
             refresh(community)
 
 
-def published(community: Community) -> tuple[PathwayVersion, graph.Pathway] | None:
-    """The community's published pathway version and its steps (cached: a published version never changes)."""
+def published(community: Community, token: str | None = None) -> tuple[PathwayVersion, graph.Pathway] | None:
+    """The community's published pathway version and its steps, as of the community's pathway token (read
+    here unless given): a worker asks the database again only when a version of the pathway was saved."""
+    if token is None:
+        token = versions.tokens(community.pk)[1]
+    held = _published.get(community.pk)
+    if held is not None and token and held[0] == token:
+        return held[1]
     version = (
         PathwayVersion.objects.published()
         .filter(pathway__community=community)
         .select_related("pathway__community")
         .first()
     )
-    if version is None:
-        return None
-    key = (version.pk, version.published_at)
-    cached = _pathways.get(key)
-    if cached is None:
-        cached = graph_of(version)
-        with _lock:
-            _pathways[key] = cached
+    found = None
+    if version is not None:
+        key = (version.pk, version.published_at)
+        steps = _pathways.get(key)
+        if steps is None:
+            steps = graph_of(version)
+        found = (version, steps)
+    with _lock:
+        if found is not None:
+            _pathways[(found[0].pk, found[0].published_at)] = found[1]
             while len(_pathways) > KEEP:
                 _pathways.popitem(last=False)
-    return version, cached
+        _published[community.pk] = (token, found)
+        while len(_published) > KEEP:
+            _published.popitem(last=False)
+    return found
 
 
 def clear() -> None:
     with _lock:
         _directories.clear()
         _pathways.clear()
+        _published.clear()

@@ -10,6 +10,7 @@ from carepath import versions
 from carepath.communities.services import add_to_inventory
 from carepath.directory.models import Language, Organization, Service
 from carepath.navigator import snapshots
+from carepath.pathways.services import publish_template
 from tests.factories import service, uid
 
 
@@ -112,3 +113,16 @@ def test_the_worker_that_wrote_rebuilds_its_slow_copies_once_the_write_commits(
         time.sleep(0.01)
     rebuilt = snapshots._directories[community.pk]
     assert rebuilt.version == versions.current_for(community.pk) and rebuilt.directory.size == 2
+
+
+def test_the_published_version_is_asked_of_the_database_only_after_a_version_was_saved(
+    community, django_assert_num_queries
+):
+    first = publish_template(community=community)
+    version, _steps = snapshots.published(community)
+    assert version == first
+    with django_assert_num_queries(1):  # the community's tokens, nothing else
+        assert snapshots.published(community)[0] == first
+    second = publish_template(community=community)  # a new version, published: the first retires
+    assert second != first
+    assert snapshots.published(community)[0] == second
