@@ -7,114 +7,240 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('communities', '0001_initial'),
+        ("communities", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Pathway',
+            name="Pathway",
             fields=[
-                ('id', models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
-                ('source', models.CharField(blank=True, max_length=200, verbose_name='source')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('community', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='pathways', to='communities.community')),
+                (
+                    "id",
+                    models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False),
+                ),
+                ("source", models.CharField(blank=True, max_length=200, verbose_name="source")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "community",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="pathways",
+                        to="communities.community",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'pathway',
-                'verbose_name_plural': 'pathways',
-                'ordering': ['community', 'created_at'],
+                "verbose_name": "pathway",
+                "verbose_name_plural": "pathways",
+                "ordering": ["community", "created_at"],
             },
         ),
         migrations.CreateModel(
-            name='PathwayVersion',
+            name="PathwayVersion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveIntegerField(verbose_name='version')),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('in-review', 'In review'), ('published', 'Published'), ('retired', 'Retired')], default='draft', max_length=20, verbose_name='status')),
-                ('title', models.CharField(max_length=300, verbose_name='title')),
-                ('title_en', models.CharField(max_length=300, null=True, verbose_name='title')),
-                ('title_fr', models.CharField(max_length=300, null=True, verbose_name='title')),
-                ('description', models.TextField(blank=True, verbose_name='description')),
-                ('description_en', models.TextField(blank=True, null=True, verbose_name='description')),
-                ('description_fr', models.TextField(blank=True, null=True, verbose_name='description')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('published_at', models.DateTimeField(blank=True, null=True)),
-                ('based_on', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='pathways.pathwayversion')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('pathway', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='versions', to='pathways.pathway')),
-                ('published_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("number", models.PositiveIntegerField(verbose_name="version")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("in-review", "In review"),
+                            ("published", "Published"),
+                            ("retired", "Retired"),
+                        ],
+                        default="draft",
+                        max_length=20,
+                        verbose_name="status",
+                    ),
+                ),
+                ("title", models.CharField(max_length=300, verbose_name="title")),
+                ("title_en", models.CharField(max_length=300, null=True, verbose_name="title")),
+                ("title_fr", models.CharField(max_length=300, null=True, verbose_name="title")),
+                ("description", models.TextField(blank=True, verbose_name="description")),
+                ("description_en", models.TextField(blank=True, null=True, verbose_name="description")),
+                ("description_fr", models.TextField(blank=True, null=True, verbose_name="description")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("published_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "based_on",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="pathways.pathwayversion",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "pathway",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="versions",
+                        to="pathways.pathway",
+                    ),
+                ),
+                (
+                    "published_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'pathway version',
-                'verbose_name_plural': 'pathway versions',
-                'ordering': ['pathway', '-number'],
+                "verbose_name": "pathway version",
+                "verbose_name_plural": "pathway versions",
+                "ordering": ["pathway", "-number"],
             },
         ),
         migrations.CreateModel(
-            name='Step',
+            name="Step",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveIntegerField(default=0)),
-                ('key', models.SlugField(max_length=80, verbose_name='key')),
-                ('stage', models.CharField(choices=[('to-care', 'To care'), ('through-care', 'Through care'), ('out-of-care', 'Out of care')], max_length=20, verbose_name='stage')),
-                ('kind', models.CharField(choices=[('touchpoint', 'Touchpoint'), ('screen', 'Screening'), ('assess', 'Assessment'), ('refer', 'Referral'), ('intervene', 'Intervention'), ('wait-support', 'Support while waiting'), ('consult', 'Consultation'), ('coordinate', 'Coordination'), ('transition', 'Transition'), ('monitor', 'Monitoring'), ('crisis', 'Crisis')], max_length=20, verbose_name='kind')),
-                ('entry', models.BooleanField(default=False, verbose_name='families start here')),
-                ('title', models.CharField(max_length=300, verbose_name='title')),
-                ('title_en', models.CharField(max_length=300, null=True, verbose_name='title')),
-                ('title_fr', models.CharField(max_length=300, null=True, verbose_name='title')),
-                ('text', models.TextField(blank=True, verbose_name='what happens, for families')),
-                ('text_en', models.TextField(blank=True, null=True, verbose_name='what happens, for families')),
-                ('text_fr', models.TextField(blank=True, null=True, verbose_name='what happens, for families')),
-                ('service_types', models.JSONField(blank=True, default=list, verbose_name='service types')),
-                ('tiers', models.JSONField(blank=True, default=list, verbose_name='tiers')),
-                ('concerns', models.JSONField(blank=True, default=list, verbose_name='concerns')),
-                ('sectors', models.JSONField(blank=True, default=list, verbose_name='sectors responsible')),
-                ('age_min', models.PositiveSmallIntegerField(default=0, verbose_name='from age (months)')),
-                ('age_max', models.PositiveSmallIntegerField(default=83, verbose_name='to age (months)')),
-                ('target_days', models.PositiveIntegerField(blank=True, null=True, verbose_name='target days to service')),
-                ('links', models.JSONField(blank=True, default=list, verbose_name='evidence and resources')),
-                ('version', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='steps', to='pathways.pathwayversion')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("position", models.PositiveIntegerField(default=0)),
+                ("key", models.SlugField(max_length=80, verbose_name="key")),
+                (
+                    "stage",
+                    models.CharField(
+                        choices=[
+                            ("to-care", "To care"),
+                            ("through-care", "Through care"),
+                            ("out-of-care", "Out of care"),
+                        ],
+                        max_length=20,
+                        verbose_name="stage",
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("touchpoint", "Touchpoint"),
+                            ("screen", "Screening"),
+                            ("assess", "Assessment"),
+                            ("refer", "Referral"),
+                            ("intervene", "Intervention"),
+                            ("wait-support", "Support while waiting"),
+                            ("consult", "Consultation"),
+                            ("coordinate", "Coordination"),
+                            ("transition", "Transition"),
+                            ("monitor", "Monitoring"),
+                            ("crisis", "Crisis"),
+                        ],
+                        max_length=20,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("entry", models.BooleanField(default=False, verbose_name="families start here")),
+                ("title", models.CharField(max_length=300, verbose_name="title")),
+                ("title_en", models.CharField(max_length=300, null=True, verbose_name="title")),
+                ("title_fr", models.CharField(max_length=300, null=True, verbose_name="title")),
+                ("text", models.TextField(blank=True, verbose_name="what happens, for families")),
+                (
+                    "text_en",
+                    models.TextField(blank=True, null=True, verbose_name="what happens, for families"),
+                ),
+                (
+                    "text_fr",
+                    models.TextField(blank=True, null=True, verbose_name="what happens, for families"),
+                ),
+                ("service_types", models.JSONField(blank=True, default=list, verbose_name="service types")),
+                ("tiers", models.JSONField(blank=True, default=list, verbose_name="tiers")),
+                ("concerns", models.JSONField(blank=True, default=list, verbose_name="concerns")),
+                ("sectors", models.JSONField(blank=True, default=list, verbose_name="sectors responsible")),
+                ("age_min", models.PositiveSmallIntegerField(default=0, verbose_name="from age (months)")),
+                ("age_max", models.PositiveSmallIntegerField(default=83, verbose_name="to age (months)")),
+                (
+                    "target_days",
+                    models.PositiveIntegerField(blank=True, null=True, verbose_name="target days to service"),
+                ),
+                ("links", models.JSONField(blank=True, default=list, verbose_name="evidence and resources")),
+                (
+                    "version",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="steps",
+                        to="pathways.pathwayversion",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'step',
-                'verbose_name_plural': 'steps',
-                'ordering': ['version', 'position', 'id'],
+                "verbose_name": "step",
+                "verbose_name_plural": "steps",
+                "ordering": ["version", "position", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Transition',
+            name="Transition",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveIntegerField(default=0)),
-                ('to_key', models.SlugField(max_length=80, verbose_name='next step')),
-                ('otherwise', models.BooleanField(default=False, verbose_name='otherwise')),
-                ('label', models.CharField(blank=True, max_length=300, verbose_name='label')),
-                ('label_en', models.CharField(blank=True, max_length=300, null=True, verbose_name='label')),
-                ('label_fr', models.CharField(blank=True, max_length=300, null=True, verbose_name='label')),
-                ('criteria', models.JSONField(blank=True, default=dict, verbose_name='criteria')),
-                ('step', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='transitions', to='pathways.step')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("position", models.PositiveIntegerField(default=0)),
+                ("to_key", models.SlugField(max_length=80, verbose_name="next step")),
+                ("otherwise", models.BooleanField(default=False, verbose_name="otherwise")),
+                ("label", models.CharField(blank=True, max_length=300, verbose_name="label")),
+                ("label_en", models.CharField(blank=True, max_length=300, null=True, verbose_name="label")),
+                ("label_fr", models.CharField(blank=True, max_length=300, null=True, verbose_name="label")),
+                ("criteria", models.JSONField(blank=True, default=dict, verbose_name="criteria")),
+                (
+                    "step",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="transitions",
+                        to="pathways.step",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'transition',
-                'verbose_name_plural': 'transitions',
-                'ordering': ['step', 'position', 'id'],
+                "verbose_name": "transition",
+                "verbose_name_plural": "transitions",
+                "ordering": ["step", "position", "id"],
             },
         ),
         migrations.AddConstraint(
-            model_name='pathwayversion',
-            constraint=models.UniqueConstraint(fields=('pathway', 'number'), name='version_number_unique'),
+            model_name="pathwayversion",
+            constraint=models.UniqueConstraint(fields=("pathway", "number"), name="version_number_unique"),
         ),
         migrations.AddConstraint(
-            model_name='pathwayversion',
-            constraint=models.UniqueConstraint(condition=models.Q(('status', 'published')), fields=('pathway',), name='one_published_version'),
+            model_name="pathwayversion",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("status", "published")), fields=("pathway",), name="one_published_version"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='step',
-            constraint=models.UniqueConstraint(fields=('version', 'key'), name='step_key_unique_in_version'),
+            model_name="step",
+            constraint=models.UniqueConstraint(fields=("version", "key"), name="step_key_unique_in_version"),
         ),
     ]

@@ -6,66 +6,135 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('pathways', '0001_initial'),
+        ("pathways", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Review',
+            name="Review",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('opened_at', models.DateTimeField(auto_now_add=True)),
-                ('deadline', models.DateField(verbose_name='deadline')),
-                ('message', models.TextField(blank=True, verbose_name='message to reviewers')),
-                ('closed_at', models.DateTimeField(blank=True, null=True)),
-                ('opened_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('version', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='reviews', to='pathways.pathwayversion')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("opened_at", models.DateTimeField(auto_now_add=True)),
+                ("deadline", models.DateField(verbose_name="deadline")),
+                ("message", models.TextField(blank=True, verbose_name="message to reviewers")),
+                ("closed_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "opened_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "version",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="reviews",
+                        to="pathways.pathwayversion",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'review',
-                'verbose_name_plural': 'reviews',
-                'ordering': ['-opened_at'],
+                "verbose_name": "review",
+                "verbose_name_plural": "reviews",
+                "ordering": ["-opened_at"],
             },
         ),
         migrations.CreateModel(
-            name='Invitation',
+            name="Invitation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('token', models.CharField(max_length=64, unique=True)),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='email')),
-                ('role', models.CharField(choices=[('commenter', 'Comments'), ('approver', 'Comments and approves')], default='commenter', max_length=20, verbose_name='role')),
-                ('approved_at', models.DateTimeField(blank=True, null=True, verbose_name='approved at')),
-                ('approval_note', models.TextField(blank=True, verbose_name='approval note')),
-                ('review', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='invitations', to='pathways.review')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("token", models.CharField(max_length=64, unique=True)),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                ("email", models.EmailField(blank=True, max_length=254, verbose_name="email")),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[("commenter", "Comments"), ("approver", "Comments and approves")],
+                        default="commenter",
+                        max_length=20,
+                        verbose_name="role",
+                    ),
+                ),
+                ("approved_at", models.DateTimeField(blank=True, null=True, verbose_name="approved at")),
+                ("approval_note", models.TextField(blank=True, verbose_name="approval note")),
+                (
+                    "review",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="invitations",
+                        to="pathways.review",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'review invitation',
-                'verbose_name_plural': 'review invitations',
-                'ordering': ['review', 'name'],
+                "verbose_name": "review invitation",
+                "verbose_name_plural": "review invitations",
+                "ordering": ["review", "name"],
             },
         ),
         migrations.CreateModel(
-            name='Comment',
+            name="Comment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('step_key', models.SlugField(max_length=80, verbose_name='step')),
-                ('author_name', models.CharField(max_length=200, verbose_name='author')),
-                ('text', models.TextField(verbose_name='comment')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('answer', models.TextField(blank=True, verbose_name='answer')),
-                ('resolved_at', models.DateTimeField(blank=True, null=True)),
-                ('answered_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('invitation', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='comments', to='pathways.invitation')),
-                ('review', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='comments', to='pathways.review')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("step_key", models.SlugField(max_length=80, verbose_name="step")),
+                ("author_name", models.CharField(max_length=200, verbose_name="author")),
+                ("text", models.TextField(verbose_name="comment")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("answer", models.TextField(blank=True, verbose_name="answer")),
+                ("resolved_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "answered_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "invitation",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="comments",
+                        to="pathways.invitation",
+                    ),
+                ),
+                (
+                    "review",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="comments",
+                        to="pathways.review",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'comment',
-                'verbose_name_plural': 'comments',
-                'ordering': ['review', 'step_key', 'created_at'],
+                "verbose_name": "comment",
+                "verbose_name_plural": "comments",
+                "ordering": ["review", "step_key", "created_at"],
             },
         ),
     ]

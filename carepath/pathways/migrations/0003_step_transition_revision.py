@@ -4,20 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('pathways', '0002_reviews'),
+        ("pathways", "0002_reviews"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='step',
-            name='revision',
-            field=models.PositiveIntegerField(default=0, editable=False, verbose_name='revision'),
+            model_name="step",
+            name="revision",
+            field=models.PositiveIntegerField(default=0, editable=False, verbose_name="revision"),
         ),
         migrations.AddField(
-            model_name='transition',
-            name='revision',
-            field=models.PositiveIntegerField(default=0, editable=False, verbose_name='revision'),
+            model_name="transition",
+            name="revision",
+            field=models.PositiveIntegerField(default=0, editable=False, verbose_name="revision"),
         ),
     ]
