@@ -78,6 +78,9 @@ def main() -> None:
     parser.add_argument("--services", type=int, default=10_000)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--one-piece", action="store_true", help="also time the export built whole in memory")
+    parser.add_argument(
+        "--formats", default="ndjson,json,zip", help="which downloads to time (comma-separated)"
+    )
     parser.add_argument("--measure", help=argparse.SUPPRESS)  # the child process: one format
     options = parser.parse_args()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "carepath.settings")
@@ -127,7 +130,7 @@ def main() -> None:
             "services": options.services,
             "database": "postgresql" if server else "sqlite",
         }
-        formats = ["baseline", "ndjson", "json", "zip"] + (["one-piece"] if options.one_piece else [])
+        formats = ["baseline", *options.formats.split(",")] + (["one-piece"] if options.one_piece else [])
         for fmt in formats:
             child = subprocess.run(
                 [sys.executable, __file__, "--measure", fmt],
