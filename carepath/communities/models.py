@@ -211,7 +211,12 @@ class ImportJob(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="import_jobs")
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("sent by"),
     )
     filename = models.CharField(_("file name"), max_length=255)
     language = models.CharField(_("language of the file's text"), max_length=2)
@@ -220,13 +225,13 @@ class ImportJob(models.Model):
     )  # the file's name in CAREPATH_UPLOADS_DIR, until done
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.QUEUED)
     stage = models.CharField(_("stage"), max_length=60, blank=True)  # as import_hsds reports it: "read", ...
-    done = models.PositiveBigIntegerField(default=0)
-    total = models.PositiveBigIntegerField(default=0)  # 0 while unknown
+    done = models.PositiveBigIntegerField(_("records done"), default=0)
+    total = models.PositiveBigIntegerField(_("records in all"), default=0)  # 0 while unknown
     # When done: the problems, or what changed (``queries.import_job_result`` reads it back).
     result = models.JSONField(default=dict, blank=True, encoder=DjangoJSONEncoder)
-    created_at = models.DateTimeField(auto_now_add=True)
-    started_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(_("sent"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("import job")
