@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from carepath.directory.hsds import writer
 from carepath.directory.hsds.spec import WRITE_ORDER, tables
@@ -92,7 +92,7 @@ def _write_atomically(out: Path, content: bytes) -> None:
 
 
 # --- Streaming a whole inventory, in batches of services with their parts: memory stays the same for 100 or
-# 100,000 services. Services come in id order.
+# 100,000 services. Services come by organization, then by id.
 
 EXPORT_BATCH = 500
 # Tables whose records belong to one service: they come with their service's batch only.
@@ -102,17 +102,28 @@ OF_ONE_SERVICE = {"service", "service_at_location", "cost_option", "required_doc
 def _batches(
     community: Community, language: str, published_only: bool
 ) -> Iterator[tuple[list[str], dict[str, list[Any]]]]:
-    ids = (
-        community_services(community, published_only=published_only)
-        .order_by("id")
-        .values_list("id", flat=True)
-    )
-    last = None
-    while True:
-        batch = list((ids if last is None else ids.filter(id__gt=last))[:EXPORT_BATCH])
-        if not batch:
-            return
+    """The services in batches with their parts. An organization's services come together, so that its records
+    (its locations, their addresses and phones) are read with one batch rather than with each."""
+    services = community_services(community, published_only=published_only)
+    alone = services.filter(organization__isnull=True).order_by("id").values_list("id", flat=True)
+    last: Any = None
+    while batch := list((alone if last is None else alone.filter(id__gt=last))[:EXPORT_BATCH]):
         last = batch[-1]
+        yield [str(i) for i in batch], hsds_tables(batch, language)
+    grouped = services.filter(organization__isnull=False).order_by("organization_id", "id")
+    pairs = grouped.values_list("organization_id", "id")
+    after: Any = None
+    while True:
+        page = (
+            pairs
+            if after is None
+            else pairs.filter(Q(organization_id__gt=after[0]) | Q(organization_id=after[0], id__gt=after[1]))
+        )
+        rows = list(page[:EXPORT_BATCH])
+        if not rows:
+            return
+        after = rows[-1]
+        batch = [service_id for _, service_id in rows]
         yield [str(i) for i in batch], hsds_tables(batch, language)
 
 
