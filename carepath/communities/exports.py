@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, QuerySet
 
 from carepath.directory.hsds import writer
 from carepath.directory.hsds.spec import WRITE_ORDER, tables
@@ -103,27 +103,17 @@ def _batches(
     community: Community, language: str, published_only: bool
 ) -> Iterator[tuple[list[str], dict[str, list[Any]]]]:
     """The services in batches with their parts. An organization's services come together, so that its records
-    (its locations, their addresses and phones) are read with one batch rather than with each."""
+    (its locations, their addresses and phones) are read with one batch rather than with each. The ids come from
+    one query read in chunks (a server-side cursor on PostgreSQL): no page is sorted twice."""
     services = community_services(community, published_only=published_only)
-    alone = services.filter(organization__isnull=True).order_by("id").values_list("id", flat=True)
-    last: Any = None
-    while batch := list((alone if last is None else alone.filter(id__gt=last))[:EXPORT_BATCH]):
-        last = batch[-1]
-        yield [str(i) for i in batch], hsds_tables(batch, language)
-    grouped = services.filter(organization__isnull=False).order_by("organization_id", "id")
-    pairs = grouped.values_list("organization_id", "id")
-    after: Any = None
-    while True:
-        page = (
-            pairs
-            if after is None
-            else pairs.filter(Q(organization_id__gt=after[0]) | Q(organization_id=after[0], id__gt=after[1]))
-        )
-        rows = list(page[:EXPORT_BATCH])
-        if not rows:
-            return
-        after = rows[-1]
-        batch = [service_id for _, service_id in rows]
+    ordered = services.order_by(F("organization_id").asc(nulls_first=True), "id").values_list("id", flat=True)
+    batch: list[Any] = []
+    for service_id in ordered.iterator(chunk_size=EXPORT_BATCH):
+        batch.append(service_id)
+        if len(batch) == EXPORT_BATCH:
+            yield [str(i) for i in batch], hsds_tables(batch, language)
+            batch = []
+    if batch:
         yield [str(i) for i in batch], hsds_tables(batch, language)
 
 
