@@ -6,7 +6,9 @@ HTTPS redirect, secure cookies and HSTS (on by default when ``DEBUG`` is off) ar
 only for them. ``tests/test_settings.py`` checks production's own defaults, in fresh processes.
 """
 
+import atexit
 import os
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -22,3 +24,4 @@ from carepath.settings import *  # noqa: F403
 # the test process's own (made by the first upload).
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 CAREPATH_UPLOADS_DIR = Path(tempfile.gettempdir()) / f"carepath-test-uploads-{os.getpid()}"
+atexit.register(shutil.rmtree, CAREPATH_UPLOADS_DIR, ignore_errors=True)
