@@ -30,14 +30,17 @@ install: $(VENV)/.installed system-packages
 system-packages:
 	@command -v msgfmt >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq gettext; }
 
-## run: set up, load the demo community and serve on http://127.0.0.1:8000
+## run: set up, load the demo community and serve on http://127.0.0.1:8000, with the background worker
 run: install
 	$(DEV) $(PY) -m carepath.cli compilemessages --ignore=.venv -v0
 	$(DEV) $(PY) -m carepath.cli migrate --no-input -v0
 	$(DEV) $(PY) -m carepath.cli createcachetable
 	$(DEV) $(PY) -m carepath.cli load-demo north-shore --with-users
 	$(DEV) $(PY) -m carepath.cli load-registry --demo --with-users
-	$(DEV) $(PY) -m carepath.cli runserver $(HOST):$(PORT)
+	@# The worker (imports from the web) runs in a process group of its own, stopped with the server.
+	$(DEV) setsid $(PY) -m carepath.cli db_worker -v0 & worker=$$!; \
+	  trap 'kill -- -$$worker 2>/dev/null' EXIT INT TERM; \
+	  $(DEV) $(PY) -m carepath.cli runserver $(HOST):$(PORT)
 
 ## test-tools: what the tests need: the test packages and Debian's Chromium for browser tests
 test-tools: $(VENV)/.installed-test system-packages

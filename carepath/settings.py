@@ -142,6 +142,8 @@ INSTALLED_APPS = [
     "django_htmx",
     "csp",
     "axes",
+    "django_tasks",
+    "django_tasks_db",  # the tasks' database backend: its table, and the `carepath db_worker` command
     "carepath",
     "carepath.accounts",
     "carepath.directory",
@@ -265,6 +267,12 @@ CAREPATH_IMPORT_MAX_COLUMNS = envint("CAREPATH_IMPORT_MAX_COLUMNS", 100, minimum
 # How long an import waits for another import into the same community before it says so (PostgreSQL;
 # SQLite waits its busy timeout, 5 seconds).
 CAREPATH_IMPORT_WAIT_SECONDS = envint("CAREPATH_IMPORT_WAIT_SECONDS", 5, minimum=1)
+# Long work (imports from the web) runs as background tasks, queued in the database and run by
+# `carepath db_worker` (django-tasks' database backend: the same on SQLite and PostgreSQL).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# Where uploads wait for their job (never served; each file is removed when its job ends). The web workers and
+# `carepath db_worker` must see the same folder.
+CAREPATH_UPLOADS_DIR = Path(envstr("CAREPATH_UPLOADS_DIR", str(DATA_DIR / "uploads"))).resolve()
 # Where to report a security problem (a mailto: or https: URI), published at /.well-known/security.txt.
 CAREPATH_SECURITY_CONTACT = envstr("CAREPATH_SECURITY_CONTACT", "")
 if CAREPATH_SECURITY_CONTACT and not CAREPATH_SECURITY_CONTACT.startswith(("mailto:", "https://")):

@@ -18,7 +18,7 @@ from carepath.directory.admin import ADMINS, ReadOnly
 from carepath.directory.models import Service
 
 from . import services
-from .models import Community, InventoryEntry, ListingReport, Place
+from .models import Community, ImportJob, InventoryEntry, ListingReport, Place
 
 
 class StewardForm(forms.Form):
@@ -139,3 +139,12 @@ class ListingReportAdmin(ReadOnly, admin.ModelAdmin):  # type: ignore[misc]
     list_select_related = ("steward",)
     raw_id_fields = ("service", "resolved_by")
     search_fields = ("service_name",)
+
+
+@admin.register(ImportJob)
+class ImportJobAdmin(ReadOnly, admin.ModelAdmin):  # type: ignore[misc]
+    """Imports from the web, to read: a job that stays queued means no ``carepath db_worker`` is running."""
+
+    list_display = ("filename", "community", "status", "stage", "done", "total", "created_by", "created_at")
+    list_filter = ("status", "community")
+    list_select_related = ("community", "created_by")

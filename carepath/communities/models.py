@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
 from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.urls import reverse
@@ -194,3 +196,54 @@ class ListingReport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.service_name}: {self.kind}"
+
+
+class ImportJob(models.Model):
+    """An HSDS file uploaded on the web, imported by a background task (``jobs.py``). The id is a random UUID:
+    the job's page is found by it, and only the community's facilitators open it."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Waiting to start")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="import_jobs")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("sent by"),
+    )
+    filename = models.CharField(_("file name"), max_length=255)
+    language = models.CharField(_("language of the file's text"), max_length=2)
+    stored_as = models.CharField(
+        max_length=100, blank=True
+    )  # the file's name in CAREPATH_UPLOADS_DIR, until done
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.QUEUED)
+    stage = models.CharField(_("stage"), max_length=60, blank=True)  # as import_hsds reports it: "read", ...
+    done = models.PositiveBigIntegerField(_("records done"), default=0)
+    total = models.PositiveBigIntegerField(_("records in all"), default=0)  # 0 while unknown
+    # When done: the problems, or what changed (``queries.import_job_result`` reads it back).
+    result = models.JSONField(default=dict, blank=True, encoder=DjangoJSONEncoder)
+    created_at = models.DateTimeField(_("sent"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("import job")
+        verbose_name_plural = _("import jobs")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.filename} ({self.get_status_display()})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("communities:import-job", kwargs={"slug": self.community.slug, "job_id": self.pk})
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED)

@@ -12,10 +12,12 @@ from django.utils.translation import gettext as _
 
 from carepath import i18n
 from carepath.accounts.models import Membership, User
+from carepath.directory.hsds.problems import Problem
 from carepath.directory.models import Attribute, Language, Service
+from carepath.directory.services import ImportResult
 from carepath.directory.vocabulary import load as load_vocabulary
 
-from .models import Community, InventoryEntry
+from .models import Community, ImportJob, InventoryEntry
 
 
 def community_at(slug: str) -> Community:
@@ -140,3 +142,25 @@ def report_recipients(steward: Community | None) -> list[User]:
         if facilitators:
             return facilitators
     return list(people.filter(is_staff=True))
+
+
+def import_job_at(community: Community, job_id: Any) -> ImportJob:
+    """One of the community's import jobs (404 for another community's, or none)."""
+    return get_object_or_404(ImportJob.objects.select_related("created_by"), pk=job_id, community=community)
+
+
+def recent_import_jobs(community: Community, limit: int = 10) -> QuerySet[ImportJob]:
+    return ImportJob.objects.filter(community=community).select_related("created_by")[:limit]
+
+
+def import_job_result(job: ImportJob) -> ImportResult | None:
+    """A finished import's result as the import gave it (problems in the reader's language), None before."""
+    if job.status != ImportJob.Status.DONE:
+        return None
+    saved = job.result
+    return ImportResult(
+        problems=[Problem(**problem) for problem in saved.get("problems", [])],
+        counts=saved.get("counts", {}),
+        left_out=saved.get("left_out", {}),
+        added_to_inventory=saved.get("added_to_inventory", 0),
+    )

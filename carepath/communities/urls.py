@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import reports, views
+from . import reports, transfers, views
 
 app_name = "communities"
 urlpatterns = [
@@ -20,8 +20,9 @@ urlpatterns = [
     ),
     path("<slug:slug>/reports/", reports.reports, name="reports"),
     path("<slug:slug>/reports/<int:report_id>/resolve/", reports.resolve, name="report-resolve"),
-    path("<slug:slug>/import/", views.import_upload, name="import"),
+    path("<slug:slug>/import/", transfers.import_upload, name="import"),
+    path("<slug:slug>/import/<uuid:job_id>/", transfers.import_job, name="import-job"),
     path("<slug:slug>/settings/", views.community_settings, name="settings"),
-    path("<slug:slug>/export.json", views.export, {"fmt": "json"}, name="export-json"),
-    path("<slug:slug>/export.zip", views.export, {"fmt": "zip"}, name="export-zip"),
+    path("<slug:slug>/export.json", transfers.export, {"fmt": "json"}, name="export-json"),
+    path("<slug:slug>/export.zip", transfers.export, {"fmt": "zip"}, name="export-zip"),
 ]

@@ -1,12 +1,10 @@
-"""Community pages: the list, a community's inventory, one service, editing, importing and exporting."""
+"""Community pages: the list, a community's inventory, one service, editing (importing and exporting files:
+``transfers.py``)."""
 
 from __future__ import annotations
 
-import tempfile
-from pathlib import Path
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -17,9 +15,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from carepath import concurrency, uploads
+from carepath import concurrency
 from carepath.accounts.access import permission_required
-from carepath.communities.exports import export_bytes
 from carepath.directory.forms import PhoneFormSet, PlaceFormSet, ServiceForm, phone_changes, place_initial
 from carepath.directory.models import (
     Language,
@@ -29,14 +26,12 @@ from carepath.directory.models import (
     ServiceAtLocation,
 )
 from carepath.i18n import language_label, language_name
-from carepath.uploads import limited_upload
 
-from . import imports, services
+from . import services
 from .forms import (
     CommunityForm,
     ElsewhereSearchForm,
     EntryForm,
-    ImportForm,
     InventoryFilterForm,
     place_changes,
 )
@@ -347,68 +342,3 @@ def community_settings(request: HttpRequest, community: Community) -> HttpRespon
         },
         status=status,
     )
-
-
-@permission_required("communities.import_hsds", community_at)
-@require_http_methods(["GET", "POST"])
-@limited_upload("CAREPATH_MAX_IMPORT_BYTES")
-def import_upload(request: HttpRequest, community: Community) -> HttpResponse:
-    stopped = uploads.stopped_at(request) is not None
-    posted = request.method == "POST"
-    form = ImportForm(
-        request.POST if posted else None,
-        request.FILES if posted else None,
-        max_bytes=settings.CAREPATH_MAX_IMPORT_BYTES,
-        stopped=stopped,
-    )
-    result = None
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        suffix = Path(upload.name).suffix.lower()
-        with tempfile.TemporaryDirectory() as folder:
-            path = Path(folder) / f"upload{suffix}"
-            with path.open("wb") as handle:
-                for chunk in upload.chunks():
-                    handle.write(chunk)
-            result = imports.import_hsds(
-                path=path,
-                community_slug=community.slug,
-                language=form.cleaned_data["language"],
-                actor=request.user,
-                display_name=Path(upload.name).name,
-            )
-        busy = any(p.code in ("import_busy", "import_conflict") for p in result.errors)
-        status = 200 if result.ok else 409 if busy else 422
-        return render(
-            request,
-            "communities/import.html",
-            {
-                "community": community,
-                "form": ImportForm(max_bytes=form.max_bytes),
-                "result": result,
-                "filename": Path(upload.name).name,
-            },
-            status=status,
-        )
-    return render(
-        request,
-        "communities/import.html",
-        {"community": community, "form": form, "result": result},
-        status=400 if form.errors else 200,
-    )
-
-
-@permission_required("communities.view_community", community_at)
-def export(request: HttpRequest, community: Community, fmt: str) -> HttpResponse:
-    language = request.GET.get("language") or get_language() or "en"
-    language = language if language in ("en", "fr") else "en"
-    content = export_bytes(
-        community=community,
-        fmt=fmt,
-        language=language,
-        published_only=not request.user.has_perm("communities.view_unpublished", community),
-    )
-    extension, content_type = ("json", "application/json") if fmt == "json" else ("zip", "application/zip")
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{community.slug}-hsds-{language}.{extension}"'
-    return response

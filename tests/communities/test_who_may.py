@@ -5,9 +5,12 @@ every view). A new page fails ``test_every_page_is_in_the_table`` until its row 
 from __future__ import annotations
 
 import datetime
+import json
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 
+from carepath.communities import jobs
 from carepath.communities.services import report_listing
 from carepath.pathways import services as pathways
 from tests.factories import service, uid
@@ -33,6 +36,7 @@ PAGES = [
     ("communities:report-thanks", {"slug": TABLE, "service_id": SERVICE}, "get", *EVERYONE),
     ("communities:reports", {"slug": TABLE}, "get", LOGIN, NO, NO, IN),
     ("communities:import", {"slug": TABLE}, "get", LOGIN, NO, NO, IN),
+    ("communities:import-job", {"slug": TABLE, "job_id": "{job}"}, "get", LOGIN, NO, NO, IN),
     ("communities:settings", {"slug": TABLE}, "get", LOGIN, NO, NO, IN),
     ("communities:export-json", {"slug": TABLE}, "get", *EVERYONE),
     ("communities:export-zip", {"slug": TABLE}, "get", *EVERYONE),
@@ -113,6 +117,12 @@ def made(community, import_file):
     """A published service with a report about it; the pathway published (1), a version in review (2) with an
     approver invited, and a draft (3)."""
     import_file(service("a"))
+    job = jobs.queue_import(
+        community=community,
+        upload=SimpleUploadedFile("a.json", json.dumps(service("a")).encode()),
+        language="en",
+        actor=None,
+    )
     report = report_listing(
         service_id=SERVICE,
         community=community,
@@ -135,6 +145,7 @@ def made(community, import_file):
     step = draft.steps.filter(transitions__isnull=False).first()
     return {
         "report": report.pk,
+        "job": job.pk,
         "review": in_review.number,
         "invitation": review.invitations.get().pk,
         "draft": draft.number,

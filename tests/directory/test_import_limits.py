@@ -41,7 +41,7 @@ def signed_in(client, facilitator):
 
 def post(client, name: str, content: bytes):
     upload = SimpleUploadedFile(name, content)
-    return client.post("/en/communities/lakeside/import/", {"file": upload, "language": "en"})
+    return client.post("/en/communities/lakeside/import/", {"file": upload, "language": "en"}, follow=True)
 
 
 def test_uploads_that_cannot_sink_a_worker_zip_bomb_is_refused_before_it_expands(signed_in):

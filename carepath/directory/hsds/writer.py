@@ -111,11 +111,16 @@ def csv_files(data: Tables, *, version: str = "3.0") -> dict[str, str]:
         writer = csv.writer(buffer, lineterminator="\n")
         writer.writerow(table.fields)
         for row in rows:
-            writer.writerow([_cell(row.get(f)) for f in table.fields])
+            writer.writerow(csv_cells(table.fields, row))
         files[table.path] = buffer.getvalue()
         written.append(name)
     files["datapackage.json"] = json.dumps(datapackage(written, version), indent=2, ensure_ascii=False) + "\n"
     return files
+
+
+def csv_cells(fields: Iterable[str], row: Record) -> list[str]:
+    """A record as a row of its table's CSV file."""
+    return [_cell(row.get(f)) for f in fields]
 
 
 def _cell(value: Any) -> str:
