@@ -66,11 +66,8 @@ class Spool:
         """The chunks as spooled, every row of the file."""
         for path in self.files.get(table, []):
             with path.open("rb") as handle:
-                while True:
-                    try:
-                        yield marshal.load(handle)  # noqa: S302 - a file this process wrote
-                    except EOFError:
-                        break
+                while size := int.from_bytes(handle.read(8), "little"):
+                    yield marshal.loads(handle.read(size))  # noqa: S302 - a file this process wrote
 
     def chunks(self, table: str) -> Iterator[list[tuple[int, Record]]]:
         """The chunks to write: a record given on several rows once, merged, at its first row."""
@@ -83,6 +80,13 @@ class Spool:
 
     def close(self) -> None:
         self.folder.cleanup()
+
+
+def _dump(chunk: list[tuple[int, Record]], out: IO[bytes]) -> None:
+    """One chunk, its size first (``marshal.load`` from a file reads it in small pieces, ``loads`` at once)."""
+    raw = marshal.dumps(chunk)
+    out.write(len(raw).to_bytes(8, "little"))
+    out.write(raw)
 
 
 def _once(
@@ -189,10 +193,10 @@ class _Checker:
                     self.data.top_ids.append(record["id"])
                 chunk.append((number, record))
                 if len(chunk) == CHUNK:
-                    marshal.dump(chunk, out)
+                    _dump(chunk, out)
                     chunk = []
             if chunk:
-                marshal.dump(chunk, out)
+                _dump(chunk, out)
         self.spool.counts[table.name] = len(ids)
         self.done.add(table.name)
 
