@@ -23,13 +23,18 @@ from ..vocabulary import TAXONOMY_ID
 from . import reader, tabular, validate
 from .problems import WARNING
 from .reader import Dataset, Record
-from .spec import WRITE_ORDER, Table, tables
+from .spec import REFERENCES, WRITE_ORDER, Table, tables
 
 CHUNK = 5000  # rows per marshalled chunk
 HELD = ("taxonomy", "taxonomy_term")  # small tables the vocabulary check needs whole
 _RANK = {name: index for index, name in enumerate(WRITE_ORDER)}
 Existing = Callable[[str, set[str]], set[str]]
 _LIMITS = reader.Limits()  # frozen: one shared default is safe
+
+
+# Tables other records link to: their ids are kept as given (canonical text), so links are looked up as they
+# are; other tables' ids only find rows given twice, and are kept as integers (half the memory).
+LINKED = frozenset({target for links in REFERENCES.values() for target in links.values()} | {"service"})
 
 
 def key(value: Any) -> Any:
@@ -94,7 +99,8 @@ def _once(
 ) -> list[tuple[int, Record]]:
     kept = []
     for number, record in chunk:
-        k = key(record["id"])
+        k = record["id"]
+        k = k if k in merged else key(k)
         if k in merged:
             if k in written:
                 continue
@@ -171,6 +177,7 @@ class _Checker:
             return
         self._settle_held()
         ids = self.ids.setdefault(table.name, set())
+        linked = table.name in LINKED
         repeated = self.repeated.setdefault(table.name, set())
         links = list(table.references.items())
         sources = self.data.sources.setdefault(table.name, {})
@@ -184,7 +191,7 @@ class _Checker:
                 self._check_links(table.name, number, given_id, record, links)
                 if len(self.data.problems) == before:
                     del sources[given_id]
-                k = key(record["id"])
+                k = record["id"] if linked else key(record["id"])
                 if k in ids:
                     repeated.add(k)
                 else:
@@ -215,9 +222,12 @@ class _Checker:
                 self._link(table, number, record_id, "link_id", str(entity), link)
 
     def _link(self, table: str, number: int, record_id: str, fld: str, target: str, value: str) -> None:
-        if target in self.done and target != table and key(value) in self.ids.get(target, ()):
+        if target in self.done and target != table and self._known(target, value):
             return
         self.later.append((table, number, record_id, fld, target, value))
+
+    def _known(self, table: str, value: str) -> bool:
+        return (value if table in LINKED else key(value)) in self.ids.get(table, ())
 
     def _settle_held(self) -> None:
         """Check the held tables, once all are read (they come first): attributes then meet canonical terms."""
@@ -230,10 +240,10 @@ class _Checker:
             if name in data.records:
                 validate.canonical_keys(data, name)
         self.renamed = validate.map_terms(data, self.vocabulary) if self.vocabulary is not None else {}
-        self.ids["taxonomy_term"] = {key(i) for i in [*data.records.get("taxonomy_term", {}), *self.terms]}
-        self.ids["taxonomy"] = {key(i) for i in data.records.get("taxonomy", {})}
+        self.ids["taxonomy_term"] = {*data.records.get("taxonomy_term", {}), *self.terms}
+        self.ids["taxonomy"] = set(data.records.get("taxonomy", {}))
         if self.vocabulary is not None:
-            self.ids["taxonomy"].add(key(TAXONOMY_ID))
+            self.ids["taxonomy"].add(TAXONOMY_ID)
         self.done.update(HELD)
 
     # -- after the last row -------------------------------------------------------------------------------
@@ -251,7 +261,7 @@ class _Checker:
         unsettled = []
         for item in self.later:
             target, value = item[4], item[5]
-            if key(value) not in self.ids.get(target, ()):
+            if not self._known(target, value):
                 unsettled.append(item)
                 wanted.setdefault(target, set()).add(value)
         self.later = []
@@ -278,7 +288,7 @@ class _Checker:
             merged: dict[Any, Record] = {}
             for chunk in self.spool.rows(table):
                 for number, record in chunk:
-                    k = key(record["id"])
+                    k = record["id"] if table in LINKED else key(record["id"])
                     if k in merged:
                         self._merge(table, merged[k], record, number)
                     elif k in repeated:
