@@ -183,7 +183,7 @@ def _quote(name: str) -> str:
 
 
 @contextmanager
-def _cursor() -> Iterator[Any]:
+def text_cursor() -> Iterator[Any]:
     """A cursor whose UUIDs come back as text, so rows compare and COPY without building UUID objects."""
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
@@ -193,8 +193,27 @@ def _cursor() -> Iterator[Any]:
         yield cursor
 
 
+def is_empty(plan: Plan) -> bool:
+    """Whether the plan's table holds no row (a first import: nothing to compare with)."""
+    return _empty(plan)
+
+
+def orphans_possible(table: str, stewardship: Stewardship) -> bool:
+    """Whether any table that can name a record of ``table`` holds rows (``detach_orphans`` has work)."""
+    for part, _name, _extra in _links_to(table):
+        if stewardship.empty.get(part) is None:
+            stewardship.empty[part] = not HSDS_MODELS[part].objects.exists()
+        if not stewardship.empty[part]:
+            return True
+    return False
+
+
+def detach_orphans(table: str, keys: list[Any], stewardship: Stewardship) -> None:
+    _detach_orphans(table, keys, stewardship)
+
+
 def _empty(plan: Plan) -> bool:
-    with _cursor() as cursor:
+    with text_cursor() as cursor:
         cursor.execute(f"SELECT 1 FROM {_quote(plan.db_table)} LIMIT 1")  # noqa: S608
         return cursor.fetchone() is None
 
@@ -203,7 +222,7 @@ def _select(db_table: str, columns: list[str], ids: list[Any]) -> list[tuple[Any
     """Rows of ``db_table`` by id (the first column asked for must be ``id``)."""
     names = ", ".join(_quote(c) for c in columns)
     table = _quote(db_table)
-    with _cursor() as cursor:
+    with text_cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute(f"SELECT {names} FROM {table} WHERE id = ANY(%s)", [ids])  # noqa: S608
             return list(cursor.fetchall())
@@ -433,7 +452,7 @@ def _insert(plan: Plan, rows: list[tuple[Any, ...]]) -> None:
 def insert_rows(db_table: str, columns: Iterable[str], rows: list[tuple[Any, ...]]) -> None:
     """Insert rows as they are: COPY on PostgreSQL, executemany elsewhere."""
     names = ", ".join(_quote(c) for c in columns)
-    with _cursor() as cursor:
+    with text_cursor() as cursor:
         if connection.vendor == "postgresql":
             # Django's errors (IntegrityError...) for what the driver raises, as for any query
             with (
@@ -453,5 +472,5 @@ def _update(plan: Plan, rows: list[tuple[Any, ...]]) -> None:
     assignments = ", ".join(f"{_quote(c)} = %s" for c in plan.columns)
     if plan.revisioned:  # a form opened before this import must not write over it
         assignments += f", {_quote('revision')} = {_quote('revision')} + 1"
-    with _cursor() as cursor:
+    with text_cursor() as cursor:
         cursor.executemany(f"UPDATE {_quote(plan.db_table)} SET {assignments} WHERE id = %s", rows)  # noqa: S608

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy
 
@@ -17,7 +17,7 @@ from carepath.accounts.models import Actor
 from carepath.errors import ServiceError
 from carepath.i18n import language_name
 
-from . import bulk, queries, vocabulary
+from . import bulk, queries, staging, vocabulary
 from .hsds import reader, stream, validate
 from .hsds.problems import Problem
 from .hsds.spec import WRITE_ORDER
@@ -156,14 +156,30 @@ def write_dataset(
             if progress:
                 progress(f"write {table}", len(rows), len(rows))
         elif table in spooled:
-            counts[table] = bulk.upsert_chunks(
-                bulk.plan(table, language),
-                _spooled(data, table, stewardship, progress),
-                data.given.get(table),
-                stewardship=stewardship,
-            )
+            counts[table] = _write_spooled(data, table, language, stewardship, progress)
     versions.bump()  # the bulk writes above send no signals
     return counts, stewardship
+
+
+def _write_spooled(
+    data: reader.Dataset, table: str, language: str, stewardship: bulk.Stewardship, progress: Progress | None
+) -> dict[str, int]:
+    """A spooled CSV table: through a staging table on PostgreSQL, compared row by row elsewhere."""
+    plan, given = bulk.plan(table, language), data.given.get(table, set())
+    if connection.vendor != "postgresql":
+        return bulk.upsert_chunks(
+            plan, _spooled(data, table, stewardship, progress), given, stewardship=stewardship
+        )
+    refused = len(stewardship.refusals)
+    counts = staging.upsert(
+        plan, _spooled(data, table, stewardship, progress), given, stewardship=stewardship
+    )
+    ids = {r.record_id for r in stewardship.refusals[refused:]}
+    for chunk in data.spool.chunks(table) if ids else ():
+        for number, record in chunk:  # the refused records' rows, for their problems
+            if record["id"] in ids:
+                data.remember(table, record["id"], data.files.get(table, ""), number)
+    return counts
 
 
 def _spooled(
