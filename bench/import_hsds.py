@@ -285,6 +285,8 @@ def main() -> None:
         os.environ["DATABASE_URL"] = f"sqlite:///{scratch / 'bench.sqlite3'}"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "carepath.settings")
     os.environ.setdefault("SECRET_KEY", "bench-only")  # with DEBUG off (no query log) Carepath needs a key
+    # 100,000 services make 200 MB of CSV: larger runs need more than the default upload limit (256 MB).
+    os.environ.setdefault("CAREPATH_IMPORT_MAX_UNCOMPRESSED_BYTES", str(1 << 40))
 
     import django
 

@@ -58,6 +58,8 @@ class Dataset:
     top_ids: list[str] = field(default_factory=list)  # the services named at the top of the file
     # A package's large tables, checked row by row and kept on disk until written (``stream.Spool``).
     spool: Any = field(default=None, repr=False)
+    # The row being checked, when its table keeps no sources (``stream``): table, id and row number.
+    current: tuple[str, str, int] | None = field(default=None, repr=False)
 
     def table(self, name: str) -> dict[str, Record]:
         return self.records.setdefault(name, {})
@@ -72,6 +74,8 @@ class Dataset:
 
     def source(self, table: str, record_id: str) -> tuple[str, str]:
         where = self.sources.get(table, {}).get(record_id)
+        if where is None and self.current is not None and self.current[:2] == (table, record_id):
+            where = self.current[2]
         if where is None:
             return ("", "")
         return (self.files.get(table, self.file), f"row {where}" if isinstance(where, int) else where)
@@ -345,7 +349,8 @@ def read_package(
                 data.problem("nul_character", file=path, where="", table=table.name, fld="")
                 continue
             with package.open_text(path) as handle:
-                (consume or hold(data))(table, path, csv_records(table, path, handle, data, limits, progress))
+                rows = csv_records(table, path, handle, data, limits, progress, share=consume is None)
+                (consume or hold(data))(table, path, rows)
         except tabular.FieldTooLargeError as exc:
             data.problem(
                 "csv_field_too_large", file=path, where=f"row {exc.row}", limit=limits.max_field_bytes
@@ -423,8 +428,11 @@ def csv_records(
     data: Dataset,
     limits: Limits,
     progress: Progress | None = None,
+    *,
+    share: bool = True,
 ) -> Iterator[tuple[int, Record]]:
-    """The rows of one CSV file as records (empty cells left out), with their row numbers."""
+    """The rows of one CSV file as records (empty cells left out), with their row numbers; ``share``: values
+    that repeat from row to row (references, codes) share one string, for records held together."""
     reader = tabular.csv_rows(handle, limits)
     header = next(reader, None)
     if header is None:
@@ -445,7 +453,10 @@ def csv_records(
     data.given.setdefault(table.name, set()).update(column for _, column in columns)
     data.files[table.name] = file
     intern = sys.intern
-    shared = {column for _, column in columns if column in _SHARED_VALUES or column in table.references}
+    shared = {
+        column for _, column in columns if column in tabular.SHARED_VALUES or column in table.references
+    }
+    plain = None if share or len(columns) != len(header) else header  # every column is the table's
     for number, values in enumerate(reader, start=2):
         if len(values) > limits.max_columns:
             data.problem(
@@ -456,36 +467,17 @@ def csv_records(
             continue
         # Empty cells are left out (the table's ``given`` columns say they clear the field); values that
         # repeat across rows (references, codes) share one string.
-        record = {
-            column: intern(values[i]) if column in shared else values[i]
-            for i, column in columns
-            if i < len(values) and values[i] != ""
-        }
+        if plain is not None and len(values) == len(plain):
+            record = {column: value for column, value in zip(plain, values, strict=True) if value}
+        else:
+            record = {
+                column: intern(values[i]) if share and column in shared else values[i]
+                for i, column in columns
+                if i < len(values) and values[i] != ""
+            }
         if not record.get("id"):
             data.problem("required", file=file, where=f"row {number}", table=table.name, fld="id")
             continue
         if progress:
             progress(1)
         yield number, record
-
-
-# Columns whose values repeat from row to row.
-_SHARED_VALUES = frozenset(
-    {
-        "link_id",
-        "link_type",
-        "link_entity",
-        "value",
-        "resource_type",
-        "location_type",
-        "address_type",
-        "status",
-        "city",
-        "state_province",
-        "country",
-        "code",
-        "type",
-        "extent_type",
-        "currency",
-    }
-)

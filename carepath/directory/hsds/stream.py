@@ -179,47 +179,50 @@ class _Checker:
         ids = self.ids.setdefault(table.name, set())
         linked = table.name in LINKED
         repeated = self.repeated.setdefault(table.name, set())
-        links = list(table.references.items())
-        sources = self.data.sources.setdefault(table.name, {})
+        links = self._links(table)
+        data, name, later = self.data, table.name, self.later
         chunk: list[tuple[int, Record]] = []
         with self.spool.writer(table.name) as out:
             for number, record in records:
                 given_id = record["id"]
-                sources[given_id] = number  # problems below name the row
-                before = len(self.data.problems)
-                validate.check_record(self.data, table, given_id, record)
-                self._check_links(table.name, number, given_id, record, links)
-                if len(self.data.problems) == before:
-                    del sources[given_id]
+                data.current = (name, given_id, number)  # problems below name the row
+                validate.check_row(data, table, given_id, record)
+                for fld, target, known in links:
+                    value = record.get(fld)
+                    if value is not None and (known is None or value not in known):
+                        later.append((name, number, given_id, fld, target, value))
+                if name == "attribute":
+                    self._check_attribute(number, given_id, record)
                 k = record["id"] if linked else key(record["id"])
                 if k in ids:
                     repeated.add(k)
                 else:
                     ids.add(k)
-                if table.name == "service":
-                    self.data.top_ids.append(record["id"])
+                if name == "service":
+                    data.top_ids.append(record["id"])
                 chunk.append((number, record))
                 if len(chunk) == CHUNK:
                     _dump(chunk, out)
                     chunk = []
             if chunk:
                 _dump(chunk, out)
+        data.current = None
         self.spool.counts[table.name] = len(ids)
         self.done.add(table.name)
 
-    def _check_links(
-        self, table: str, number: int, record_id: str, record: Record, links: list[tuple[str, str]]
-    ) -> None:
-        for fld, target in links:
-            value = record.get(fld)
-            if isinstance(value, str):
-                self._link(table, number, record_id, fld, target, value)
-        if table == "attribute":
-            if self.renamed is not None:
-                validate.check_attribute(self.data, record_id, record, self.renamed, self.terms)
-            entity, link = record.get("link_entity"), record.get("link_id")
-            if entity in self.spec and isinstance(link, str):
-                self._link(table, number, record_id, "link_id", str(entity), link)
+    def _links(self, table: Table) -> list[tuple[str, str, set[Any] | None]]:
+        """Each link of the table, with the ids of its target when they are all read and kept as text."""
+        return [
+            (fld, target, self.ids.get(target, set()) if target in self.done and target in LINKED else None)
+            for fld, target in table.references.items()
+        ]
+
+    def _check_attribute(self, number: int, record_id: str, record: Record) -> None:
+        if self.renamed is not None:
+            validate.check_attribute(self.data, record_id, record, self.renamed, self.terms)
+        entity, link = record.get("link_entity"), record.get("link_id")
+        if entity in self.spec and isinstance(link, str):
+            self._link("attribute", number, record_id, "link_id", str(entity), link)
 
     def _link(self, table: str, number: int, record_id: str, fld: str, target: str, value: str) -> None:
         if target in self.done and target != table and self._known(target, value):

@@ -177,3 +177,25 @@ def csv_rows(handle: io.TextIOBase, limits: Limits) -> Iterator[list[str]]:
                 raise FieldTooLargeError(reader.line_num) from None
             raise
         yield row
+
+
+# Columns whose values repeat from row to row.
+SHARED_VALUES = frozenset(
+    {
+        "link_id",
+        "link_type",
+        "link_entity",
+        "value",
+        "resource_type",
+        "location_type",
+        "address_type",
+        "status",
+        "city",
+        "state_province",
+        "country",
+        "code",
+        "type",
+        "extent_type",
+        "currency",
+    }
+)
