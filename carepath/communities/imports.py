@@ -48,7 +48,26 @@ def import_hsds(
     community_name: str | None = None,
 ) -> ImportResult:
     """Import an HSDS file into the directory and the community's inventory; nothing is written on error."""
-    data = directory.read_and_check(path, display_name=display_name, progress=progress)
+    with bulk.no_cycle_collection():
+        data = directory.read_and_check(path, display_name=display_name, progress=progress)
+        try:
+            return _import(
+                data, path, community_slug, language, actor, display_name, progress, community_name
+            )
+        finally:
+            data.close()
+
+
+def _import(
+    data: reader.Dataset,
+    path: Path,
+    community_slug: str,
+    language: str,
+    actor: Actor,
+    display_name: str | None,
+    progress: Progress | None,
+    community_name: str | None,
+) -> ImportResult:
     result = ImportResult(problems=validate.problems_sorted(data.problems), left_out=data.left_out)
     if not result.ok:
         return result

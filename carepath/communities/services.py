@@ -54,10 +54,11 @@ def get_or_create_community(*, slug: str, name: str, actor: Actor = None, region
 @transaction.atomic
 def add_to_inventory(*, community: Community, service_ids: Iterable[Any], actor: Actor = None) -> int:
     """Add services to the inventory (published); those already in it are left as they are."""
-    wanted = {str(pk) for pk in service_ids}
-    present = {
-        str(pk) for pk in community.entries.filter(service_id__in=wanted).values_list("service_id", flat=True)
-    }
+    wanted = dict.fromkeys(str(pk) for pk in service_ids)
+    entries = community.entries.all()
+    if len(wanted) <= 500:  # else the community's whole inventory: an import can name 100,000 services
+        entries = entries.filter(service_id__in=list(wanted))
+    present = {str(pk) for pk in entries.values_list("service_id", flat=True)}
     missing = [pk for pk in wanted if pk not in present]
     if missing:
         # Straight to the database: a whole directory's import can add 100,000 entries at once.

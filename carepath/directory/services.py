@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy
 
@@ -17,8 +17,8 @@ from carepath.accounts.models import Actor
 from carepath.errors import ServiceError
 from carepath.i18n import language_name
 
-from . import bulk, queries, vocabulary
-from .hsds import reader, validate
+from . import bulk, queries, staging, vocabulary
+from .hsds import reader, stream, validate
 from .hsds.problems import Problem
 from .hsds.spec import WRITE_ORDER
 from .models import (
@@ -119,11 +119,20 @@ def _reader_limits() -> reader.Limits:
 def read_and_check(
     path: Path, *, display_name: str | None = None, progress: Progress | None = None
 ) -> reader.Dataset:
-    """Read and validate a file against the directory, without writing anything."""
+    """Read and validate a file against the directory, without writing anything. A data package's large
+    tables are checked row by row and kept on disk (``stream``) until ``write_dataset``: the caller closes
+    the dataset (``Dataset.close``)."""
     counter = _Counter(progress, "read")
-    data = reader.read(
-        path, display_name=display_name, progress=counter if progress else None, limits=_reader_limits()
-    )
+    options: dict[str, Any] = {
+        "display_name": display_name,
+        "progress": counter if progress else None,
+        "limits": _reader_limits(),
+    }
+    if stream.is_package(path):
+        return stream.check_package(
+            path, **options, vocabulary=vocabulary.load(), existing=queries.existing_ids
+        )
+    data = reader.read(path, **options)
     if not data.errors:
         validate.validate(data, existing=queries.existing_ids, vocabulary=vocabulary.load())
     return data
@@ -137,6 +146,7 @@ def write_dataset(
     steward keeps: then the caller must roll back)."""
     stewardship = bulk.Stewardship(steward)
     counts: dict[str, dict[str, int]] = {}
+    spooled = data.spool.tables() if data.spool is not None else []
     for table in WRITE_ORDER:
         rows = data.records.get(table)
         if rows:
@@ -145,7 +155,47 @@ def write_dataset(
             )
             if progress:
                 progress(f"write {table}", len(rows), len(rows))
+        elif table in spooled:
+            counts[table] = _write_spooled(data, table, language, stewardship, progress)
     return counts, stewardship  # the bulk writes send no signals: the caller says whose copies are stale
+
+
+def _write_spooled(
+    data: reader.Dataset, table: str, language: str, stewardship: bulk.Stewardship, progress: Progress | None
+) -> dict[str, int]:
+    """A spooled CSV table: through a staging table on PostgreSQL, compared row by row elsewhere."""
+    plan, given = bulk.plan(table, language), data.given.get(table, set())
+    if connection.vendor != "postgresql":
+        return bulk.upsert_chunks(
+            plan, _spooled(data, table, stewardship, progress), given, stewardship=stewardship
+        )
+    refused = len(stewardship.refusals)
+    counts = staging.upsert(
+        plan, _spooled(data, table, stewardship, progress), given, stewardship=stewardship
+    )
+    ids = {r.record_id for r in stewardship.refusals[refused:]}
+    for chunk in data.spool.chunks(table) if ids else ():
+        for number, record in chunk:  # the refused records' rows, for their problems
+            if record["id"] in ids:
+                data.remember(table, record["id"], data.files.get(table, ""), number)
+    return counts
+
+
+def _spooled(
+    data: reader.Dataset, table: str, stewardship: bulk.Stewardship, progress: Progress | None
+) -> Iterator[dict[str, dict[str, Any]]]:
+    """A spooled table's chunks for ``bulk.upsert_chunks``; refused records keep their row for the problem."""
+    done, total = 0, data.spool.counts[table]
+    for chunk in data.spool.chunks(table):
+        refused = len(stewardship.refusals)
+        yield {record["id"]: record for _, record in chunk}
+        if len(stewardship.refusals) > refused:
+            numbers = {record["id"]: number for number, record in chunk}
+            for refusal in stewardship.refusals[refused:]:
+                data.remember(table, refusal.record_id, data.files.get(table, ""), numbers[refusal.record_id])
+        done += len(chunk)
+        if progress:
+            progress(f"write {table}", done, total)
 
 
 class _Counter:

@@ -15,32 +15,24 @@ import sys
 import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any
 
 from carepath import safejson
 
+from . import tabular
 from .problems import ERROR, WARNING, Problem, describe
 from .spec import BACK_REFERENCE, ONE_TO_ONE, Table, tables
+from .tabular import Limits
 
 Record = dict[str, Any]
 Progress = Callable[[int], None]
+# Takes the rows of one CSV file of a package: its table, its path and its (row number, record) pairs.
+Consumer = Callable[[Table, str, Iterator[tuple[int, Record]]], None]
+__all__ = ["Dataset", "Limits", "Problem", "read", "read_json_bytes"]
 
-
-@dataclass(frozen=True)
-class Limits:
-    """How much a file may hold, so that no file can exhaust a worker's memory or time (settings in README)."""
-
-    max_bytes: int = 256 * 1024 * 1024  # uncompressed: the JSON file, or all CSV files of a package
-    max_files: int = 100  # entries of a zip
-    max_ratio: int = 100  # uncompressed size / compressed size of one zip entry (above 1 MiB)
-    max_field_bytes: int = 1024 * 1024  # one CSV cell
-    max_columns: int = 100  # one CSV row
-    max_depth: int = safejson.DEFAULT_MAX_DEPTH  # JSON nesting
-
-
+_LIMITS = Limits()  # frozen: one shared default is safe
 MAX_PROBLEMS = 500  # of each severity kept for people to read; the rest are counted (``Dataset.left_out``)
-RATIO_FLOOR = 1024 * 1024  # small entries compress well by nature (an empty table, datapackage.json)
 
 # Keys nested records may carry that are not HSDS fields but are harmless to drop silently.
 _IGNORED_KEYS = frozenset({"$schema"})
@@ -64,15 +56,26 @@ class Dataset:
     left_out: dict[str, int] = field(default_factory=dict)
     kept: dict[str, int] = field(default_factory=dict, repr=False)  # severity -> problems kept
     top_ids: list[str] = field(default_factory=list)  # the services named at the top of the file
+    # A package's large tables, checked row by row and kept on disk until written (``stream.Spool``).
+    spool: Any = field(default=None, repr=False)
+    # The row being checked, when its table keeps no sources (``stream``): table, id and row number.
+    current: tuple[str, str, int] | None = field(default=None, repr=False)
 
     def table(self, name: str) -> dict[str, Record]:
         return self.records.setdefault(name, {})
 
     def count(self) -> int:
-        return sum(len(rows) for rows in self.records.values())
+        return sum(len(rows) for rows in self.records.values()) + (self.spool.count() if self.spool else 0)
+
+    def close(self) -> None:
+        """Remove what the dataset keeps on disk."""
+        if self.spool is not None:
+            self.spool.close()
 
     def source(self, table: str, record_id: str) -> tuple[str, str]:
         where = self.sources.get(table, {}).get(record_id)
+        if where is None and self.current is not None and self.current[:2] == (table, record_id):
+            where = self.current[2]
         if where is None:
             return ("", "")
         return (self.files.get(table, self.file), f"row {where}" if isinstance(where, int) else where)
@@ -127,7 +130,7 @@ def read(
     *,
     display_name: str | None = None,
     progress: Progress | None = None,
-    limits: Limits = Limits(),  # frozen: one shared default is safe
+    limits: Limits = _LIMITS,
 ) -> Dataset:
     """Read a JSON file, a .zip data package or a data package folder, within ``limits``."""
     name = display_name or path.name
@@ -136,15 +139,15 @@ def read(
         data.problem("file_missing", file=name, where="")
         return data
     if path.is_dir():
-        folder = _FolderPackage(path)
-        if _within_limits(folder, data, limits):
-            _read_package(folder, data, progress, limits)
+        folder = tabular.FolderPackage(path)
+        if tabular.within_limits(folder, data, limits):
+            read_package(folder, data, progress, limits)
     elif zipfile.is_zipfile(path):
         try:
             with zipfile.ZipFile(path) as archive:
-                package = _ZipPackage(archive)
-                if _within_limits(package, data, limits):
-                    _read_package(package, data, progress, limits)
+                package = tabular.ZipPackage(archive)
+                if tabular.within_limits(package, data, limits):
+                    read_package(package, data, progress, limits)
         except (zipfile.BadZipFile, OSError, NotImplementedError) as exc:
             data.problem("file_unreadable", file=name, where="", reason=str(exc))
     elif path.suffix.lower() in (".json", ".geojson") or _looks_like_json(path):
@@ -328,108 +331,38 @@ def _merge(data: Dataset, table: Table, record_id: str, record: Record, file: st
 # --- Tabular data packages ------------------------------------------------------------------------------
 
 
-class _Package:
-    name: str
-
-    def exists(self, path: str) -> bool:
-        raise NotImplementedError
-
-    def sizes(self) -> list[tuple[str, int, int]]:
-        """Each file of the package: its path, its size and its size as stored (compressed)."""
-        raise NotImplementedError
-
-    def open_text(self, path: str) -> io.TextIOBase:
-        raise NotImplementedError
-
-
-class _FolderPackage(_Package):
-    def __init__(self, root: Path) -> None:
-        self.root = root.resolve()
-        self.name = root.name
-
-    def _resolve(self, path: str) -> Path | None:
-        candidate = (self.root / path).resolve()
-        if self.root not in candidate.parents or not candidate.is_file():
-            return None
-        return candidate
-
-    def exists(self, path: str) -> bool:
-        return self._resolve(path) is not None
-
-    def sizes(self) -> list[tuple[str, int, int]]:
-        found = []
-        for item in self.root.glob("*"):
-            if item.is_file():
-                size = item.stat().st_size
-                found.append((item.name, size, size))
-        return found
-
-    def open_text(self, path: str) -> io.TextIOBase:
-        resolved = self._resolve(path)
-        assert resolved is not None
-        return open(resolved, encoding="utf-8-sig", newline="")
-
-
-class _ZipPackage(_Package):
-    def __init__(self, archive: zipfile.ZipFile) -> None:
-        self.archive = archive
-        self.name = Path(archive.filename or "package.zip").name
-        names = [n for n in archive.namelist() if not n.endswith("/")]
-        # A package zipped with its folder: datapackage.json one level down.
-        roots = sorted(
-            {str(PurePosixPath(n).parent) for n in names if PurePosixPath(n).name == "datapackage.json"},
-            key=len,
-        )
-        self.prefix = "" if not roots or roots[0] == "." else roots[0] + "/"
-        self.names = set(names)
-
-    def sizes(self) -> list[tuple[str, int, int]]:
-        return [(info.filename, info.file_size, info.compress_size) for info in self.archive.infolist()]
-
-    def exists(self, path: str) -> bool:
-        return _safe_relative(path) and self.prefix + path in self.names
-
-    def open_text(self, path: str) -> io.TextIOBase:
-        return io.TextIOWrapper(self.archive.open(self.prefix + path), encoding="utf-8-sig", newline="")
-
-
-def _safe_relative(path: str) -> bool:
-    pure = PurePosixPath(path)
-    return (
-        not pure.is_absolute()
-        and ".." not in pure.parts
-        and "\\" not in path
-        and not (len(path) > 1 and path[1] == ":")  # C:/...
-    )
-
-
-def _within_limits(package: _Package, data: Dataset, limits: Limits) -> bool:
-    """Refuse a package before reading it: too many files, unsafe paths, too large once expanded, a bomb."""
-    sizes = package.sizes()
-    if len(sizes) > limits.max_files:
-        data.problem("package_files", file=package.name, where="", count=len(sizes), limit=limits.max_files)
-        return False
-    unsafe = [path for path, _size, _stored in sizes if not _safe_relative(path)]
-    for path in unsafe:
-        data.problem("zip_path", file=package.name, where="", path=path)
-    total = sum(size for _path, size, _stored in sizes)
-    if total > limits.max_bytes:
-        data.problem("package_too_large", file=package.name, where="", size=total, limit=limits.max_bytes)
-    for path, size, stored in sizes:
-        if size > RATIO_FLOOR and size > limits.max_ratio * max(stored, 1):
-            data.problem(
-                "zip_ratio",
-                file=package.name,
-                where=path,
-                ratio=size // max(stored, 1),
-                limit=limits.max_ratio,
-            )
-    return not data.problems
-
-
-def _read_package(package: _Package, data: Dataset, progress: Progress | None, limits: Limits) -> None:
+def read_package(
+    package: tabular.Package,
+    data: Dataset,
+    progress: Progress | None,
+    limits: Limits,
+    consume: Consumer | None = None,
+    order: Callable[[Table], int] | None = None,
+) -> None:
+    """Read each CSV file the package names, giving its rows to ``consume`` (by default: held in ``data``), the
+    files in the package's order or sorted by ``order``."""
     spec = tables("3.1")
-    resources = _resources(package, data)
+    found = _package_tables(package, data, spec)
+    for table, path in sorted(found, key=lambda item: order(item[0])) if order else found:
+        try:
+            if tabular.has_nul(package, path):
+                data.problem("nul_character", file=path, where="", table=table.name, fld="")
+                continue
+            with package.open_text(path) as handle:
+                rows = csv_records(table, path, handle, data, limits, progress, share=consume is None)
+                (consume or hold(data))(table, path, rows)
+        except tabular.FieldTooLargeError as exc:
+            data.problem(
+                "csv_field_too_large", file=path, where=f"row {exc.row}", limit=limits.max_field_bytes
+            )
+        except (UnicodeDecodeError, csv.Error, OSError) as exc:
+            data.problem("csv_broken", file=path, where="", reason=str(exc))
+
+
+def _package_tables(
+    package: tabular.Package, data: Dataset, spec: dict[str, Table]
+) -> list[tuple[Table, str]]:
+    resources = tabular.resources(package, data)
     if resources is None:
         # No usable descriptor: match the CSV files by their standard HSDS names, as the data package of the
         # official examples needs (its datapackage.json is a link to the specification's descriptor).
@@ -440,8 +373,9 @@ def _read_package(package: _Package, data: Dataset, progress: Progress | None, l
                 data.problem("file_unknown", severity=WARNING, file=member, where="")
         if not resources:
             data.problem("datapackage_missing", file=package.name, where="")
-            return
+            return []
     by_path = {table.path: table for table in spec.values()}
+    found = []
     for index, resource in enumerate(resources):
         if not isinstance(resource, dict):
             data.problem(
@@ -459,74 +393,47 @@ def _read_package(package: _Package, data: Dataset, progress: Progress | None, l
                 where=f"resources[{index}]",
                 name=str(name or path),
             )
-            continue
-        if not isinstance(path, str) or not _safe_relative(path) or not package.exists(path):
+        elif not isinstance(path, str) or not tabular.safe_relative(path) or not package.exists(path):
             data.problem(
                 "resource_path", file="datapackage.json", where=f"resources[{index}]", path=str(path)
             )
-            continue
-        try:
-            if _has_nul(package, path):
-                data.problem("nul_character", file=path, where="", table=table.name, fld="")
-                continue
-            with package.open_text(path) as handle:
-                for _ in _read_csv(table, path, handle, data, limits):
-                    if progress:
-                        progress(1)
-        except _FieldTooLargeError as exc:
-            data.problem(
-                "csv_field_too_large", file=path, where=f"row {exc.row}", limit=limits.max_field_bytes
-            )
-        except (UnicodeDecodeError, csv.Error, OSError) as exc:
-            data.problem("csv_broken", file=path, where="", reason=str(exc))
+        else:
+            found.append((table, path))
+    return found
 
 
-def _has_nul(package: _Package, path: str) -> bool:
-    """NUL characters cannot be stored by any database: find them before parsing (a fast scan of bytes)."""
-    with package.open_text(path) as handle:
-        return any("\x00" in chunk for chunk in iter(lambda: handle.read(1 << 20), ""))
+def hold(data: Dataset) -> Consumer:
+    """A consumer that holds the rows in ``data`` (a record given again is merged into the first)."""
+
+    def hold(table: Table, file: str, records: Iterator[tuple[int, Record]]) -> None:
+        rows = data.table(table.name)
+        sources = data.sources.setdefault(table.name, {})
+        for number, record in records:
+            record_id = record["id"]
+            if record_id in rows:
+                _merge(data, table, record_id, record, file, f"row {number}")
+            else:
+                rows[record_id] = record
+                sources[record_id] = number
+            if table.name == "service":
+                data.top_ids.append(record_id)
+
+    return hold
 
 
-def _resources(package: _Package, data: Dataset) -> list[Any] | None:
-    if not package.exists("datapackage.json"):
-        return None
-    try:
-        with package.open_text("datapackage.json") as handle:
-            descriptor = safejson.loads(handle.read())
-        resources = descriptor["resources"]
-        if not isinstance(resources, list):
-            raise TypeError("'resources' must be a list")
-    except (ValueError, KeyError, TypeError) as exc:  # broken, too deep or not UTF-8
-        data.problem(
-            "datapackage_broken", severity=WARNING, file="datapackage.json", where="", reason=str(exc)
-        )
-        return None
-    return resources
-
-
-class _FieldTooLargeError(Exception):
-    def __init__(self, row: int) -> None:
-        self.row = row
-
-
-def _rows(handle: io.TextIOBase, limits: Limits) -> Iterator[list[str]]:
-    """CSV rows, a cell larger than the limit stopping the file (the csv module's limit is per process)."""
-    csv.field_size_limit(limits.max_field_bytes)
-    reader = csv.reader(handle)
-    while True:
-        try:
-            row = next(reader)
-        except StopIteration:
-            return
-        except csv.Error as exc:
-            if "field larger than field limit" in str(exc):
-                raise _FieldTooLargeError(reader.line_num) from None
-            raise
-        yield row
-
-
-def _read_csv(table: Table, file: str, handle: io.TextIOBase, data: Dataset, limits: Limits) -> Iterator[str]:
-    reader = _rows(handle, limits)
+def csv_records(
+    table: Table,
+    file: str,
+    handle: io.TextIOBase,
+    data: Dataset,
+    limits: Limits,
+    progress: Progress | None = None,
+    *,
+    share: bool = True,
+) -> Iterator[tuple[int, Record]]:
+    """The rows of one CSV file as records (empty cells left out), with their row numbers; ``share``: values
+    that repeat from row to row (references, codes) share one string, for records held together."""
+    reader = tabular.csv_rows(handle, limits)
     header = next(reader, None)
     if header is None:
         return
@@ -543,12 +450,13 @@ def _read_csv(table: Table, file: str, handle: io.TextIOBase, data: Dataset, lim
                 "unknown_field", severity=WARNING, file=file, where="row 1", table=table.name, fld=column
             )
     columns = [(i, column) for i, column in enumerate(header) if column in table.fields]
-    rows = data.table(table.name)
     data.given.setdefault(table.name, set()).update(column for _, column in columns)
     data.files[table.name] = file
-    sources = data.sources.setdefault(table.name, {})
     intern = sys.intern
-    shared = {column for _, column in columns if column in _SHARED_VALUES or column in table.references}
+    shared = {
+        column for _, column in columns if column in tabular.SHARED_VALUES or column in table.references
+    }
+    plain = None if share or len(columns) != len(header) else header  # every column is the table's
     for number, values in enumerate(reader, start=2):
         if len(values) > limits.max_columns:
             data.problem(
@@ -559,42 +467,17 @@ def _read_csv(table: Table, file: str, handle: io.TextIOBase, data: Dataset, lim
             continue
         # Empty cells are left out (the table's ``given`` columns say they clear the field); values that
         # repeat across rows (references, codes) share one string.
-        record = {
-            column: intern(values[i]) if column in shared else values[i]
-            for i, column in columns
-            if i < len(values) and values[i] != ""
-        }
-        record_id = record.get("id")
-        if not record_id:
+        if plain is not None and len(values) == len(plain):
+            record = {column: value for column, value in zip(plain, values, strict=True) if value}
+        else:
+            record = {
+                column: intern(values[i]) if share and column in shared else values[i]
+                for i, column in columns
+                if i < len(values) and values[i] != ""
+            }
+        if not record.get("id"):
             data.problem("required", file=file, where=f"row {number}", table=table.name, fld="id")
             continue
-        if record_id in rows:
-            _merge(data, table, record_id, record, file, f"row {number}")
-        else:
-            rows[record_id] = record
-            sources[record_id] = number
-        if table.name == "service":
-            data.top_ids.append(record_id)
-        yield record_id
-
-
-# Columns whose values repeat from row to row.
-_SHARED_VALUES = frozenset(
-    {
-        "link_id",
-        "link_type",
-        "link_entity",
-        "value",
-        "resource_type",
-        "location_type",
-        "address_type",
-        "status",
-        "city",
-        "state_province",
-        "country",
-        "code",
-        "type",
-        "extent_type",
-        "currency",
-    }
-)
+        if progress:
+            progress(1)
+        yield number, record

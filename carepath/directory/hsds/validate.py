@@ -39,13 +39,13 @@ def validate(
     for table_name, rows in data.records.items():
         table = spec[table_name]
         for record_id, record in rows.items():
-            _check_record(data, table, record_id, record)
-        _canonical_keys(data, table_name)
+            check_record(data, table, record_id, record)
+        canonical_keys(data, table_name)
     if vocabulary is not None:
         _map_vocabulary(data, vocabulary)
     built_in = {"taxonomy_term": set(vocabulary.by_id()), "taxonomy": {TAXONOMY_ID}} if vocabulary else {}
     lookup = existing or (lambda table, ids: set())
-    _check_references(data, lambda table, ids: (ids & built_in.get(table, set())) | lookup(table, ids))
+    check_references(data, lambda table, ids: (ids & built_in.get(table, set())) | lookup(table, ids))
     return data
 
 
@@ -62,7 +62,7 @@ def _fields_to_check(table: str, every: bool) -> tuple[tuple[str, Field], ...]:
 _CANONICAL_UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 
 
-def _check_record(data: Dataset, table: Table, record_id: str, record: dict[str, Any]) -> None:
+def check_record(data: Dataset, table: Table, record_id: str, record: dict[str, Any]) -> None:
     def problem(code: str, fld: str, severity: str = "error", **params: Any) -> None:
         data.problem(code, table=table.name, record_id=record_id, fld=fld, severity=severity, **params)
 
@@ -82,17 +82,50 @@ def _check_record(data: Dataset, table: Table, record_id: str, record: dict[str,
         converted = _convert(spec, value, functools.partial(_field_problem, problem, name))
         if converted is not _INVALID:
             record[name] = converted
-    if table.name == "service":
+    _check_table(table.name, record, problem)
+
+
+@functools.cache
+def _row_checks(table: str) -> tuple[dict[str, Field], tuple[str, ...]]:
+    fields = dict(_fields_to_check(table, False))
+    return fields, tuple(name for name, spec in fields.items() if spec.required)
+
+
+def check_row(data: Dataset, table: Table, record_id: str, record: dict[str, Any]) -> None:
+    """``check_record`` for a CSV row, whose empty cells are left out: the same checks, looking only at the
+    cells the row has (a large file's rows have a few of the table's many fields)."""
+
+    def problem(code: str, fld: str, severity: str = "error", **params: Any) -> None:
+        data.problem(code, table=table.name, record_id=record_id, fld=fld, severity=severity, **params)
+
+    checks, required = _row_checks(table.name)
+    for name in required:
+        if name not in record:
+            problem("required", name)
+    for name, value in record.items():
+        spec = checks.get(name)
+        if spec is None or (spec.format == "uuid" and _CANONICAL_UUID.match(value)):
+            continue
+        if spec.type != "string":
+            value = value.strip()
+        converted = _convert(spec, value, functools.partial(_field_problem, problem, name))
+        if converted is not _INVALID:
+            record[name] = converted
+    _check_table(table.name, record, problem)
+
+
+def _check_table(table: str, record: dict[str, Any], problem: Callable[..., None]) -> None:
+    if table == "service":
         _check_ages(record, problem)
-    elif table.name == "location":
+    elif table == "location":
         for name, limit in (("latitude", 90), ("longitude", 180)):
             value = record.get(name)
             if isinstance(value, float) and abs(value) > limit:
                 problem(name, name, value=value)
-    elif table.name == "service_area":
+    elif table == "service_area":
         _check_extent(record, problem)
-    elif table.name in ("attribute", "metadata"):
-        entity_field = "link_entity" if table.name == "attribute" else "resource_type"
+    elif table in ("attribute", "metadata"):
+        entity_field = "link_entity" if table == "attribute" else "resource_type"
         entity = record.get(entity_field)
         if (
             isinstance(entity, str)
@@ -109,7 +142,7 @@ def _check_record(data: Dataset, table: Table, record_id: str, record: dict[str,
 _INVALID = object()
 
 
-def _canonical_keys(data: Dataset, table: str) -> None:
+def canonical_keys(data: Dataset, table: str) -> None:
     """Records keyed by their id as checked (``7FD42AF7...`` or `` id `` is the canonical UUID): two
     spellings of one id are one record, and must agree."""
     rows = data.records[table]
@@ -304,8 +337,15 @@ def _is_carepath(term: dict[str, Any], data: Dataset) -> bool:
 
 def _map_vocabulary(data: Dataset, vocabulary: Vocabulary) -> None:
     """Give carepath terms their canonical ids (matched by code) and check carepath attribute values."""
+    renamed, canonical = map_terms(data, vocabulary), vocabulary.by_id()
+    for record_id, attribute in data.records.get("attribute", {}).items():
+        check_attribute(data, record_id, attribute, renamed, canonical)
+
+
+def map_terms(data: Dataset, vocabulary: Vocabulary) -> dict[str, str]:
+    """Drop the file's copies of carepath terms (the directory holds them), each unknown code a problem:
+    the file's term id -> the canonical id."""
     terms = data.records.get("taxonomy_term", {})
-    canonical = vocabulary.by_id()
     renamed: dict[str, str] = {}
     for record_id, record in list(terms.items()):
         if not _is_carepath(record, data):
@@ -337,32 +377,43 @@ def _map_vocabulary(data: Dataset, vocabulary: Vocabulary) -> None:
         # The directory already holds the vocabulary: the file's copy of the term is only a pointer to it.
         del terms[record_id]
         renamed[record_id] = known.id
-    for record_id, attribute in data.records.get("attribute", {}).items():
-        term_ref = attribute.get("taxonomy_term_id")
-        if term_ref in renamed:
-            attribute["taxonomy_term_id"] = term_ref = renamed[term_ref]
-        term = canonical.get(term_ref or "")
-        if term is None:
-            continue
-        value = attribute.get("value")
-        if term.branch == "population" and value not in POPULATION_VALUES:
-            data.problem(
-                "vocabulary_value",
-                table="attribute",
-                record_id=record_id,
-                fld="value",
-                branch=term.code,
-                value=value,
-                choices=list(POPULATION_VALUES),
-            )
-        elif term.code == WAIT_DAYS and not (isinstance(value, str) and value.strip().isdigit()):
-            data.problem("vocabulary_days", table="attribute", record_id=record_id, fld="value", value=value)
+    return renamed
+
+
+def check_attribute(
+    data: Dataset,
+    record_id: str,
+    attribute: dict[str, Any],
+    renamed: dict[str, str],
+    canonical: dict[str, Any],
+) -> None:
+    """Point an attribute at the canonical carepath term (``renamed``: from ``map_terms``; ``canonical``: the
+    vocabulary's terms by id) and check its value."""
+    term_ref = attribute.get("taxonomy_term_id")
+    if term_ref in renamed:
+        attribute["taxonomy_term_id"] = term_ref = renamed[term_ref]
+    term = canonical.get(term_ref or "")
+    if term is None:
+        return
+    value = attribute.get("value")
+    if term.branch == "population" and value not in POPULATION_VALUES:
+        data.problem(
+            "vocabulary_value",
+            table="attribute",
+            record_id=record_id,
+            fld="value",
+            branch=term.code,
+            value=value,
+            choices=list(POPULATION_VALUES),
+        )
+    elif term.code == WAIT_DAYS and not (isinstance(value, str) and value.strip().isdigit()):
+        data.problem("vocabulary_days", table="attribute", record_id=record_id, fld="value", value=value)
 
 
 # --- Links between records ------------------------------------------------------------------------------
 
 
-def _check_references(data: Dataset, existing: Existing) -> None:
+def check_references(data: Dataset, existing: Existing) -> None:
     spec = tables("3.1")
     wanted: dict[str, set[str]] = {}
     pending: list[tuple[str, str, str, str, str]] = []  # table, record id, field, target table, value
