@@ -14,10 +14,12 @@ import uuid
 from typing import Any
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
+from django.db.models.functions import Coalesce, Lower, Upper
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from . import search
 from .vocabulary import TAXONOMY_ID, WAIT_DAYS
 
 
@@ -156,6 +158,7 @@ class Organization(HSDSModel):
         verbose_name = _("organization")
         verbose_name_plural = _("organizations")
         ordering = ["name"]
+        indexes = [models.Index(Lower("name_en"), F("id"), name="organization_name_order")]
 
 
 class OrganizationIdentifier(HSDSModel):
@@ -203,18 +206,9 @@ class ServiceQuerySet(models.QuerySet["Service"]):
     def speaking(self, code: str) -> ServiceQuerySet:
         return self.filter(languages__code__iexact=code).distinct()
 
-    def search(self, words: str) -> ServiceQuerySet:
-        query = Q()
-        for word in words.split()[:8]:
-            query &= (
-                Q(name_en__icontains=word)
-                | Q(name_fr__icontains=word)
-                | Q(description_en__icontains=word)
-                | Q(description_fr__icontains=word)
-                | Q(organization__name_en__icontains=word)
-                | Q(organization__name_fr__icontains=word)
-            )
-        return self.filter(query)
+    def search(self, words: str, *, fuzzy: bool = False) -> ServiceQuerySet:
+        """Services the words find (``search.py``); ``search.rank`` orders them best first."""
+        return search.find(self, words, fuzzy=fuzzy, organizations=Organization.objects.all())
 
     def modified_after(self, moment: Any) -> ServiceQuerySet:
         return self.filter(last_modified__gte=moment)
@@ -261,7 +255,12 @@ class Service(HSDSModel):
         verbose_name = _("service")
         verbose_name_plural = _("services")
         ordering = ["name"]
-        indexes = [models.Index(fields=["status"])]
+        indexes = [  # lists' orders, and who keeps what by id (search indexes: migration 0008)
+            models.Index(fields=["status"]),
+            models.Index(Lower("name_en"), F("id"), name="service_name_en_order"),
+            models.Index(Lower(Coalesce("name_fr", "name_en")), F("id"), name="service_name_fr_order"),
+            models.Index(fields=["id", "steward"], name="service_steward_by_id"),
+        ]
 
 
 class Location(HSDSModel):
@@ -412,7 +411,7 @@ class Language(HSDSModel):
     note = opt_text()
 
     class Meta:
-        indexes = [models.Index(fields=["code"])]
+        indexes = [models.Index(fields=["code"]), models.Index(Upper("code"), name="language_code_any_case")]
 
 
 class Funding(HSDSModel):

@@ -197,10 +197,8 @@ class Directory:
                 lons.append(lon)
         self.loc_owner = np.array(owners, dtype=np.int64)
         # Each location as a point on the unit sphere: a family's distance to it is then one dot product.
-        lat_r, lon_r = (
-            np.radians(np.array(lats, dtype=np.float64)),
-            np.radians(np.array(lons, dtype=np.float64)),
-        )
+        lat_r = np.radians(np.array(lats, dtype=np.float64))
+        lon_r = np.radians(np.array(lons, dtype=np.float64))
         self.loc_xyz = np.stack([np.cos(lat_r) * np.cos(lon_r), np.cos(lat_r) * np.sin(lon_r), np.sin(lat_r)])
         self.loc_starts = (
             np.flatnonzero(np.r_[True, self.loc_owner[1:] != self.loc_owner[:-1]]) if owners else None
@@ -230,9 +228,8 @@ class Directory:
         return out
 
     def distances(self, lat: float, lon: float) -> np.ndarray:
-        """Kilometres from the point to each service's nearest location (infinity where it has none): the
-        nearest has the greatest dot product with the point; the great-circle distance is then taken from the
-        chord between them, which stays exact to the metre at short range."""
+        """Kilometres from the point to each service's nearest location (infinity where it has none): the nearest
+        has the greatest dot product with the point; the distance comes from their chord (exact to the metre)."""
         out = np.full(self.size, math.inf)
         if self.loc_starts is None:
             return out
@@ -499,9 +496,8 @@ class Family:
     rules: dict[str, np.ndarray]  # rule name -> services that pass it (CONTRACTS.md section 3, rules 2 to 7)
     eligible: np.ndarray  # all of them
     distance: np.ndarray | None
-    spoken: tuple[
-        np.ndarray, ...
-    ]  # the services offered in each of the family's languages, most preferred first
+    # The services offered in each of the family's languages, most preferred first.
+    spoken: tuple[np.ndarray, ...]
     delivery_fit: np.ndarray
     culture: np.ndarray
 
@@ -511,16 +507,12 @@ def eligible(directory: Directory, request: Request) -> Family:
     d = directory
     age = request.age_months
     rules = {"age": (d.min_months <= age) & (d.max_months >= age)}  # rule 2 (rule 1: only active ones held)
-    spoken = tuple(
-        d.any_of("language", equivalents(code)) for code in request.languages
-    )  # most preferred first
+    spoken = tuple(d.any_of("language", equivalents(code)) for code in request.languages)  # preferred first
     rules["language"] = d.interpretation.copy()  # rule 3
     for found in spoken:
         rules["language"] |= found
     populations = request.family_populations
-    rules["population"] = ~d.any_of(
-        "only", [code for code in d.only_for if code not in populations]
-    )  # rule 4
+    rules["population"] = ~d.any_of("only", [c for c in d.only_for if c not in populations])  # rule 4
     distance = None
     if request.location is not None:
         lat, lon = request.location
@@ -581,12 +573,8 @@ def scores(directory: Directory, family: Family, step: Step, candidates: np.ndar
     worries = request.worries
     if worries:
         # The share of the family's worries a service helps with: one that helps with all of them first.
-        helped = np.zeros(len(candidates))
-        for concern in worries:
-            found = d.masks.get(("concern", concern))
-            if found is not None:
-                helped += found[candidates]
-        matched = helped / len(worries)
+        helped = [d.masks[key][candidates] for key in (("concern", c) for c in worries) if key in d.masks]
+        matched = np.sum(helped, axis=0, initial=0.0) / len(worries)
         parts["concerns"] = np.where(
             matched > 0, 0.6 + 0.4 * matched, np.where(d.no_concerns[candidates], 0.5, 0.3)
         )
