@@ -4,9 +4,9 @@ Every gunicorn worker keeps its own copies: they are caches, so the web tier sta
 the community's token (``carepath.versions``: one indexed query) and then
 - with no copy yet, builds it (the first family a fresh worker serves waits for it);
 - with a copy at that token, uses it;
-- with an older copy, rebuilds it at once when the last build was quick (a community of some hundreds of
-  services: the answer is current), and otherwise keeps answering from the older copy while a thread builds
-  the new one, which takes its place when done: a rebuild never stalls a family's request.
+- with an older copy of a small community (under ``BACKGROUND_FROM`` services), rebuilds it at once, so the
+  answer is current; with an older copy of a large one, keeps answering from it while a thread builds the new
+  one, which takes its place when done: a rebuild never stalls a family's request.
 A change in one community makes only that community's copies stale. Once a write commits, the worker that made
 it rebuilds the copies it holds of the communities changed (``versions.changed``), without waiting for a
 request. The token is read before the services, so a copy is never older than the token it carries.
@@ -19,7 +19,6 @@ import ctypes.util
 import gc
 import logging
 import threading
-import time
 from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any
@@ -39,14 +38,15 @@ from .engine import Directory
 logger = logging.getLogger(__name__)
 
 KEEP = 64  # communities and pathway versions kept per worker
-QUICK = 0.2  # seconds: a rebuild that took less than this is done in the request
+# A copy of this many services or more is rebuilt in a thread while the older one answers (some tenths of a
+# second of work at 5,000); a smaller one is rebuilt in the request, so its answer is current at once.
+BACKGROUND_FROM = 5_000
 
 
 @dataclass(frozen=True)
 class Snapshot:
     version: str
     directory: Directory
-    seconds: float  # how long it took to build
 
 
 _lock = threading.Lock()  # guards the dictionaries below
@@ -60,9 +60,7 @@ _published: OrderedDict[int, tuple[str, tuple[PathwayVersion, graph.Pathway] | N
 def build(community: int) -> Snapshot:
     """The community's published, active services, at the token read first."""
     version = versions.current_for(community)
-    started = time.perf_counter()
-    directory = Directory(service_facts(published_services(community).filter(status="active")))
-    return Snapshot(version, directory, time.perf_counter() - started)
+    return Snapshot(version, Directory(service_facts(published_services(community).filter(status="active"))))
 
 
 def _keep(community: int, snapshot: Snapshot) -> None:
@@ -106,7 +104,7 @@ def directory(community: Community, version: str | None = None) -> Directory:
     found = _directories.get(pk)
     if found is not None and found.version == version:
         return found.directory
-    if found is not None and found.seconds >= QUICK:
+    if found is not None and found.directory.size >= BACKGROUND_FROM:
         refresh(pk)
         return found.directory
     with _build_lock(pk):  # others asking meanwhile wait for this build and use it
@@ -145,11 +143,11 @@ def building() -> bool:
 
 
 def on_changed(sender: Any, communities: list[int], **kwargs: Any) -> None:
-    """``versions.changed`` receiver: rebuild at once the slow copies this worker holds of those communities
-    (quick ones are rebuilt by the next request)."""
+    """``versions.changed`` receiver: rebuild at once the large copies this worker holds of those communities
+    (small ones are rebuilt by the next request)."""
     for community in communities:
         found = _directories.get(community)
-        if found is not None and found.seconds >= QUICK:
+        if found is not None and found.directory.size >= BACKGROUND_FROM:
             refresh(community)
 
 

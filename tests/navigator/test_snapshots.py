@@ -87,7 +87,7 @@ def test_a_slow_rebuild_keeps_serving_the_older_copy_until_the_new_one_is_ready(
 ):
     import_file([service("clinic", name="Clinic")])
     first = snapshots.directory(community)
-    monkeypatch.setattr(snapshots, "QUICK", 0.0)  # every rebuild counts as slow: it goes to a thread
+    monkeypatch.setattr(snapshots, "BACKGROUND_FROM", 0)  # every copy counts as large: rebuilt in a thread
     clinic = Service.objects.get(name_en="Clinic")
     clinic.status = "inactive"
     clinic.save()
@@ -106,7 +106,7 @@ def test_the_worker_that_wrote_rebuilds_its_slow_copies_once_the_write_commits(
 ):
     import_file([service("clinic", name="Clinic")])
     first = snapshots.directory(community)
-    monkeypatch.setattr(snapshots, "QUICK", 0.0)
+    monkeypatch.setattr(snapshots, "BACKGROUND_FROM", 0)
     import_file([service("group", name="Group")])  # commits: versions.changed reaches the snapshots
     deadline = time.monotonic() + 30
     while snapshots._directories[community.pk].directory is first and time.monotonic() < deadline:
