@@ -134,6 +134,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.postgres",  # full-text and trigram search on PostgreSQL; its lookups do nothing elsewhere
     "rules.apps.AutodiscoverRulesConfig",
     "rest_framework",
     "drf_spectacular",

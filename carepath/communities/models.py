@@ -113,6 +113,12 @@ class InventoryEntry(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["community", "service"], name="service_once_per_inventory")
         ]
+        # Published entries by service: which services are public, read in step with the services' stewards.
+        indexes = [
+            models.Index(
+                fields=["service", "community"], condition=models.Q(published=True), name="entry_published"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.community}: {self.service}"

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import CharField, Count, F, Prefetch, Q, QuerySet, TextField
+from django.db import connection
+from django.db.models import CharField, Count, F, Prefetch, Q, QuerySet
 from django.db.models.functions import Coalesce, Lower
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -12,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from carepath import i18n
 from carepath.accounts.models import Membership, User
+from carepath.directory import search
 from carepath.directory.models import Attribute, Language, Service
 from carepath.directory.vocabulary import load as load_vocabulary
 
@@ -43,6 +45,14 @@ def communities_with_counts() -> QuerySet[Community]:
     ).order_by(Lower(Coalesce(f"name_{i18n.language()}", "name_en", output_field=CharField())))
 
 
+def name_order(path: str = "service__") -> list[Any]:
+    """The order of services by name in the page's language (French falls back to English), then id: the
+    order of an index (directory migration 0008), so a page is read from it rather than sorted."""
+    lang = i18n.language()
+    name = Lower(f"{path}name_en") if lang == "en" else Lower(Coalesce(f"{path}name_fr", f"{path}name_en"))
+    return [name, f"{path}id" if path else "id"]
+
+
 def inventory(
     entries: QuerySet[InventoryEntry],
     *,
@@ -51,17 +61,20 @@ def inventory(
     age_months: int | None = None,
     language: str = "",
     status: str = "",
+    fuzzy: bool = False,
 ) -> QuerySet[InventoryEntry]:
-    """Entries whose services match the filters; terms of one branch are alternatives (any of)."""
+    """Entries whose services match the filters, by name; terms of one branch are alternatives (any of);
+    ``fuzzy``: services whose name resembles the words ``q`` (``Service.objects.search``)."""
     services = Service.objects.all()
+    filtered = False
     if q:
-        services = services.search(q)
+        services, filtered = services.search(q, fuzzy=fuzzy), True
     if age_months is not None:
-        services = services.for_age(age_months)
+        services, filtered = services.for_age(age_months), True
     if language:
-        services = services.filter(languages__code__iexact=language)
+        services, filtered = services.filter(languages__code__iexact=language), True
     if status:
-        services = services.filter(status=status)
+        services, filtered = services.filter(status=status), True
     vocab = load_vocabulary()
     by_branch: dict[str, list[str]] = {}
     for code in terms or []:
@@ -69,20 +82,52 @@ def inventory(
         if term is not None:
             by_branch.setdefault(term.branch, []).append(term.id)
     for ids in by_branch.values():
-        services = services.filter(
-            id__in=Attribute.objects.of_services().filter(taxonomy_term_id__in=ids).values("link_id")
+        services, filtered = (
+            services.filter(
+                id__in=Attribute.objects.of_services().filter(taxonomy_term_id__in=ids).values("link_id")
+            ),
+            True,
         )
+    if filtered:
+        entries = entries.filter(service__in=services.values("id"))
     return (
-        entries.filter(service__in=services.values("id"))
-        .select_related("service", "service__organization")
+        entries.select_related("service", "service__organization")
         .prefetch_related(
             Prefetch("service__languages", queryset=Language.objects.order_by("code")),
         )
-        .order_by(
-            Lower(Coalesce(f"service__name_{i18n.language()}", "service__name_en", output_field=TextField())),
-            "service_id",
-        )
+        .order_by(*name_order())
     )
+
+
+def by_relevance(results: QuerySet[InventoryEntry], q: str) -> QuerySet[InventoryEntry] | None:
+    """The same entries, best match for the words first in the page's language; None where the database
+    ranks nothing (SQLite: the list's own order)."""
+    if not q or not search.full_text(results.db):
+        return None
+    return results.order_by(search.rank(q, path="service__").desc(), *name_order())
+
+
+def spoken_in(community: Community, *, published_only: bool) -> list[str]:
+    """The language codes (lower case, sorted) of the services in the community's inventory (``published_only``:
+    of its published entries; whether their stewards publish them too is not asked, for a list of choices).
+
+    One query whatever the inventory's size: it skips through the index on language codes, one probe per code
+    the directory holds (a loose index scan), and asks for each whether a service listed here speaks it, instead
+    of reading the languages of every service listed."""
+    language = connection.ops.quote_name(Language._meta.db_table)
+    entry = connection.ops.quote_name(InventoryEntry._meta.db_table)
+    published = connection.ops.quote_name(InventoryEntry._meta.get_field("published").column)
+    sql = (
+        f"WITH RECURSIVE codes(code) AS (SELECT MIN(code) FROM {language} UNION ALL "  # noqa: S608 - names, no input
+        f"SELECT (SELECT MIN(code) FROM {language} WHERE code > codes.code) FROM codes WHERE code IS NOT NULL) "
+        # A subquery per code, not EXISTS: the planner would turn that into one join of every language row.
+        f"SELECT code FROM codes WHERE code IS NOT NULL AND (SELECT 1 FROM {language} l "
+        f"JOIN {entry} e ON e.service_id = l.service_id WHERE l.code = codes.code AND e.community_id = %s"
+        f"{f' AND e.{published}' if published_only else ''} LIMIT 1) = 1"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [community.pk])
+        return sorted({code.lower() for (code,) in cursor.fetchall() if code})
 
 
 def service_terms(service_ids: list[Any]) -> dict[str, list[tuple[str, str | None]]]:
@@ -110,22 +155,19 @@ def published_services(community: Community) -> QuerySet[Service]:
     )
 
 
-def listable_elsewhere(community: Community, q: str = "") -> QuerySet[InventoryEntry]:
+def listable_elsewhere(community: Community, q: str = "", *, fuzzy: bool = False) -> QuerySet[InventoryEntry]:
     """Services other communities keep and publish, that this community does not list yet: each once, as its
     steward's inventory entry."""
     services = Service.objects.exclude(steward_id=community.pk).exclude(
         inventory_entries__community=community
     )
     if q:
-        services = services.search(q)
+        services = services.search(q, fuzzy=fuzzy)
     return (
         InventoryEntry.objects.published()
         .filter(community_id=F("service__steward_id"), service__in=services.values("id"))
         .select_related("service", "service__organization", "community")
-        .order_by(
-            Lower(Coalesce(f"service__name_{i18n.language()}", "service__name_en", output_field=TextField())),
-            "service_id",
-        )
+        .order_by(*name_order())
     )
 
 

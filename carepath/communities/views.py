@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
-from django.db.models import Prefetch
+from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
@@ -20,6 +21,7 @@ from django.views.decorators.http import require_http_methods
 from carepath import concurrency, uploads
 from carepath.accounts.access import permission_required
 from carepath.communities.exports import export_bytes
+from carepath.directory import search
 from carepath.directory.forms import PhoneFormSet, PlaceFormSet, ServiceForm, phone_changes, place_initial
 from carepath.directory.models import (
     Language,
@@ -29,6 +31,7 @@ from carepath.directory.models import (
     ServiceAtLocation,
 )
 from carepath.i18n import language_label, language_name
+from carepath.paging import CappedPaginator
 from carepath.uploads import limited_upload
 
 from . import imports, services
@@ -43,12 +46,14 @@ from .forms import (
 from .forms import PlaceFormSet as CommunityPlaceFormSet
 from .models import Community, InventoryEntry, ListingReport
 from .queries import (
+    by_relevance,
     communities_with_counts,
     community_at,
     entry_at,
     inventory,
     listable_elsewhere,
     service_terms,
+    spoken_in,
 )
 
 PAGE_SIZE = 20
@@ -59,6 +64,17 @@ def _open_reports(request: HttpRequest, community: Community) -> int | None:
     if not request.user.has_perm("communities.see_reports", community):
         return None
     return ListingReport.objects.kept_by(community).open().count()
+
+
+def _pages(find: Callable[..., QuerySet[InventoryEntry]], words: str) -> CappedPaginator:
+    """The pages of what ``find`` finds, best match first for ``words``; when full text finds nothing for the
+    words, the services whose name resembles them (a misspelt or partial name)."""
+    results = find()
+    paginator = CappedPaginator(results, PAGE_SIZE, ranked=by_relevance(results, words))
+    if words and not paginator.count and search.full_text(results.db):
+        results = find(fuzzy=True)
+        paginator = CappedPaginator(results, PAGE_SIZE, ranked=by_relevance(results, words))
+    return paginator
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -73,14 +89,8 @@ def community_list(request: HttpRequest) -> HttpResponse:
 @permission_required("communities.view_community", community_at)
 def community_detail(request: HttpRequest, community: Community) -> HttpResponse:
     entries = InventoryEntry.objects.visible_to(request.user, community)
-    languages = sorted(
-        {
-            code.lower()
-            for code in Language.objects.filter(service__inventory_entries__in=entries).values_list(
-                "code", flat=True
-            )
-            if code
-        }
+    languages = spoken_in(
+        community, published_only=not request.user.has_perm("communities.view_unpublished", community)
     )
     lang = get_language() or "en"
     form = InventoryFilterForm(
@@ -94,7 +104,9 @@ def community_detail(request: HttpRequest, community: Community) -> HttpResponse
             "age_months": form.cleaned_data["age_months"],
             "language": form.cleaned_data["language"],
         }
-    page = Paginator(inventory(entries, **filters), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = _pages(partial(inventory, entries, **filters), filters.get("q", "")).get_page(
+        request.GET.get("page")
+    )
     terms = service_terms([entry.service_id for entry in page])
     for entry in page:
         entry.terms = terms.get(str(entry.service_id), [])  # type: ignore[attr-defined]
@@ -295,7 +307,7 @@ def list_from_elsewhere(request: HttpRequest, community: Community) -> HttpRespo
         return redirect("communities:service-edit", slug=community.slug, service_id=entry.service_id)
     form = ElsewhereSearchForm(request.GET or None)
     words = form.cleaned_data["q"] if form.is_valid() else ""
-    page = Paginator(listable_elsewhere(community, words), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = _pages(partial(listable_elsewhere, community, words), words).get_page(request.GET.get("page"))
     return render(
         request, "communities/list_elsewhere.html", {"community": community, "form": form, "page": page}
     )

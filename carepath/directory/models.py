@@ -14,10 +14,12 @@ import uuid
 from typing import Any
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
+from django.db.models.functions import Coalesce, Lower, Upper
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from . import search
 from .vocabulary import TAXONOMY_ID, WAIT_DAYS
 
 
@@ -156,6 +158,8 @@ class Organization(HSDSModel):
         verbose_name = _("organization")
         verbose_name_plural = _("organizations")
         ordering = ["name"]
+        # The HSDS API's order (migration 0008 also has search indexes, on PostgreSQL only: search.py).
+        indexes = [models.Index(Lower("name_en"), F("id"), name="organization_name_order")]
 
 
 class OrganizationIdentifier(HSDSModel):
@@ -203,7 +207,14 @@ class ServiceQuerySet(models.QuerySet["Service"]):
     def speaking(self, code: str) -> ServiceQuerySet:
         return self.filter(languages__code__iexact=code).distinct()
 
-    def search(self, words: str) -> ServiceQuerySet:
+    def search(self, words: str, *, fuzzy: bool = False) -> ServiceQuerySet:
+        """Services the words find (``search.py``): on PostgreSQL by full text in both languages, or with
+        ``fuzzy`` those whose name resembles them (for words full text finds nothing with); elsewhere each word
+        in a name, description or organization name, fuzzy or not. ``search.rank`` orders them."""
+        if search.full_text(self.db):
+            if fuzzy:
+                return self.filter(search.resembling(words))
+            return self.alias(**search.vectors()).filter(search.matching(words, Organization.objects.all()))
         query = Q()
         for word in words.split()[:8]:
             query &= (
@@ -261,7 +272,15 @@ class Service(HSDSModel):
         verbose_name = _("service")
         verbose_name_plural = _("services")
         ordering = ["name"]
-        indexes = [models.Index(fields=["status"])]
+        indexes = [
+            models.Index(fields=["status"]),
+            # The orders of inventories and the HSDS API, by language (migration 0008 also has search indexes,
+            # on PostgreSQL only: search.py).
+            models.Index(Lower("name_en"), F("id"), name="service_name_en_order"),
+            models.Index(Lower(Coalesce("name_fr", "name_en")), F("id"), name="service_name_fr_order"),
+            # Which services are public, read in step with the published inventory entries (api/paging.py).
+            models.Index(fields=["id", "steward"], name="service_steward_by_id"),
+        ]
 
 
 class Location(HSDSModel):
@@ -412,7 +431,8 @@ class Language(HSDSModel):
     note = opt_text()
 
     class Meta:
-        indexes = [models.Index(fields=["code"])]
+        # Codes as written (skipped through for a community's languages), and in any case (the filters').
+        indexes = [models.Index(fields=["code"]), models.Index(Upper("code"), name="language_code_any_case")]
 
 
 class Funding(HSDSModel):

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from django.db.models import QuerySet
+from django.db.models.functions import Lower
 from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -35,23 +36,27 @@ def _read(params: Params, name: str, kind: str) -> Any:
     return getattr(params, kind)(name)
 
 
+def given_filters(filters: dict[str, Filter], params: Params) -> list[tuple[Filter, Any]]:
+    """The filters the request gives, with their values."""
+    given = [(how, _read(params, name, how.kind)) for name, how in filters.items()]
+    return [(how, value) for how, value in given if value not in (None, "", False)]
+
+
 def apply_filters(queryset: QuerySet[Any], filters: dict[str, Filter], params: Params) -> QuerySet[Any]:
     """The queryset with every filter the request gives; none when one is wrong (paging then says which)."""
-    given = {name: (how, _read(params, name, how.kind)) for name, how in filters.items()}
+    given = given_filters(filters, params)
     if params.errors:
         return queryset.none()
-    for how, value in given.values():
-        if value is True:
-            queryset = getattr(queryset, how.method)()
-        elif value not in (None, "", False):
-            queryset = getattr(queryset, how.method)(value)
+    for how, value in given:
+        queryset = getattr(queryset, how.method)() if value is True else getattr(queryset, how.method)(value)
     return queryset
 
 
 class ListView(APIView):
     filters: ClassVar[dict[str, Filter]] = {}
     options: ClassVar[tuple[str, ...]] = ()
-    ordering: ClassVar[tuple[str, ...]] = ("name_en", "id")
+    # An index's order (directory migration 0008), ending with a unique column: pages are read from it.
+    ordering: ClassVar[tuple[Any, ...]] = (Lower("name_en"), "id")
 
     def queryset(self, params: Params) -> QuerySet[Any]:
         raise NotImplementedError
@@ -59,11 +64,15 @@ class ListView(APIView):
     def contents(self, ids: list[Any], params: Params, options: dict[str, bool]) -> list[dict[str, Any]]:
         raise NotImplementedError
 
+    def filtered(self, params: Params) -> bool:
+        """Whether the request filters the list (its count then reads the filters' indexes)."""
+        return bool(given_filters(self.filters, params))
+
     def get(self, request: Request) -> Response:
         params = Params(request)
         queryset = apply_filters(self.queryset(params), self.filters, params)
         options = {name: params.boolean(name) for name in self.options}
-        ids, page = paginate(params, queryset.order_by(*self.ordering))
+        ids, page = paginate(params, queryset.order_by(*self.ordering), filtered=self.filtered(params))
         return Response({**page, "contents": self.contents(ids, params, options)})
 
 

@@ -1,4 +1,9 @@
-"""The HSDS page of a list: the ids on the asked page and the page's description."""
+"""The HSDS page of a list: the ids on the asked page and the page's description.
+
+``total_items`` is exact, as HSDS has it: the list counted whole, without its order. The page's ids are read from
+the nearer end of the list's order, which an index gives (``carepath.paging.window``), so the last page costs
+what the first does; no page reads a row for each record it shows.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +13,8 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import QuerySet
 from drf_spectacular.utils import inline_serializer
 from rest_framework import serializers
+
+from carepath.paging import window, without_hash_joins
 
 if TYPE_CHECKING:  # a type only: params imports this module's limits
     from .params import Params
@@ -31,15 +38,28 @@ def page_schema(name: str) -> Any:
     return inline_serializer(name=name, fields=PAGE_FIELDS)
 
 
-def paginate(params: Params, queryset: QuerySet[Any]) -> tuple[list[Any], dict[str, Any]]:
+def count(queryset: QuerySet[Any], *, filtered: bool) -> int:
+    """The number of rows, exactly: a whole list without hash joins (``without_hash_joins``), a filtered one as
+    the planner likes (a search's or a filter's rows come from their own indexes, in no order)."""
+    queryset = queryset.order_by()
+    if filtered:
+        return queryset.count()
+    with without_hash_joins(queryset.db):
+        return queryset.count()
+
+
+def paginate(
+    params: Params, queryset: QuerySet[Any], *, filtered: bool = True
+) -> tuple[list[Any], dict[str, Any]]:
     """The ids of the asked page (``page``, ``per_page``) and the HSDS page fields; raises every bad
-    parameter read so far, these two included."""
+    parameter read so far, these two included. ``filtered``: whether the request filtered the list."""
     page = params.integer("page", 1, 1, 1_000_000)
     per_page = params.integer("per_page", DEFAULT_PER_PAGE, 1, MAX_PER_PAGE)
     params.check()
-    total = queryset.count()
+    total = count(queryset, filtered=filtered)
     pages = max(1, math.ceil(total / per_page))
-    ids = list(queryset.values_list("id", flat=True)[(page - 1) * per_page : page * per_page])
+    # Read from the nearer end of the list's order (an index's): the last page as quick as the first.
+    ids = window(queryset.values_list("id", flat=True), (page - 1) * per_page, page * per_page, total)
     return ids, {
         "total_items": total,
         "total_pages": pages,

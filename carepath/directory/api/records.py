@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import F, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models.lookups import IsNull
 
 from ..hsds import writer
 from ..hsds.spec import tables
@@ -17,23 +18,26 @@ from . import HSDS_VERSION
 
 
 def public_services(community: str = "") -> QuerySet[Service]:
-    """Services a community publishes (``community``: only this one's), while their steward publishes them."""
-    entries = Q(inventory_entries__published=True)
+    """Services a community publishes (``community``: only this one's), while their steward publishes them.
+
+    Public: one published inventory entry that is the steward's (or any, for what the site keeps), a lookup in
+    the entries' (community, service) index for each service, or one join; with ``community``, also one
+    published entry there."""
+    entries = Service._meta.get_field("inventory_entries").related_model.objects
+    kept = entries.filter(service_id=OuterRef("pk"), published=True).filter(
+        Q(community_id=OuterRef("steward_id")) | Q(IsNull(OuterRef("steward_id"), True))
+    )
+    services = Service.objects.filter(Exists(kept))
     if community:
-        entries &= Q(inventory_entries__community__slug=community)
-    # A service is public while its steward publishes it (or the site keeps it): another community's listing
-    # does not outlive the steward's.
-    kept = Service.objects.filter(
-        Q(steward__isnull=True)
-        | Q(inventory_entries__community_id=F("steward_id"), inventory_entries__published=True)
-    )
-    return Service.objects.filter(id__in=Service.objects.filter(entries).values("id")).filter(
-        id__in=kept.values("id")
-    )
+        listed = entries.filter(service_id=OuterRef("pk"), published=True, community__slug=community)
+        services = services.filter(Exists(listed))
+    return services
 
 
 def public_organizations(community: str = "") -> QuerySet[Organization]:
-    return Organization.objects.filter(id__in=public_services(community).values("organization_id"))
+    return Organization.objects.filter(
+        Exists(public_services(community).filter(organization_id=OuterRef("pk")))
+    )
 
 
 def by_id(rows: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:

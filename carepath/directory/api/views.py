@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from django.db.models import QuerySet
+from django.db.models.functions import Lower
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_view, inline_serializer
 from rest_framework import serializers
@@ -15,7 +16,7 @@ from rest_framework.views import APIView
 from ..models import Organization, ServiceAtLocation, Taxonomy, TaxonomyTerm
 from ..queries import records
 from . import HSDS_VERSION
-from .base import DetailView, Filter, ListView, apply_filters
+from .base import DetailView, Filter, ListView, apply_filters, given_filters
 from .paging import page_schema
 from .params import BAD_REQUEST, COMMON, LANG, LISTS, NOT_FOUND, SERVICE_FILTERS, Params, param
 from .records import (
@@ -166,11 +167,14 @@ class OrganizationDetailView(DetailView):
 )
 class ServiceAtLocationListView(ListView):
     options = ("full",)
-    ordering = ("service__name_en", "id")
+    ordering = (Lower("service__name_en"), "id")
 
     def queryset(self, params: Params) -> QuerySet[Any]:
         services = apply_filters(public_services(_community(params)), FILTER_SERVICES, params)
         return ServiceAtLocation.objects.filter(service_id__in=services.values("id"))
+
+    def filtered(self, params: Params) -> bool:
+        return bool(given_filters(FILTER_SERVICES, params))
 
     def contents(self, ids: list[Any], params: Params, options: dict[str, bool]) -> list[dict[str, Any]]:
         return service_at_location_items(ids, params.language, full=options["full"])
