@@ -20,7 +20,7 @@ from contextlib import contextmanager
 from functools import cached_property
 from typing import Any
 
-from django.core.paginator import EmptyPage, InvalidPage, Page, PageNotAnInteger, Paginator
+from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.db import connections, transaction
 from django.db.models import QuerySet
 
@@ -39,12 +39,12 @@ def without_hash_joins(using: str) -> Iterator[None]:
     if connection.vendor != "postgresql":
         yield
         return
+    # SET LOCAL lasts to the end of the transaction (or of its savepoint, if that is rolled back); a savepoint
+    # released keeps it, hence the RESET (inside a request's or a test's transaction).
     with transaction.atomic(using=using), connection.cursor() as cursor:
-        cursor.execute(
-            "SET LOCAL enable_hashjoin = off"
-        )  # to the end of the transaction, or its savepoint's:
+        cursor.execute("SET LOCAL enable_hashjoin = off")
         yield
-        cursor.execute("RESET enable_hashjoin")  # a released savepoint keeps what was set in it
+        cursor.execute("RESET enable_hashjoin")
 
 
 def window(rows: QuerySet[Any], start: int, stop: int, total: int) -> list[Any]:
@@ -74,6 +74,9 @@ class CappedPage(Page):
 
 
 class CappedPaginator(Paginator):
+    """A ``Paginator`` whose ``count`` stops at ``cap + 1`` (then ``capped``); ``ranked``: the same rows best
+    match first, shown while no more than ``cap`` match."""
+
     def __init__(
         self,
         object_list: QuerySet[Any],
@@ -143,6 +146,4 @@ class CappedPaginator(Paginator):
             number = 1
         except EmptyPage:
             number = self.num_pages if self.count else 1
-        except InvalidPage:  # pragma: no cover - the two above are the only kinds
-            number = 1
         return self.page(number)

@@ -158,7 +158,6 @@ class Organization(HSDSModel):
         verbose_name = _("organization")
         verbose_name_plural = _("organizations")
         ordering = ["name"]
-        # The HSDS API's order (migration 0008 also has search indexes, on PostgreSQL only: search.py).
         indexes = [models.Index(Lower("name_en"), F("id"), name="organization_name_order")]
 
 
@@ -208,24 +207,8 @@ class ServiceQuerySet(models.QuerySet["Service"]):
         return self.filter(languages__code__iexact=code).distinct()
 
     def search(self, words: str, *, fuzzy: bool = False) -> ServiceQuerySet:
-        """Services the words find (``search.py``): on PostgreSQL by full text in both languages, or with
-        ``fuzzy`` those whose name resembles them (for words full text finds nothing with); elsewhere each word
-        in a name, description or organization name, fuzzy or not. ``search.rank`` orders them."""
-        if search.full_text(self.db):
-            if fuzzy:
-                return self.filter(search.resembling(words))
-            return self.alias(**search.vectors()).filter(search.matching(words, Organization.objects.all()))
-        query = Q()
-        for word in words.split()[:8]:
-            query &= (
-                Q(name_en__icontains=word)
-                | Q(name_fr__icontains=word)
-                | Q(description_en__icontains=word)
-                | Q(description_fr__icontains=word)
-                | Q(organization__name_en__icontains=word)
-                | Q(organization__name_fr__icontains=word)
-            )
-        return self.filter(query)
+        """Services the words find (``search.py``); ``search.rank`` orders them best first."""
+        return search.find(self, words, fuzzy=fuzzy, organizations=Organization.objects.all())
 
     def modified_after(self, moment: Any) -> ServiceQuerySet:
         return self.filter(last_modified__gte=moment)
@@ -272,13 +255,10 @@ class Service(HSDSModel):
         verbose_name = _("service")
         verbose_name_plural = _("services")
         ordering = ["name"]
-        indexes = [
+        indexes = [  # lists' orders, and who keeps what by id (search indexes: migration 0008)
             models.Index(fields=["status"]),
-            # The orders of inventories and the HSDS API, by language (migration 0008 also has search indexes,
-            # on PostgreSQL only: search.py).
             models.Index(Lower("name_en"), F("id"), name="service_name_en_order"),
             models.Index(Lower(Coalesce("name_fr", "name_en")), F("id"), name="service_name_fr_order"),
-            # Which services are public, read in step with the published inventory entries (api/paging.py).
             models.Index(fields=["id", "steward"], name="service_steward_by_id"),
         ]
 
@@ -431,7 +411,6 @@ class Language(HSDSModel):
     note = opt_text()
 
     class Meta:
-        # Codes as written (skipped through for a community's languages), and in any case (the filters').
         indexes = [models.Index(fields=["code"]), models.Index(Upper("code"), name="language_code_any_case")]
 
 

@@ -1,24 +1,27 @@
 """Finding services by words: PostgreSQL's full-text search and trigrams, or plain containment elsewhere.
 
-On PostgreSQL a service is found when
+On PostgreSQL a service is found by full text when
 - its name and description in English match the words with the ``english`` text search configuration, or its
-  name and description in French with ``french`` (stemmed: "orthophoniste" finds "orthophonie", "counseling"
-  finds "counselling"; websearch syntax: "quoted phrases", ``or``, ``-word``);
-- its organization's name matches them, in either language;
-- or its name in either language is close to the words by trigrams (``pg_trgm``'s word similarity), so a
-  misspelt or partial name ("speach therapy", "orthophon") still finds it.
+  name and description in French with ``french`` (stemmed: "orthophoniste" finds "orthophonie", "stuttering"
+  finds "stutter"; websearch syntax: "quoted phrases", ``or``, ``-word``);
+- or its organization's name matches them, in either language.
+With ``fuzzy`` (the pages ask for it when full text finds nothing), a service is found when its name in either
+language is close to the words by trigrams (``pg_trgm``'s word similarity), so a misspelt or partial name
+("preshool speech", "orthophon") still finds it. Trigrams are not in the same condition as full text: PostgreSQL
+checks each trigram candidate again with the whole condition (about 20 µs a row), and cannot estimate how many
+there are, so a common word took half a second.
 Each of these is a GIN index (directory migration 0008, on PostgreSQL only), so a search reads the index and not
 100,000 rows; the expressions here and the indexes there must stay the same (``tests/directory/test_search.py``
 reads the plans). ``rank`` puts the best match first in the page's language: names weigh more than
-descriptions, the other language counts half.
+descriptions, the other language counts half, and names close by trigrams count too.
 
 Elsewhere (SQLite): every word (up to ``MAX_WORDS``) must be in the service's name, description or organization
-name, in either language, case-insensitively; no ranking.
+name, in either language, case-insensitively, fuzzy or not; no ranking.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.lookups import TrigramWordSimilar
@@ -36,7 +39,18 @@ from django.db.models.functions import Coalesce
 from carepath.i18n import language as active_language
 
 CONFIGS = {"en": "english", "fr": "french"}
+QS = TypeVar("QS", bound=QuerySet[Any])
 MAX_WORDS = 8
+
+
+def find(services: QS, words: str, *, fuzzy: bool, organizations: QuerySet[Any]) -> QS:
+    """The services the words find (``Service.objects.search``); ``fuzzy``: on PostgreSQL, those whose name
+    resembles them instead (for words full text finds nothing with). ``organizations``: all of them."""
+    if not full_text(services.db):
+        return services.filter(containing(words))
+    if fuzzy:
+        return services.filter(resembling(words))
+    return services.alias(**vectors()).filter(matching(words, organizations))
 
 
 def full_text(alias: str) -> bool:
@@ -97,6 +111,22 @@ def resembling(text: str) -> Q:
     for lang in CONFIGS:
         found |= Q(TrigramWordSimilar(F(f"name_{lang}"), Value(words_of(text))))
     return found
+
+
+def containing(text: str) -> Q:
+    """Elsewhere than on PostgreSQL: every word (up to ``MAX_WORDS``) in the service's name, description or
+    organization's name, in either language, in any case."""
+    query = Q()
+    for word in text.split()[:MAX_WORDS]:
+        query &= (
+            Q(name_en__icontains=word)
+            | Q(name_fr__icontains=word)
+            | Q(description_en__icontains=word)
+            | Q(description_fr__icontains=word)
+            | Q(organization__name_en__icontains=word)
+            | Q(organization__name_fr__icontains=word)
+        )
+    return query
 
 
 def vectors() -> dict[str, CombinedSearchVector]:

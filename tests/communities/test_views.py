@@ -95,6 +95,27 @@ def test_filters(client, inventory, query, expected):
     assert page_names(response) == expected
 
 
+def test_the_language_filter_offers_the_languages_services_here_speak_in_any_case(
+    client, import_file, inventory, member, other_community
+):
+    import_file(service("cree", name="Cree story time", languages=("CR",)))
+    import_file(service("elsewhere", name="Somali circle", languages=("so",)), community=other_community.slug)
+    InventoryEntry.objects.filter(service_id=uid("service:teens")).update(published=False)
+
+    def offered() -> list[str]:
+        return [
+            code
+            for code, _ in client.get("/en/communities/lakeside/").context["form"].fields["language"].choices
+        ]
+
+    assert offered() == ["", "cr", "en", "fr"]  # not Ojibwe: only an unpublished service speaks it
+    assert [e.service.name for e in client.get("/en/communities/lakeside/?language=cr").context["page"]] == [
+        "Cree story time"
+    ]
+    login(client, member)
+    assert offered() == ["", "cr", "en", "fr", "oj"]
+
+
 def test_htmx_filter_returns_only_the_results(client, inventory):
     response = client.get(
         f"/en/communities/{inventory.slug}/?q=teen", HTTP_HX_REQUEST="true", HTTP_HX_TARGET="results"

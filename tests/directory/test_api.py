@@ -86,6 +86,28 @@ def test_services_page_follows_hsds(client, published):
     assert [s["name"] for s in second["contents"]] == ["Counselling"] and second["last_page"] is True
 
 
+def test_every_page_lists_the_next_services_by_name_whatever_the_case(client, import_file):
+    names = ["apple", "Banana", "cherry", "Date", "elder", "Fig", "grape"]
+    import_file([service(name, name=name) for name in reversed(names)])
+    pages = [client.get(f"/api/hsds/services?per_page=2&page={number}").json() for number in (1, 2, 3, 4, 5)]
+    assert [[s["name"] for s in page["contents"]] for page in pages] == [
+        ["apple", "Banana"],
+        ["cherry", "Date"],
+        ["elder", "Fig"],
+        ["grape"],  # read backwards from the last, as the two pages before it
+        [],
+    ]
+    assert [(p["total_items"], p["total_pages"], p["last_page"], p["size"]) for p in pages] == [
+        (7, 4, False, 2),
+        (7, 4, False, 2),
+        (7, 4, False, 2),
+        (7, 4, True, 1),
+        (7, 4, True, 0),
+    ]
+    searched = client.get("/api/hsds/services?per_page=2&page=2&search=Lakeside").json()
+    assert (searched["total_items"], [s["name"] for s in searched["contents"]]) == (7, ["cherry", "Date"])
+
+
 def test_full_services_and_one_service_validate_against_the_official_schema(client, published):
     body = client.get("/api/hsds/services?full=true").json()
     assert len(body["contents"]) == 3
