@@ -15,6 +15,7 @@ requests) and prints, for each, its p50 and p95 in milliseconds; the last line i
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import statistics
 import sys
@@ -216,6 +217,7 @@ def main() -> None:
     os.environ.setdefault("CAREPATH_HTTPS", "false")  # the test client speaks plain HTTP
 
     prepare(server, options.services, options.fresh)
+    logging.disable(logging.WARNING)  # django-axes says each sign-in
     from django.test import Client
 
     visitor, facilitator = Client(), Client()

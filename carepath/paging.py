@@ -28,13 +28,14 @@ CAP = 1000
 
 
 @contextmanager
-def without_hash_joins(using: str) -> Iterator[None]:
-    """On PostgreSQL, the queries inside are planned without hash joins (elsewhere: as they are).
+def counting(using: str) -> Iterator[None]:
+    """On PostgreSQL, the queries inside are planned without hash joins or parallel workers (elsewhere: as they
+    are), for counts of a join of 100,000 services with their inventory entries.
 
-    For counts of a join of 100,000 services with their inventory entries: hashing one side reads it all, which
-    the planner prices under what it costs, while reading the two in step from their indexes (a merge join, or
-    a lookup per row that stops at the cap) costs a fraction: 100,000 services, whole count 37 ms against 72 ms;
-    count to 1,000 of a search 10 ms against 54 ms."""
+    Hashing one side reads it all, which the planner prices under what it costs, while reading the two in step
+    from their indexes (a merge join, or a lookup per row that stops at the cap) costs a fraction: at 100,000
+    services a whole count took 37 ms against 72 ms, a count to 1,000 of a search 10 ms against 54 ms. Starting
+    parallel workers costs more than such a count (5 ms, for a search that finds nothing)."""
     connection = connections[using]
     if connection.vendor != "postgresql":
         yield
@@ -42,9 +43,9 @@ def without_hash_joins(using: str) -> Iterator[None]:
     # SET LOCAL lasts to the end of the transaction (or of its savepoint, if that is rolled back); a savepoint
     # released keeps it, hence the RESET (inside a request's or a test's transaction).
     with transaction.atomic(using=using), connection.cursor() as cursor:
-        cursor.execute("SET LOCAL enable_hashjoin = off")
+        cursor.execute("SET LOCAL enable_hashjoin = off; SET LOCAL max_parallel_workers_per_gather = 0")
         yield
-        cursor.execute("RESET enable_hashjoin")
+        cursor.execute("RESET enable_hashjoin; RESET max_parallel_workers_per_gather")
 
 
 def window(rows: QuerySet[Any], start: int, stop: int, total: int) -> list[Any]:
@@ -92,7 +93,7 @@ class CappedPaginator(Paginator):
     @cached_property
     def count(self) -> int:
         """The number of rows, or ``cap + 1`` for more than ``cap``."""
-        with without_hash_joins(self.object_list.db):
+        with counting(self.object_list.db):
             return self.object_list.order_by()[: self.cap + 1].count()
 
     @property
@@ -128,7 +129,7 @@ class CappedPaginator(Paginator):
             found = list(self.object_list[bottom : bottom + self.per_page + 1])
             return CappedPage(found[: self.per_page], number, self, more=len(found) > self.per_page)
         # Past them (a page few ask for): count the list whole, once, and read the page from its nearer end.
-        with without_hash_joins(self.object_list.db):
+        with counting(self.object_list.db):
             self.count = self.object_list.order_by().count()
         self.__dict__.pop("num_pages", None)
         number = min(number, self.num_pages)

@@ -50,7 +50,7 @@ def name_order(path: str = "service__") -> list[Any]:
     order of an index (directory migration 0008), so a page is read from it rather than sorted."""
     lang = i18n.language()
     name = Lower(f"{path}name_en") if lang == "en" else Lower(Coalesce(f"{path}name_fr", f"{path}name_en"))
-    return [name, f"{path}id" if path else "id"]
+    return [name, f"{path}id"]
 
 
 def inventory(
@@ -66,15 +66,14 @@ def inventory(
     """Entries whose services match the filters, by name; terms of one branch are alternatives (any of);
     ``fuzzy``: services whose name resembles the words ``q`` (``Service.objects.search``)."""
     services = Service.objects.all()
-    filtered = False
     if q:
-        services, filtered = services.search(q, fuzzy=fuzzy), True
+        services = services.search(q, fuzzy=fuzzy)
     if age_months is not None:
-        services, filtered = services.for_age(age_months), True
+        services = services.for_age(age_months)
     if language:
-        services, filtered = services.filter(languages__code__iexact=language), True
+        services = services.filter(languages__code__iexact=language)
     if status:
-        services, filtered = services.filter(status=status), True
+        services = services.filter(status=status)
     vocab = load_vocabulary()
     by_branch: dict[str, list[str]] = {}
     for code in terms or []:
@@ -82,13 +81,10 @@ def inventory(
         if term is not None:
             by_branch.setdefault(term.branch, []).append(term.id)
     for ids in by_branch.values():
-        services, filtered = (
-            services.filter(
-                id__in=Attribute.objects.of_services().filter(taxonomy_term_id__in=ids).values("link_id")
-            ),
-            True,
+        services = services.filter(
+            id__in=Attribute.objects.of_services().filter(taxonomy_term_id__in=ids).values("link_id")
         )
-    if filtered:
+    if q or age_months is not None or language or status or by_branch:  # else no service to leave out
         entries = entries.filter(service__in=services.values("id"))
     return (
         entries.select_related("service", "service__organization")
@@ -99,12 +95,14 @@ def inventory(
     )
 
 
-def by_relevance(results: QuerySet[InventoryEntry], q: str) -> QuerySet[InventoryEntry] | None:
-    """The same entries, best match for the words first in the page's language; None where the database
-    ranks nothing (SQLite: the list's own order)."""
+def by_relevance(
+    results: QuerySet[InventoryEntry], q: str, *, fuzzy: bool = False
+) -> QuerySet[InventoryEntry] | None:
+    """The same entries, best match for the words first in the page's language (``fuzzy``: found by their
+    names); None where the database ranks nothing (SQLite: the list's own order)."""
     if not q or not search.full_text(results.db):
         return None
-    return results.order_by(search.rank(q, path="service__").desc(), *name_order())
+    return results.order_by(search.rank(q, path="service__", fuzzy=fuzzy).desc(), *name_order())
 
 
 def spoken_in(community: Community, *, published_only: bool) -> list[str]:

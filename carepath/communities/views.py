@@ -73,7 +73,7 @@ def _pages(find: Callable[..., QuerySet[InventoryEntry]], words: str) -> CappedP
     paginator = CappedPaginator(results, PAGE_SIZE, ranked=by_relevance(results, words))
     if words and not paginator.count and search.full_text(results.db):
         results = find(fuzzy=True)
-        paginator = CappedPaginator(results, PAGE_SIZE, ranked=by_relevance(results, words))
+        paginator = CappedPaginator(results, PAGE_SIZE, ranked=by_relevance(results, words, fuzzy=True))
     return paginator
 
 

@@ -134,15 +134,19 @@ def vectors() -> dict[str, CombinedSearchVector]:
     return {f"search_{lang}": service_vector(lang) for lang in CONFIGS}
 
 
-def rank(text: str, path: str = "", lang: str | None = None) -> Any:
+def rank(text: str, path: str = "", lang: str | None = None, *, fuzzy: bool = False) -> Any:
     """How well the service (at ``path``: ``service__`` from an inventory entry) matches the words, best first
     in ``lang`` (default: the page's): full-text rank in that language, half of it in the other, and how close
-    the name in that language (or else the other) is to the words by trigrams."""
+    the name in that language (or else the other) is to the words by trigrams; ``fuzzy`` (services found by
+    their names): that closeness alone."""
     lang = lang or active_language()
     other = "fr" if lang == "en" else "en"
     text = words_of(text)
+    close = TrigramWordSimilarity(Value(text), Coalesce(f"{path}name_{lang}", f"{path}name_{other}"))
+    if fuzzy:
+        return close
     return (
         SearchRank(service_vector(lang, path), search_query(text, lang))
         + SearchRank(service_vector(other, path), search_query(text, other)) * Value(0.5)
-        + TrigramWordSimilarity(Value(text), Coalesce(f"{path}name_{lang}", f"{path}name_{other}"))
+        + close
     )

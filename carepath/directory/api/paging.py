@@ -14,7 +14,7 @@ from django.db.models import QuerySet
 from drf_spectacular.utils import inline_serializer
 from rest_framework import serializers
 
-from carepath.paging import window, without_hash_joins
+from carepath.paging import counting, window
 
 if TYPE_CHECKING:  # a type only: params imports this module's limits
     from .params import Params
@@ -39,12 +39,12 @@ def page_schema(name: str) -> Any:
 
 
 def count(queryset: QuerySet[Any], *, filtered: bool) -> int:
-    """The number of rows, exactly: a whole list without hash joins (``without_hash_joins``), a filtered one as
+    """The number of rows, exactly: a whole list without hash joins (``counting``), a filtered one as
     the planner likes (a search's or a filter's rows come from their own indexes, in no order)."""
     queryset = queryset.order_by()
     if filtered:
         return queryset.count()
-    with without_hash_joins(queryset.db):
+    with counting(queryset.db):
         return queryset.count()
 
 
