@@ -3,13 +3,15 @@
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres .venv/bin/python bench/pages.py
     ... bench/pages.py --services 100000 --requests 40 --fresh
 
-Fills a PostgreSQL database named ``pages_bench`` (on the server of ``DATABASE_URL``) with ``--services``
-generated services (``import_hsds.generate``), imported by ``carepath import-hsds PATH --community bench``, then
-the same package with the names and descriptions of its services and organizations in French (``--language fr``);
-a database already holding that many is used again (``--fresh`` builds it anew: about two minutes for 100,000).
+Fills a PostgreSQL database named ``pages_bench`` (``--database``; on the server of ``DATABASE_URL``) with
+``--services`` generated services (``import_hsds.generate``), imported by ``carepath import-hsds PATH --community
+bench``, then the same package with the names and descriptions of its services and organizations in French
+(``--language fr``); a database already holding that many is used again (``--fresh`` builds it anew: about two
+minutes for 100,000).
 Then asks each page ``--requests`` times through ``django.test.Client`` (DEBUG off, after a few warm-up
 requests) and prints, for each, its p50 and p95 in milliseconds; the last line is ``key=value`` figures
-(targets: inventory pages p95 <= 150 ms, HSDS lists p95 <= 100 ms at the first and the last page).
+(targets: inventory pages p95 <= 150 ms, HSDS lists p95 <= 100 ms at the first and the last page). The pages
+and their query strings are in ``pages()``; the inventory is asked by a visitor, and once by a facilitator.
 """
 
 from __future__ import annotations
@@ -87,16 +89,16 @@ def french_package(english: Path, french: Path) -> None:
             writer.writerows(rows)
 
 
-def prepare(server: str, services: int, fresh: bool) -> None:
+def prepare(server: str, database: str, services: int, fresh: bool) -> None:
     """The database with ``services`` services in the community ``bench``, in English and French, migrated."""
     import psycopg
 
     with psycopg.connect(f"{server}/postgres", autocommit=True) as connection:
-        exists = connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [DATABASE]).fetchone()
+        exists = connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [database]).fetchone()
         if exists and fresh:
-            connection.execute(f"DROP DATABASE {DATABASE}")
+            connection.execute(f'DROP DATABASE "{database}"')
         if not exists or fresh:
-            connection.execute(f"CREATE DATABASE {DATABASE}")
+            connection.execute(f'CREATE DATABASE "{database}"')
     import django
     from django.core.management import call_command
 
@@ -108,10 +110,10 @@ def prepare(server: str, services: int, fresh: bool) -> None:
 
     held = InventoryEntry.objects.filter(community__slug=COMMUNITY).count()
     if held and held != services:
-        raise SystemExit(f"{DATABASE} holds {held} services, not {services}: run with --fresh")
+        raise SystemExit(f"{database} holds {held} services, not {services}: run with --fresh")
     french = Service.objects.filter(name_fr__isnull=False).exists()
     if held and french:
-        print(f"{DATABASE}: {held} services already there", flush=True)
+        print(f"{database}: {held} services already there", flush=True)
         return
     from import_hsds import generate
 
@@ -204,19 +206,20 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=40)
     parser.add_argument("--fresh", action="store_true", help="drop and build the database anew")
     parser.add_argument("--only", default="", help="time only the figures whose name starts so")
+    parser.add_argument("--database", default=DATABASE, help=f"the database's name (default {DATABASE})")
     options = parser.parse_args()
 
     base_url = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres")
     if not base_url.startswith("postgres"):
         raise SystemExit("bench/pages.py measures PostgreSQL: set DATABASE_URL to a postgres:// server")
     server = base_url.rsplit("/", 1)[0]
-    os.environ["DATABASE_URL"] = f"{server}/{DATABASE}"
+    os.environ["DATABASE_URL"] = f"{server}/{options.database}"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "carepath.settings")
     os.environ["DEBUG"] = "false"  # no query log, templates as in production
     os.environ.setdefault("SECRET_KEY", "bench-only")
     os.environ.setdefault("CAREPATH_HTTPS", "false")  # the test client speaks plain HTTP
 
-    prepare(server, options.services, options.fresh)
+    prepare(server, options.database, options.services, options.fresh)
     logging.disable(logging.WARNING)  # django-axes says each sign-in
     from django.test import Client
 

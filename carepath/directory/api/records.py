@@ -20,9 +20,10 @@ from . import HSDS_VERSION
 def public_services(community: str = "") -> QuerySet[Service]:
     """Services a community publishes (``community``: only this one's), while their steward publishes them.
 
-    Public: one published inventory entry that is the steward's (or any, for what the site keeps), a lookup in
-    the entries' (community, service) index for each service, or one join; with ``community``, also one
-    published entry there."""
+    A service is public while its steward's inventory entry is published (for what the site keeps: any entry):
+    another community's listing does not outlive the steward's. One published entry is the steward's (or any,
+    for the site's), so a whole list is one join of services and published entries, read in step from two
+    indexes (``service_steward_by_id``, ``entry_published``); with ``community``, a published entry there too."""
     entries = Service._meta.get_field("inventory_entries").related_model.objects
     kept = entries.filter(service_id=OuterRef("pk"), published=True).filter(
         Q(community_id=OuterRef("steward_id")) | Q(IsNull(OuterRef("steward_id"), True))
