@@ -344,6 +344,17 @@ def test_the_inventory_takes_the_same_queries_for_one_service_or_three_for_its_f
     )
 
 
+@pytest.mark.parametrize("query", ["q=families", "q=families&age_months=30", "term=delivery/group"])
+def test_a_searched_or_filtered_inventory_takes_the_same_queries_for_one_service_or_three(
+    client, import_file, community, query
+):
+    assert_queries_do_not_grow(
+        add=lambda n: import_file(service(f"s{n}", terms=[("delivery/group", None)])),
+        fetch=page(client, f"/en/communities/lakeside/?{query}"),
+        shown=lambda html: html.count('<li class="result">'),
+    )
+
+
 def test_the_list_from_elsewhere_takes_the_same_queries_for_one_service_or_three(
     client, import_file, facilitator, other_community
 ):
