@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import connection
+from django.db import connections, router
 from django.db.models import CharField, Count, F, Prefetch, Q, QuerySet
 from django.db.models.functions import Coalesce, Lower
 from django.http import Http404
@@ -114,6 +114,7 @@ def spoken_in(community: Community, *, published_only: bool) -> list[str]:
     One query whatever the inventory's size: it skips through the index on language codes, one probe per code
     the directory holds (a loose index scan), and asks for each whether a service listed here speaks it, instead
     of reading the languages of every service listed."""
+    connection = connections[router.db_for_read(Language)]  # the replica's, when there is one
     language = connection.ops.quote_name(Language._meta.db_table)
     entry = connection.ops.quote_name(InventoryEntry._meta.db_table)
     published = connection.ops.quote_name(InventoryEntry._meta.get_field("published").column)

@@ -134,7 +134,9 @@ def _rebuild(community: int) -> None:
     finally:
         with _lock:
             _building.discard(community)
-        connections.close_all()  # this thread's own connections
+        for connection in connections.all(initialized_only=True):
+            if not connection.allow_thread_sharing:  # this thread's own (a test server's are shared)
+                connection.close()
 
 
 def building() -> bool:
