@@ -395,3 +395,21 @@ def test_mail_goes_out_through_the_host_it_is_given_and_to_the_console_without_o
         backend(EMAIL_HOST="smtp.example.org", EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend")
         == "django.core.mail.backends.dummy.EmailBackend"
     )
+
+
+@pytest.mark.parametrize(
+    ("url", "variables", "kept"),
+    [
+        ("sqlite:///{tmp}/carepath.sqlite3", {}, (0, False)),
+        ("postgres://carepath@db.internal:5432/carepath", {}, (60, True)),
+        ("postgres://carepath@db.internal:5432/carepath", {"DATABASE_CONN_MAX_AGE": "0"}, (0, False)),
+    ],
+)
+def test_workers_keep_their_connection_to_a_database_server(tmp_path, url, variables, kept):
+    code = (
+        "import json, django; django.setup(); from django.conf import settings as s; "
+        "d = s.DATABASES['default']; print(json.dumps([d['CONN_MAX_AGE'], d['CONN_HEALTH_CHECKS']]))"
+    )
+    done = python(tmp_path, code, DEBUG="true", DATABASE_URL=url.format(tmp=tmp_path), **variables)
+    assert done.returncode == 0, done.stderr
+    assert tuple(json.loads(done.stdout)) == kept
