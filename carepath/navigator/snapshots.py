@@ -23,6 +23,7 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.db import connections
 
 from carepath import versions
@@ -37,7 +38,7 @@ from .engine import Directory
 
 logger = logging.getLogger(__name__)
 
-KEEP = 64  # communities and pathway versions kept per worker
+KEEP = 1_000  # pathway versions kept per worker (a few kilobytes each)
 # A copy of this many services or more is rebuilt in a thread while the older one answers (some tenths of a
 # second of work at 5,000); a smaller one is rebuilt in the request, so its answer is current at once.
 BACKGROUND_FROM = 5_000
@@ -67,8 +68,9 @@ def _keep(community: int, snapshot: Snapshot) -> None:
     with _lock:
         _directories[community] = snapshot
         _directories.move_to_end(community)
-        while len(_directories) > KEEP:
-            _directories.popitem(last=False)
+        held = sum(kept.directory.size for kept in _directories.values())
+        while len(_directories) > 1 and held > settings.CAREPATH_NAVIGATOR_KEEP_SERVICES:
+            held -= _directories.popitem(last=False)[1].directory.size  # the least recently built
     # A large directory is some hundreds of thousands of long-lived objects; leave them out of the cyclic
     # garbage collector's full passes, which otherwise stop a worker for half a second now and then. They hold
     # no cycles, so a replaced snapshot is still freed by reference counting.

@@ -126,3 +126,15 @@ def test_the_published_version_is_asked_of_the_database_only_after_a_version_was
     second = publish_template(community=community)  # a new version, published: the first retires
     assert second != first
     assert snapshots.published(community)[0] == second
+
+
+def test_a_worker_keeps_the_services_its_budget_allows_the_least_recently_built_go_first(two, settings):
+    lakeside, hillcrest = two
+    settings.CAREPATH_NAVIGATOR_KEEP_SERVICES = 3  # Lakeside has 2 services, Hillcrest 2
+    first = snapshots.directory(lakeside)
+    snapshots.directory(hillcrest)
+    assert set(snapshots._directories) == {hillcrest.pk}  # 4 services would pass the budget
+    assert snapshots.directory(lakeside) is not first  # built again when asked
+    settings.CAREPATH_NAVIGATOR_KEEP_SERVICES = 4
+    snapshots.directory(hillcrest)
+    assert set(snapshots._directories) == {lakeside.pk, hillcrest.pk}
