@@ -8,6 +8,7 @@ too. Tokens are random, not counters, so a rolled-back write can never make an o
 
 from __future__ import annotations
 
+import hashlib
 import uuid
 from collections.abc import Iterable
 
@@ -52,6 +53,15 @@ def bump_communities(communities: Iterable[int]) -> None:
 
 def current(name: str = DIRECTORY) -> str:
     return DataVersion.objects.filter(name=name).values_list("token", flat=True).first() or ""
+
+
+def directory_state() -> str:
+    """A digest of every directory token (the shared one and each community's): it changes with any write to
+    any community's directory. One small query: a row per community, no row every writer would queue on."""
+    tokens = (
+        DataVersion.objects.filter(name__startswith=DIRECTORY).order_by("name").values_list("name", "token")
+    )
+    return hashlib.sha256(repr(list(tokens)).encode()).hexdigest()
 
 
 def pathway_key(community: int) -> str:

@@ -7,6 +7,8 @@ from functools import cache
 
 import jsonschema
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from carepath.communities.models import Community
 from carepath.directory import vocabulary
@@ -281,3 +283,16 @@ def test_api_docs_page_is_served_without_a_cdn(client, db):
     assert b"/static/drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-bundle.js" in response.content
     schema_doc = client.get("/api/schema/", HTTP_ACCEPT="application/json").json()
     assert "/api/hsds/services" in schema_doc["paths"]
+
+
+def test_a_whole_list_is_counted_once_until_the_directory_changes(client, published, import_file):
+    assert client.get("/api/hsds/services").json()["total_items"] == 3
+    with CaptureQueriesContext(connection) as asked:
+        assert client.get("/api/hsds/services?page=2&per_page=1").json()["total_items"] == 3
+    assert not [q for q in asked if "COUNT(" in q["sql"]]  # counted by the first page
+    import_file([service("late", name="A late addition")])
+    assert client.get("/api/hsds/services").json()["total_items"] == 4
+    entry = published.entries.get(service_id=uid("service:late"))
+    entry.published = False
+    entry.save()
+    assert client.get("/api/hsds/services").json()["total_items"] == 3
