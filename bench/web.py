@@ -204,6 +204,7 @@ def environment(url: str, folder: Path) -> dict[str, str]:
         "CAREPATH_HTTPS": "false",
         "ALLOWED_HOSTS": "127.0.0.1",
         "CAREPATH_NAVIGATOR_RATE": "1000000/second",
+        "CAREPATH_IMPORT_MAX_UNCOMPRESSED_BYTES": str(8 << 30),  # a province's largest data packages
         "PYTHONPATH": str(ROOT),
     }
 
