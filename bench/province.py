@@ -162,7 +162,7 @@ def main() -> None:
         print(f"match across communities: {result}", flush=True)
 
         for name, slug in (("large", slugs[0]), ("small", slugs[-1])):
-            served, slowest = web.time_change(env, port, bodies[slug][0])
+            served, slowest = web.time_change(env, port, bodies[slug])
             figures[f"change_{name}_s"] = served
             if name == "large":
                 figures["change_max_ms"] = slowest

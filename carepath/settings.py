@@ -289,7 +289,7 @@ CAREPATH_INSTRUMENT_MAX_BYTES = envint("CAREPATH_INSTRUMENT_MAX_BYTES", 2 * 1024
 # Nesting depth of any JSON read from outside (uploads, API bodies, posted answers).
 CAREPATH_JSON_MAX_DEPTH = envint("CAREPATH_JSON_MAX_DEPTH", 32, minimum=2)
 
-# Services each web worker keeps in memory for the navigator, all communities together (about 0.7 KB each):
+# Services each web worker keeps in memory for the navigator, all communities together (about 1 KB each):
 # past it, the copies of the communities least recently built go first, to be built again when asked.
 CAREPATH_NAVIGATOR_KEEP_SERVICES = envint("CAREPATH_NAVIGATOR_KEEP_SERVICES", 2_000_000, minimum=1)
 
