@@ -22,7 +22,6 @@ The last line is ``key=value`` figures.
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import random
@@ -34,7 +33,6 @@ import time
 import uuid
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
@@ -76,29 +74,10 @@ def sizes(total: int, count: int) -> list[int]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument("--services", type=int, default=1_000_000)
+    parser = web.arguments(__doc__ or "", 1_000_000)
     parser.add_argument("--communities", type=int, default=300)
-    parser.add_argument("--requests", type=int, default=2_000)
-    parser.add_argument("--clients", type=int, default=8)
-    parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument(
-        "--database-url",
-        default=os.environ.get("DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/postgres"),
-    )
-    parser.add_argument(
-        "--keep", action="store_true", help="keep the scratch database (and reuse it next time)"
-    )
     options = parser.parse_args()
-
-    base = urlsplit(options.database_url)
-    if not base.scheme.startswith("postgres"):
-        raise SystemExit("bench/province.py measures PostgreSQL: give --database-url postgresql://...")
-    admin = urlunsplit(base._replace(path="/postgres"))
-    url = urlunsplit(base._replace(path=f"/{SCRATCH}"))
-    reuse = options.keep and web.psql(admin, f"SELECT 1 FROM pg_database WHERE datname = '{SCRATCH}'") == "1"
+    admin, url, reuse = web.scratch(options.database_url, SCRATCH, options.keep)
     folder = Path(tempfile.mkdtemp(prefix="carepath-bench-province-"))
     env = {**web.environment(url, folder)}
     slugs = [f"region-{number:03d}" for number in range(options.communities)]

@@ -262,15 +262,15 @@ def time_change(env: dict[str, str], port: int, bodies: list[bytes]) -> tuple[fl
 # --- Main -----------------------------------------------------------------------------------------------------
 
 
-def main() -> None:
+def arguments(description: str, services: int) -> argparse.ArgumentParser:
+    """The options both web benchmarks take; each adds its own."""
     parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+        description=description, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--services", type=int, default=100_000)
+    parser.add_argument("--services", type=int, default=services)
     parser.add_argument("--requests", type=int, default=2_000)
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--page-requests", type=int, default=30)
     parser.add_argument(
         "--database-url",
         default=os.environ.get("DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/postgres"),
@@ -278,14 +278,24 @@ def main() -> None:
     parser.add_argument(
         "--keep", action="store_true", help="keep the scratch database (and reuse it next time)"
     )
-    options = parser.parse_args()
+    return parser
 
-    base = urlsplit(options.database_url)
+
+def scratch(database_url: str, name: str, keep: bool) -> tuple[str, str, bool]:
+    """The server's maintenance database, the scratch database's URL, and whether a kept one is reused."""
+    base = urlsplit(database_url)
     if not base.scheme.startswith("postgres"):
-        raise SystemExit("bench/web.py measures PostgreSQL: give --database-url postgresql://...")
+        raise SystemExit(f"{sys.argv[0]} measures PostgreSQL: give --database-url postgresql://...")
     admin = urlunsplit(base._replace(path="/postgres"))
-    url = urlunsplit(base._replace(path=f"/{SCRATCH}"))
-    reuse = options.keep and psql(admin, f"SELECT 1 FROM pg_database WHERE datname = '{SCRATCH}'") == "1"
+    reuse = keep and psql(admin, f"SELECT 1 FROM pg_database WHERE datname = '{name}'") == "1"
+    return admin, urlunsplit(base._replace(path=f"/{name}")), reuse
+
+
+def main() -> None:
+    parser = arguments(__doc__ or "", 100_000)
+    parser.add_argument("--page-requests", type=int, default=30)
+    options = parser.parse_args()
+    admin, url, reuse = scratch(options.database_url, SCRATCH, options.keep)
     folder = Path(tempfile.mkdtemp(prefix="carepath-bench-web-"))
     env = environment(url, folder)
     figures: dict[str, Any] = {"services": options.services}

@@ -75,9 +75,9 @@ def plan(
     if found is None:
         return Problem(_("%(community)s has no published pathway yet.") % {"community": community.name}, 404)
     version, pathway = found
-    return version, engine.plan(
-        pathway, directory or snapshots.directory(community, services), answers, per_step
-    )
+    if directory is None:
+        directory = snapshots.directory(community, services)
+    return version, engine.plan(pathway, directory, answers, per_step)
 
 
 def plan_json(community: Community, answers: engine.Request) -> dict[str, Any] | Problem:

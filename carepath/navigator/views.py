@@ -70,7 +70,9 @@ def journey(request: HttpRequest, slug: str, provider: bool = False) -> HttpResp
     directory = snapshots.directory(community)
     form = _form(community, directory, request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        return _plan_page(request, community, form.as_request(), provider=provider, form=form)
+        return _plan_page(
+            request, community, form.as_request(), provider=provider, form=form, directory=directory
+        )
     context = {
         "community": community,
         "form": form,
@@ -89,7 +91,9 @@ def plan_page(request: HttpRequest, slug: str, provider: bool = False) -> HttpRe
     directory = snapshots.directory(community)
     form = _form(community, directory, request.GET)
     if form.is_valid():
-        return _plan_page(request, community, form.as_request(), provider=provider, form=form)
+        return _plan_page(
+            request, community, form.as_request(), provider=provider, form=form, directory=directory
+        )
     context = {
         "community": community,
         "form": form,
@@ -109,13 +113,16 @@ def _plan_page(
     saved: Any = None,
     token: str = "",
     template: str = "navigator/plan.html",
+    directory: Directory | None = None,
 ) -> HttpResponse:
+    """The plan page; ``directory``: the community's copy, when the caller has it already (else read here)."""
     answers = {**answers, "community": community.slug, "language": i18n.language()}
     serializer = MatchRequestSerializer(data=answers)
     if not serializer.is_valid():  # a saved plan from before a change of codes, say
         messages.error(request, _("These answers can no longer be read. Please answer the questions again."))
         return redirect("navigator:journey", slug=community.slug)
-    directory = snapshots.directory(community)
+    if directory is None:
+        directory = snapshots.directory(community)
     found = queries.plan(community, serializer.to_request(), PER_STEP[provider], directory)
     if isinstance(found, queries.Problem):
         raise Http404(found.message)
