@@ -34,7 +34,6 @@ system-packages:
 run: install
 	$(DEV) $(PY) -m carepath.cli compilemessages --ignore=.venv -v0
 	$(DEV) $(PY) -m carepath.cli migrate --no-input -v0
-	$(DEV) $(PY) -m carepath.cli createcachetable
 	$(DEV) $(PY) -m carepath.cli load-demo north-shore --with-users
 	$(DEV) $(PY) -m carepath.cli load-registry --demo --with-users
 	@# The worker (imports from the web) runs in a process group of its own, stopped with the server.

@@ -3,7 +3,7 @@
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres python bench/backup_restore.py [--services 10000]
 
 With the README's own commands (README, "Production", "Backups"): loads a scratch database (``--source``,
-created here) the way production is set up (``carepath migrate``, ``createcachetable``, the demo community and
+created here) the way production is set up (``carepath migrate``, the demo community and
 registry, and with ``--services N`` a generated directory of N services imported by ``carepath import-hsds``),
 dumps it with ``pg_dump -Fc``, restores the dump into a second scratch database (``--target``) with
 ``pg_restore``, then checks the copy: the same tables with the same number of rows, sequences at the same
@@ -104,7 +104,6 @@ def recreate(server: str, *names: str, drop_only: bool = False) -> None:
 
 def load(url: str, services: int, scratch: Path) -> None:
     carepath(url, "migrate", "--no-input", "-v0")
-    carepath(url, "createcachetable")
     carepath(url, "load-demo", "north-shore", "--with-users", "-v0")
     carepath(url, "load-registry", "--demo", "--with-users", "-v0")
     if services:

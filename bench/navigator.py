@@ -826,7 +826,6 @@ def bench_http(
         started = time.perf_counter()
         for command in (
             ["migrate", "--verbosity", "0"],
-            ["createcachetable"],
             ["load-demo", "north-shore", "--verbosity", "0"],
         ):
             done = subprocess.run(

@@ -104,7 +104,6 @@ def prepare(server: str, database: str, services: int, fresh: bool) -> None:
 
     django.setup()
     call_command("migrate", verbosity=0)
-    call_command("createcachetable", verbosity=0)
     from carepath.communities.models import InventoryEntry
     from carepath.directory.models import Service
 

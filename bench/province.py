@@ -88,7 +88,6 @@ def main() -> None:
             web.psql(admin, f"DROP DATABASE IF EXISTS {SCRATCH}")
             web.psql(admin, f"CREATE DATABASE {SCRATCH}")
             web.carepath(env, "migrate", "--no-input", "-v0")
-            web.carepath(env, "createcachetable")
             os.environ.setdefault("DJANGO_SETTINGS_MODULE", "carepath.settings")
             import import_hsds  # bench/import_hsds.py: the generator
 

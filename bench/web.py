@@ -305,7 +305,6 @@ def main() -> None:
             psql(admin, f"DROP DATABASE IF EXISTS {SCRATCH}")
             psql(admin, f"CREATE DATABASE {SCRATCH}")
             carepath(env, "migrate", "--no-input", "-v0")
-            carepath(env, "createcachetable")
             carepath(env, "load-demo", "north-shore", "-v0")
             carepath(env, "create-community", "bench", "--name", "Bench community")
             import import_hsds  # bench/import_hsds.py: the generator

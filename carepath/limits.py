@@ -1,121 +1,106 @@
-"""Rate limits that count for real: in the database cache every worker shares, per client (``clients.ident``).
+"""Rate limits that count for real: in a database table every worker shares, per client (``clients.ident``).
 
 One kind of counter for the API (a Django REST framework throttle) and the HTML routes (``limit`` on a view,
 which answers a limited request with a bilingual 429 page and ``Retry-After``, never a 500).
+
+A limit of ``n`` requests a ``period`` is the generic cell rate algorithm (GCRA, as in ATM networks and most API
+gateways): each client has one number, the moment its next request would be "due" if it spread its requests
+evenly (one every ``period / n``). A request is let through unless that moment is more than ``period`` minus one
+interval ahead of now. So a burst gets exactly ``n`` through, and after it one more every ``period / n``;
+``Retry-After`` is the time until the next one would be. Reading, deciding and writing is one upsert statement
+(PostgreSQL's and SQLite's ``INSERT ... ON CONFLICT DO UPDATE ... RETURNING``): the database serialises
+simultaneous requests on the client's row, so a burst from many workers gets exactly the rate, in one round trip.
 """
 
 from __future__ import annotations
 
-import base64
-import datetime
-import functools
 import hashlib
 import math
-import pickle
-import random
+import time
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import BaseCache, caches
-from django.db import connections, router, transaction
+from django.db import connections, router
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils import timezone
-from rest_framework.throttling import SimpleRateThrottle
+from rest_framework.throttling import BaseThrottle
 
 from . import clients
+from .models import RateCount
+
+PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
 
-class _Counts:
-    """The limits' counts in the database cache's table, each read and written by one statement.
+def parse_rate(rate: str) -> tuple[int, int]:
+    """``"120/minute"`` as (120, 60): requests, and the seconds they are counted over."""
+    count, period = rate.split("/")
+    return int(count), PERIODS[period[0]]
 
-    Django's database cache would do the same in five or six (a count of the whole table on every write,
-    which grows with the number of clients, then a cull): too much for a request that takes a few
-    milliseconds. Rows are the cache's own (same key, encoding and expiry), so ``caches["limits"]`` still
-    reads and clears them; expired rows go now and then (``PURGE_EVERY`` writes) and with the cache's ``clear``.
-    """
 
-    PURGE_EVERY = 1000
-
-    def __init__(self, cache: BaseCache) -> None:
-        self.cache = cache
-        self.table = connections["default"].ops.quote_name(cache._table)  # type: ignore[attr-defined]
-        self.database = router.db_for_write(cache.cache_model_class)  # type: ignore[attr-defined]
-
-    def get(self, key: str, default: Any = None) -> Any:
-        connection = connections[self.database]
-        now = connection.ops.adapt_datetimefield_value(timezone.now().replace(microsecond=0))
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT value FROM {self.table} WHERE cache_key = %s AND expires > %s",  # noqa: S608 - the table's name
-                [self.cache.make_key(key), now],
-            )
-            row = cursor.fetchone()
-        if row is None:
-            return default
-        return pickle.loads(base64.b64decode(row[0].encode()))  # noqa: S301 - rows only this module writes
-
-    def set(self, key: str, value: Any, timeout: float) -> None:
-        connection = connections[self.database]
-        moment = timezone.now().replace(microsecond=0)
-        expires = connection.ops.adapt_datetimefield_value(
-            moment + datetime.timedelta(seconds=math.ceil(timeout))
+def count(key: str, requests: int, period: float, now: float | None = None) -> float:
+    """Count a request under ``key`` at ``requests`` per ``period`` seconds: 0 if it is let through, else the
+    seconds until one would be. One statement, which decides and writes at once."""
+    now = time.time() if now is None else now
+    interval = period / requests
+    slack = period - interval + 1e-6  # how far ahead of now the next due moment may be (less rounding's dust)
+    database = router.db_for_write(RateCount)
+    connection = connections[database]
+    table = connection.ops.quote_name(RateCount._meta.db_table)
+    later = "GREATEST" if connection.vendor == "postgresql" else "MAX"
+    due = f"{later}(r.due, %s)"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} AS r (name, due, passed) VALUES (%s, %s, %s) "  # noqa: S608 - the table's name
+            f"ON CONFLICT (name) DO UPDATE SET passed = ({due} - %s <= %s), "
+            f"due = CASE WHEN {due} - %s <= %s THEN {due} + %s ELSE r.due END "
+            "RETURNING due, passed",
+            [key, now + interval, True, now, now, slack, now, now, slack, now, interval],
         )
-        encoded = base64.b64encode(pickle.dumps(value, pickle.HIGHEST_PROTOCOL)).decode("latin1")
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"INSERT INTO {self.table} (cache_key, value, expires) VALUES (%s, %s, %s) "  # noqa: S608
-                "ON CONFLICT (cache_key) DO UPDATE SET value = excluded.value, expires = excluded.expires",
-                [self.cache.make_key(key), encoded, expires],
-            )
-            if random.randrange(self.PURGE_EVERY) == 0:  # noqa: S311 - not for security: how often to sweep
-                now = connection.ops.adapt_datetimefield_value(moment)
-                cursor.execute(f"DELETE FROM {self.table} WHERE expires < %s", [now])  # noqa: S608
+        due_at, passed = cursor.fetchone()
+    return 0.0 if passed else max(due_at - now - slack, 0.0)
 
 
-class RateLimit(SimpleRateThrottle):
-    """``rate`` requests (``"120/minute"``) per client for ``scope``, over a sliding window.
+def sweep(now: float | None = None) -> int:
+    """Forget the clients whose every request is behind them (``carepath purge-expired``, daily): their next
+    request would be counted as a first. How many rows went."""
+    return RateCount.objects.filter(due__lt=time.time() if now is None else now).delete()[0]
+
+
+class RateLimit(BaseThrottle):
+    """``rate`` requests (``"120/minute"``) per client for ``scope``.
 
     Signed-in people are counted by account, others by client address; ``ident`` counts something else (an
-    e-mail address, say; it is hashed before it becomes a cache key).
+    e-mail address, say; it is hashed before it becomes a key).
     """
 
     def __init__(self, scope: str, rate: str, *, ident: str | None = None) -> None:
         self.scope = scope
         self.rate = rate
-        self.num_requests, self.duration = self.parse_rate(rate)
+        self.num_requests, self.duration = parse_rate(rate)
         self.ident = ident
+        self.seconds = 0.0
 
-    @functools.cached_property
-    def cache(self) -> _Counts:  # type: ignore[override]
-        return _Counts(caches["limits"])
-
-    def get_cache_key(self, request: Any, view: Any) -> str:
+    def key(self, request: Any) -> str:
         if self.ident is not None:
             who = "hash:" + hashlib.sha256(self.ident.encode()).hexdigest()
         elif getattr(request, "user", None) is not None and request.user.is_authenticated:
             who = f"user:{request.user.pk}"
         else:
             who = clients.ident(request)
-        return self.cache_format % {"scope": self.scope, "ident": who}
+        return f"{self.scope}:{who}"
 
     def allow_request(self, request: Any, view: Any) -> bool:
-        """Read, count and write the client's history as one step, so simultaneous requests from any worker
-        cannot all read the same count: on PostgreSQL a transaction lock on the key, on SQLite the write
-        transaction itself (``BEGIN IMMEDIATE``) serialises them."""
-        key = self.get_cache_key(request, view)
-        database = self.cache.database
-        with transaction.atomic(using=database):
-            if connections[database].vendor == "postgresql":
-                with connections[database].cursor() as cursor:
-                    cursor.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", [key])
-            return bool(super().allow_request(request, view))
+        self.seconds = count(self.key(request), self.num_requests, self.duration)
+        return self.seconds == 0
+
+    def wait(self) -> float:
+        return self.seconds
 
     def retry_after(self) -> int:
-        """Whole seconds until the next request would be counted again (at least 1)."""
-        return max(1, math.ceil(self.wait() or 1))
+        """Whole seconds until the next request would be let through (at least 1)."""
+        return max(1, math.ceil(self.seconds))
 
 
 def too_many(request: HttpRequest, seconds: int) -> HttpResponse:

@@ -1,4 +1,4 @@
-"""Shared records: the audit log every write goes through."""
+"""Shared records: the audit log every write goes through, data versions, rate limits' counts."""
 
 from django.conf import settings
 from django.db import models
@@ -42,3 +42,22 @@ class DataVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name}: {self.token}"
+
+
+class RateCount(models.Model):
+    """A client's count against one rate limit (``carepath.limits``): when its next request is due.
+
+    A row per client and limit, written by one upsert per counted request; rows of clients that are idle again
+    are swept now and then.
+    """
+
+    name = models.CharField(max_length=200, primary_key=True)  # the limit's scope and who is counted
+    due = models.FloatField()  # a moment, in seconds since 1970 (UTC)
+    passed = models.BooleanField(default=True)  # whether the last request counted was let through
+
+    class Meta:
+        verbose_name = _("rate limit count")
+        verbose_name_plural = _("rate limit counts")
+
+    def __str__(self) -> str:
+        return self.name

@@ -293,7 +293,8 @@ CAREPATH_JSON_MAX_DEPTH = envint("CAREPATH_JSON_MAX_DEPTH", 32, minimum=2)
 # past it, the copies of the communities least recently built go first, to be built again when asked.
 CAREPATH_NAVIGATOR_KEEP_SERVICES = envint("CAREPATH_NAVIGATOR_KEEP_SERVICES", 2_000_000, minimum=1)
 
-# Rate limits, counted per client address (carepath/clients.py) in the "limits" cache, which every worker shares.
+# Rate limits, counted per client address (carepath/clients.py) in a database table every worker shares
+# (carepath/limits.py).
 # The navigator (the API, the family and provider questions, print): requests per client address.
 CAREPATH_NAVIGATOR_RATE = envrate("CAREPATH_NAVIGATOR_RATE", "120/minute")
 # Saved plans: saves per client address.
@@ -318,15 +319,7 @@ for _proxy in [] if CAREPATH_TRUSTED_PROXIES.isdigit() else CAREPATH_TRUSTED_PRO
             f"CAREPATH_TRUSTED_PROXIES: {_proxy.strip()!r} is neither an address nor a network; give the number "
             "of proxies in front of Carepath, or their addresses and networks separated by commas."
         ) from None
-CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-    "limits": {
-        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
-        "LOCATION": "carepath_cache",  # made by `carepath createcachetable`
-        # Culling drops counts: keep room for many clients (each counted limit is one row).
-        "OPTIONS": {"MAX_ENTRIES": 200_000},
-    },
-}
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 # Sign-in: django-axes counts failed sign-ins per user name (an e-mail address counts as its account's user
 # name) and client address, in the database, and locks that pair out for a while.

@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from django.core.cache import cache, caches
+from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection, connections
 from django.utils import translation
@@ -20,6 +20,7 @@ from carepath.accounts.services import set_membership
 from carepath.communities.imports import import_hsds
 from carepath.communities.models import Community
 from carepath.communities.services import get_or_create_community
+from carepath.models import RateCount
 from carepath.navigator import snapshots
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs beside live_server
@@ -88,8 +89,8 @@ def fresh_cache(request, django_db_blocker):
     """Each test starts with an empty cache, so rate limits counted by one test never reach another, and with
     no navigator copies (a test's rolled-back community can have the id, and the token, of an earlier one's).
 
-    The limits' counts are rows in the database cache: a test's transaction takes them away with it, and a test
-    that commits (the browser tests) empties that table after itself.
+    The limits' counts are rows of a table: a test's transaction takes them away with it, and a test that
+    commits (the browser tests) empties that table after itself.
     """
 
     cache.clear()
@@ -99,7 +100,7 @@ def fresh_cache(request, django_db_blocker):
         request.fixturenames
     ):
         with django_db_blocker.unblock():
-            caches["limits"].clear()
+            RateCount.objects.all().delete()
 
 
 @pytest.fixture

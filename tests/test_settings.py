@@ -361,7 +361,7 @@ def test_no_side_effects_reading_the_settings_makes_no_folder(tmp_path):
 
 
 def test_no_side_effects_the_carepath_command_makes_the_sqlite_folder(tmp_path):
-    done = carepath(tmp_path, "createcachetable", DEBUG="true")
+    done = carepath(tmp_path, "showmigrations", "carepath", DEBUG="true")
     assert done.returncode == 0, done.stderr
     assert sorted(p.name for p in (tmp_path / "data").iterdir()) == ["carepath.sqlite3"]
 

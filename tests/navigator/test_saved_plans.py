@@ -107,14 +107,15 @@ def test_saved_plans_keep_only_answers_expired_plans_are_purged_by_command_and_o
     SavedPlan.objects.filter(pk=old.pk).update(expires_at=timezone.now() - datetime.timedelta(seconds=1))
     call_command("purge-expired")
     assert capsys.readouterr().out == (
-        "Removed 1 expired saved plan and 0 links of reviews that have ended.\n"
+        "Removed 1 expired saved plan, 0 links of reviews that have ended and 0 rate limit counts of idle clients.\n"
     )
     assert list(SavedPlan.objects.values_list("pk", flat=True)) == [kept.pk]
     [entry] = AuditEntry.objects.filter(action="navigator.purge_expired")
     assert (entry.actor, entry.target_id, entry.data) == (None, "", {"count": 1})
     call_command("purge-expired")
     assert (
-        capsys.readouterr().out == "Removed 0 expired saved plans and 0 links of reviews that have ended.\n"
+        capsys.readouterr().out
+        == "Removed 0 expired saved plans, 0 links of reviews that have ended and 0 rate limit counts of idle clients.\n"
     )
     SavedPlan.objects.update(expires_at=timezone.now() - datetime.timedelta(seconds=1))
     services.save_plan(community=demo, answers=KEPT)  # saving a plan purges the expired ones too
