@@ -73,7 +73,27 @@ def tokens(community: int) -> tuple[str, str]:
     ("" until a version of its pathway is first saved)."""
     keys = (DIRECTORY, community_key(community), pathway_key(community))
     found = dict(DataVersion.objects.filter(name__in=keys).values_list("name", "token"))
-    return f"{found.get(keys[0], '')}.{found.get(keys[1], '')}", found.get(keys[2], "")
+    return directory_token(found.get(keys[0]), found.get(keys[1])), found.get(keys[2]) or ""
+
+
+def directory_token(shared: str | None, own: str | None) -> str:
+    """The token a copy of a community's directory is current at, from the shared token and the community's."""
+    return f"{shared or ''}.{own or ''}"
+
+
+def joined(table: str, id_column: str) -> tuple[str, str, list[str]]:
+    """Read a community's tokens in the query that reads the community: the columns (the shared directory token,
+    the community's, its pathway's) and the joins to add to a query on ``table`` whose ids are ``id_column``,
+    with their parameters. ``directory_token`` makes the first two one."""
+    versions = DataVersion._meta.db_table
+    own = f"%s || CAST({table}.{id_column} AS TEXT)"
+    return (
+        "shared_version.token, own_version.token, pathway_version.token",
+        f"LEFT JOIN {versions} shared_version ON shared_version.name = %s "
+        f"LEFT JOIN {versions} own_version ON own_version.name = {own} "
+        f"LEFT JOIN {versions} pathway_version ON pathway_version.name = {own}",
+        [DIRECTORY, f"{DIRECTORY}:", f"{PATHWAY}:"],
+    )
 
 
 def current_for(community: int) -> str:

@@ -81,10 +81,10 @@ class MatchView(APIView):
         if not serializer.is_valid():
             return _errors(flatten(serializer.errors))
         answers = serializer.to_request()
-        found = queries.community_for(answers.community)
+        found = queries.community_and_tokens(answers.community)
         if isinstance(found, queries.Problem):
             return _errors({"community": [found.message]}, found.status)
-        answer = queries.plan_json(found, answers)
+        answer = queries.plan_json(*found, answers)
         if isinstance(answer, queries.Problem):
             return _errors({"community": [answer.message]}, answer.status)
         return Response(answer)

@@ -9,9 +9,10 @@ import pytest
 from carepath import versions
 from carepath.communities.services import add_to_inventory
 from carepath.directory.models import Language, Organization, Service
-from carepath.navigator import snapshots
+from carepath.navigator import queries, snapshots
 from carepath.pathways.services import publish_template
 from tests.factories import service, uid
+from tests.navigator.test_api import REQUEST, post
 
 
 def hillcrest_line(name="Line"):
@@ -138,3 +139,28 @@ def test_a_worker_keeps_the_services_its_budget_allows_the_least_recently_built_
     settings.CAREPATH_NAVIGATOR_KEEP_SERVICES = 4
     snapshots.directory(hillcrest)
     assert set(snapshots._directories) == {lakeside.pk, hillcrest.pk}
+
+
+def test_a_community_and_its_tokens_are_read_in_one_query_as_versions_reads_them(
+    two, django_assert_num_queries
+):
+    lakeside, hillcrest = two
+    publish_template(community=lakeside)
+    for community in (lakeside, hillcrest):
+        with django_assert_num_queries(1):
+            found, tokens = queries.community_and_tokens(community.slug)
+        assert (found.pk, found.name, found.name_fr) == (community.pk, community.name, community.name_fr)
+        assert tokens == versions.tokens(community.pk)
+    assert versions.tokens(hillcrest.pk)[1] == ""  # no pathway version saved yet: read as the empty token
+    unknown = queries.community_and_tokens("nowhere")
+    assert (unknown.status, unknown.message) == (404, "There is no community nowhere.")
+
+
+def test_a_match_is_three_statements_the_limit_the_community_with_its_tokens_and_the_contacts(
+    client, demo, django_assert_num_queries
+):
+    assert post(client, REQUEST).status_code == 200  # builds the copy and reads the published version
+    with django_assert_num_queries(3) as done:
+        answer = post(client, REQUEST)
+    assert answer.status_code == 200 and answer.json()["recommendations"]
+    assert [query["sql"].split()[0] for query in done.captured_queries] == ["INSERT", "SELECT", "SELECT"]

@@ -158,7 +158,7 @@ def run(vignette: dict[str, Any]) -> dict[str, Any]:
     serializer = MatchRequestSerializer(data=request_json(vignette))
     if not serializer.is_valid():
         raise ValueError(f"{vignette['id']}: {serializer.errors}")
-    answer = queries.plan_json(Community.objects.get(slug=COMMUNITY), serializer.to_request())
+    answer = queries.plan_json(Community.objects.get(slug=COMMUNITY), None, serializer.to_request())
     assert isinstance(answer, dict), answer
     return answer
 
