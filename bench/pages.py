@@ -154,7 +154,7 @@ def pages(services: int) -> dict[str, str]:
     """The URLs timed, by the name of their figure."""
     import math
 
-    from carepath.directory.api.records import public_organizations
+    from carepath.communities.hsds_api.records import public_organizations
     from carepath.directory.models import ServiceAtLocation
 
     organizations = public_organizations(COMMUNITY).count()

@@ -15,7 +15,7 @@ urlpatterns = [
         SpectacularSwaggerSplitView.as_view(url_name="api-schema", template_name="api/swagger_ui.html"),
         name="api-docs",
     ),
-    path("api/hsds/", include("carepath.directory.api_urls")),
+    path("api/hsds/", include("carepath.communities.hsds_api_urls")),
     path("api/v1/", include("carepath.pathways.api_urls")),
     path("api/v1/", include("carepath.navigator.api_urls")),
     path("api/v1/", include("carepath.practices.api_urls")),

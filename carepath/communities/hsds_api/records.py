@@ -10,10 +10,12 @@ from typing import Any
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.db.models.lookups import IsNull
 
-from ..hsds import writer
-from ..hsds.spec import tables
-from ..models import Location, Organization, Program, Service, ServiceAtLocation
-from ..queries import hsds_tables, records
+from carepath.directory.hsds import writer
+from carepath.directory.hsds.spec import tables
+from carepath.directory.models import Location, Organization, Program, Service, ServiceAtLocation
+from carepath.directory.queries import hsds_tables, records
+
+from ..models import InventoryEntry
 from . import HSDS_VERSION
 
 
@@ -24,7 +26,7 @@ def public_services(community: str = "") -> QuerySet[Service]:
     another community's listing does not outlive the steward's. One published entry is the steward's (or any,
     for the site's), so a whole list is one join of services and published entries, read in step from two
     indexes (``service_steward_by_id``, ``entry_published``); with ``community``, a published entry there too."""
-    entries = Service._meta.get_field("inventory_entries").related_model.objects
+    entries = InventoryEntry.objects
     kept = entries.filter(service_id=OuterRef("pk"), published=True).filter(
         Q(community_id=OuterRef("steward_id")) | Q(IsNull(OuterRef("steward_id"), True))
     )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .api import views as api
+from .hsds_api import views as api
 
 urlpatterns = [
     path("", api.RootView.as_view(), name="hsds-root"),

@@ -13,8 +13,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from ..models import Organization, ServiceAtLocation, Taxonomy, TaxonomyTerm
-from ..queries import records
+from carepath.directory.models import Organization, ServiceAtLocation, Taxonomy, TaxonomyTerm
+from carepath.directory.queries import records
+
 from . import HSDS_VERSION
 from .base import DetailView, Filter, ListView, apply_filters, given_filters
 from .paging import page_schema
