@@ -70,6 +70,11 @@ def community_and_tokens(slug: str | None) -> tuple[Community, tuple[str, str] |
     if slug is None:
         found = community_for(None)
         return found if isinstance(found, Problem) else (found, None)
+    return community_with_tokens(slug)
+
+
+def community_with_tokens(slug: str) -> tuple[Community, tuple[str, str]] | Problem:
+    """The community with this slug and its tokens, in one query."""
     connection = connections[router.db_for_read(Community)]
     fields = Community._meta.concrete_fields
     table = connection.ops.quote_name(Community._meta.db_table)

@@ -11,13 +11,13 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from carepath import i18n, limits
+from carepath import i18n, limits, versions
 from carepath.communities.models import Community
 from carepath.i18n import language_label
 from carepath.pathways import describe
@@ -39,11 +39,15 @@ def choose(request: HttpRequest) -> HttpResponse:
     return render(request, "navigator/choose.html", {"communities": communities})
 
 
-def _community(slug: str) -> Community:
-    community = get_object_or_404(Community, slug=slug)
-    if snapshots.published(community) is None:
+def _community(slug: str) -> tuple[Community, tuple[str, str]]:
+    """The community of the address, with a published pathway, and its tokens (``versions.tokens``)."""
+    found = queries.community_with_tokens(slug)
+    if isinstance(found, queries.Problem):
+        raise Http404(found.message)
+    community, tokens = found
+    if snapshots.published(community, tokens[1]) is None:
         raise Http404(_("This community has no published pathway yet."))
-    return community
+    return community, tokens
 
 
 def _form(community: Community, directory: Directory, data: Any = None, initial: Any = None) -> JourneyForm:
@@ -66,13 +70,11 @@ def _crisis(community: Community, directory: Directory) -> list[Any]:
 @never_cache
 @limits.limit(NAVIGATOR_SCOPE, "CAREPATH_NAVIGATOR_RATE")
 def journey(request: HttpRequest, slug: str, provider: bool = False) -> HttpResponse:
-    community = _community(slug)
-    directory = snapshots.directory(community)
+    community, tokens = _community(slug)
+    directory = snapshots.directory(community, tokens[0])
     form = _form(community, directory, request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        return _plan_page(
-            request, community, form.as_request(), provider=provider, form=form, directory=directory
-        )
+        return _plan_page(request, community, form.as_request(), provider=provider, form=form, tokens=tokens)
     context = {
         "community": community,
         "form": form,
@@ -87,13 +89,11 @@ def journey(request: HttpRequest, slug: str, provider: bool = False) -> HttpResp
 def plan_page(request: HttpRequest, slug: str, provider: bool = False) -> HttpResponse:
     """The plan at its own address: the answers are the query (no name, no contact details), so back, reload
     and bookmarks work and nothing is stored. Answers that do not read go back to the questions, with why."""
-    community = _community(slug)
-    directory = snapshots.directory(community)
+    community, tokens = _community(slug)
+    directory = snapshots.directory(community, tokens[0])
     form = _form(community, directory, request.GET)
     if form.is_valid():
-        return _plan_page(
-            request, community, form.as_request(), provider=provider, form=form, directory=directory
-        )
+        return _plan_page(request, community, form.as_request(), provider=provider, form=form, tokens=tokens)
     context = {
         "community": community,
         "form": form,
@@ -113,17 +113,17 @@ def _plan_page(
     saved: Any = None,
     token: str = "",
     template: str = "navigator/plan.html",
-    directory: Directory | None = None,
+    tokens: tuple[str, str] | None = None,
 ) -> HttpResponse:
-    """The plan page; ``directory``: the community's copy, when the caller has it already (else read here)."""
+    """The plan page; ``tokens``: the community's, when the caller has read them already (else read here)."""
     answers = {**answers, "community": community.slug, "language": i18n.language()}
     serializer = MatchRequestSerializer(data=answers)
     if not serializer.is_valid():  # a saved plan from before a change of codes, say
         messages.error(request, _("These answers can no longer be read. Please answer the questions again."))
         return redirect("navigator:journey", slug=community.slug)
-    if directory is None:
-        directory = snapshots.directory(community)
-    found = queries.plan(community, serializer.to_request(), PER_STEP[provider], directory)
+    tokens = tokens or versions.tokens(community.pk)
+    directory = snapshots.directory(community, tokens[0])
+    found = queries.plan(community, serializer.to_request(), PER_STEP[provider], directory, tokens)
     if isinstance(found, queries.Problem):
         raise Http404(found.message)
     version, result = found
@@ -226,7 +226,7 @@ def _unreadable(request: HttpRequest, community: Community) -> HttpResponse:
 @require_POST
 @limits.limit("plan-save", "CAREPATH_PLAN_SAVE_RATE")
 def save(request: HttpRequest, slug: str) -> HttpResponse:
-    community = _community(slug)
+    community, _tokens = _community(slug)
     answers = _answers(request)
     if answers is None:
         return _unreadable(request, community)
@@ -244,14 +244,14 @@ def save(request: HttpRequest, slug: str) -> HttpResponse:
 @never_cache
 @limits.limit(NAVIGATOR_SCOPE, "CAREPATH_NAVIGATOR_RATE")
 def print_plan(request: HttpRequest, slug: str) -> HttpResponse:
-    community = _community(slug)
+    community, tokens = _community(slug)
     answers = _answers(request)
     if answers is None:
         return _unreadable(request, community)
     provider = request.POST.get("provider") == "1"
     # A provider prints a one-page referral summary; a family, their whole plan.
     template = "navigator/referral.html" if provider else "navigator/print.html"
-    return _plan_page(request, community, answers, provider=provider, template=template)
+    return _plan_page(request, community, answers, provider=provider, template=template, tokens=tokens)
 
 
 def _gone(request: HttpRequest) -> HttpResponse:

@@ -8,6 +8,8 @@ import json
 import re
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from carepath import versions
@@ -281,3 +283,14 @@ def test_every_help_text_is_the_one_its_field_points_to(client, demo):
     for ids in described:
         for element_id in ids.split():
             assert f'id="{element_id}"' in page, element_id
+
+
+@pytest.mark.parametrize("provider", [False, True])
+def test_a_plan_page_reads_the_community_with_its_tokens_once(client, demo, provider):
+    route = JOURNEY + ("provider/" if provider else "")
+    assert client.post(route, ANSWERS).status_code == 200  # builds the copy, reads the published version
+    with CaptureQueriesContext(connection) as done:
+        page = client.post(route, ANSWERS)
+    assert page.status_code == 200 and "Start here" in page.content.decode()
+    versions_read = [q["sql"] for q in done.captured_queries if "carepath_dataversion" in q["sql"]]
+    assert len(versions_read) == 1 and "communities_community" in versions_read[0]
