@@ -20,7 +20,7 @@ from carepath.communities.models import Community
 from carepath.directory import vocabulary
 from carepath.errors import ServiceError
 
-from . import checks, documents, graph, queries
+from . import checks, documents, graph, models, queries
 from .models import Comment, Invitation, Pathway, PathwayVersion, Review, Step, Transition
 
 Write = TypeVar("Write", bound=Callable[..., Any])
@@ -228,24 +228,6 @@ def publish_template(*, community: Community, actor: Actor = None) -> PathwayVer
 # Every write to a version locks its row and reads it again first (``_lock``), so a write that was in flight
 # when the version was sent for review or published waits for that to finish, then sees it and is refused.
 
-STEP_FIELDS = (
-    "key",
-    "stage",
-    "kind",
-    "entry",
-    "title_en",
-    "title_fr",
-    "text_en",
-    "text_fr",
-    "age_min",
-    "age_max",
-    "target_days",
-    "service_types",
-    "tiers",
-    "concerns",
-    "sectors",
-)
-TRANSITION_FIELDS = ("to_key", "otherwise", "criteria", "label_en", "label_fr")
 NOT_A_DRAFT = gettext_lazy(
     "This version is no longer a draft: it was sent for review or published while you were working. "
     "Nothing was changed; start a new draft to make changes."
@@ -294,7 +276,7 @@ def save_step(
     else:
         step = _lock_step(version, step_id, revision)
         old_key = step.key
-    for name in STEP_FIELDS:
+    for name in models.STEP_FIELDS:
         if name in data:
             setattr(step, name, data[name])
     if version.steps.filter(key=step.key).exclude(pk=step.pk).exists():
@@ -374,7 +356,7 @@ def save_transition(
             changed=TRANSITION_CHANGED,
             removed=TRANSITION_REMOVED,
         )
-    for name in TRANSITION_FIELDS:
+    for name in models.TRANSITION_FIELDS:
         if name in data:
             setattr(transition, name, data[name])
     if transition.otherwise:
