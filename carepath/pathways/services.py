@@ -68,6 +68,16 @@ class NotEditableError(ServiceError):
     """A write the version is not (or no longer) in the state for; the message says why."""
 
 
+class DocumentError(ServiceError, ValidationError):
+    """A pathway document that breaks the schema; the messages name each problem. A ValidationError too, so that
+    the API and ``import-pathway`` list every problem as they list a form's."""
+
+
+class DraftValueError(ServiceError, ValidationError):
+    """A value the draft cannot take (a step key another step has, a transition to a step no longer there),
+    given on the field it concerns. A ValidationError too, so that the editor's forms show it on that field."""
+
+
 def _lock(version_id: int, *states: str, refused: str | Promise) -> PathwayVersion:
     """The version, locked until the transaction ends and read again; refused unless it is in ``states``."""
     version = PathwayVersion.objects.select_for_update(of=("self",)).filter(pk=version_id).order_by().first()
@@ -118,7 +128,7 @@ def import_document(
     """A pathway JSON document becomes a new draft version of the community's pathway."""
     problems = documents.schema_errors(document)
     if problems:
-        raise ValidationError(problems)
+        raise DocumentError(problems)
     plan = graph.Pathway.from_dict(document)
     # Lock the pathway (or, for its first version, the community) so two imports get two numbers.
     pathway = community.pathways.select_for_update().order_by("created_at").first()
@@ -280,7 +290,7 @@ def save_step(
         if name in data:
             setattr(step, name, data[name])
     if version.steps.filter(key=step.key).exclude(pk=step.pk).exists():
-        raise ValidationError({"key": _("Another step already has this key.")})
+        raise DraftValueError({"key": _("Another step already has this key.")})
     step.save()
     if old_key and old_key != step.key:
         Transition.objects.filter(step__version=version, to_key=old_key).update(to_key=step.key)
@@ -362,7 +372,7 @@ def save_transition(
     if transition.otherwise:
         transition.criteria = {}
     if not version.steps.filter(key=transition.to_key).exists():
-        raise ValidationError({"to": _("This step is no longer in the draft; choose another.")})
+        raise DraftValueError({"to": _("This step is no longer in the draft; choose another.")})
     transition.save()
     _log(
         actor,
