@@ -425,8 +425,15 @@ def _set_languages(*, service: Service, codes: list[str]) -> None:
     )
 
 
+# --- Stewardship ---------------------------------------------------------------------------------------------
+# Who keeps a record is decided above the directory (a community's services do it), so these two are no
+# services of their own: like ``write_dataset``, they run inside the caller's transaction, and the caller
+# records the audit entry, under the stewards it concerns.
+
+
 def set_steward(*, records: dict[str, set[Any]], steward: Any) -> int:
-    """Give ``records`` (table -> ids) to ``steward`` (None: the site); how many changed hands."""
+    """Give ``records`` (table -> ids) to ``steward`` (None: the site); how many changed hands. Inside the
+    caller's transaction, which records the audit entry."""
     moved = 0
     for table, ids in records.items():
         pks = list(ids)
@@ -439,7 +446,8 @@ def set_steward(*, records: dict[str, set[Any]], steward: Any) -> int:
 
 
 def hand_over(*, from_steward: Any, to_steward: Any) -> int:
-    """Give every record ``from_steward`` keeps to ``to_steward`` (None: the site)."""
+    """Give every record ``from_steward`` keeps to ``to_steward`` (None: the site); how many changed hands.
+    Inside the caller's transaction, which records the audit entry."""
     moved = sum(
         model.objects.filter(steward=from_steward).update(steward=to_steward)
         for model in HSDS_MODELS.values()
