@@ -14,6 +14,8 @@ class User(AbstractUser):
         REVIEWER = "reviewer", _("Working-group reviewer")
         EDITOR = "editor", _("Working-group editor")
 
+    REVIEWING_ROLES = (WorkingGroupRole.REVIEWER, WorkingGroupRole.EDITOR)  # editors review too
+
     email = models.EmailField(_("email address"), unique=True)
     working_group_role = models.CharField(
         _("working-group role"), max_length=20, choices=WorkingGroupRole.choices, blank=True, default=""
@@ -27,15 +29,8 @@ class User(AbstractUser):
         verbose_name_plural = _("users")
 
     @property
-    def is_site_admin(self) -> bool:
-        return self.is_active and self.is_superuser
-
-    @property
     def is_reviewer(self) -> bool:
-        return self.is_active and self.working_group_role in (
-            self.WorkingGroupRole.REVIEWER,
-            self.WorkingGroupRole.EDITOR,
-        )
+        return self.is_active and self.working_group_role in self.REVIEWING_ROLES
 
 
 # Who makes a change, in every service function and the audit log: a person, or None for a command or the system

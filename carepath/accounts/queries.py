@@ -9,7 +9,6 @@ from .models import User
 
 def reviewers() -> QuerySet[User]:
     """Active working-group reviewers and editors (editors review too), by name."""
-    return User.objects.filter(
-        is_active=True,
-        working_group_role__in=[User.WorkingGroupRole.REVIEWER, User.WorkingGroupRole.EDITOR],
-    ).order_by("first_name", "username")
+    return User.objects.filter(is_active=True, working_group_role__in=User.REVIEWING_ROLES).order_by(
+        "first_name", "username"
+    )

@@ -12,11 +12,17 @@ from django.shortcuts import render
 
 from carepath import limits
 
+from . import profile as profile_page
+
 
 @login_required
 def profile(request: HttpRequest) -> HttpResponse:
     memberships = request.user.memberships.select_related("community").order_by("community__name_en")
-    return render(request, "accounts/profile.html", {"memberships": memberships})
+    return render(
+        request,
+        "accounts/profile.html",
+        {"memberships": memberships, "links": profile_page.links_for(request.user)},
+    )
 
 
 def locked_out(

@@ -1,6 +1,8 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from carepath.accounts import profile
+
 
 class CommunitiesConfig(AppConfig):
     name = "carepath.communities"
@@ -11,3 +13,8 @@ class CommunitiesConfig(AppConfig):
         from . import changes  # noqa: PLC0415 - models exist only once the apps are loaded
 
         changes.connect()
+        profile.add_link(
+            perm="communities.see_site_reports",
+            url_name="communities:site-reports",
+            label=_("Problems reported with listings the site keeps"),
+        )

@@ -19,7 +19,7 @@ from django.utils.translation import gettext
 
 from carepath import audit
 from carepath.accounts.models import Actor
-from carepath.directory import bulk
+from carepath.directory import bulk, reading
 from carepath.directory import services as directory
 from carepath.directory.hsds import reader, validate
 from carepath.directory.models import HSDS_MODELS, Service
@@ -49,7 +49,7 @@ def import_hsds(
 ) -> ImportResult:
     """Import an HSDS file into the directory and the community's inventory; nothing is written on error."""
     with bulk.no_cycle_collection():
-        data = directory.read_and_check(path, display_name=display_name, progress=progress)
+        data = reading.read_and_check(path, display_name=display_name, progress=progress)
         try:
             return _import(
                 data, path, community_slug, language, actor, display_name, progress, community_name

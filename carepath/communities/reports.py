@@ -90,7 +90,7 @@ def _reports_page(request: HttpRequest, steward: Community | None) -> HttpRespon
 def _resolve(request: HttpRequest, steward: Community | None, report_id: int, back: str) -> HttpResponse:
     try:
         services.resolve_report(report_id=report_id, steward=steward, actor=request.user)
-    except ListingReport.DoesNotExist:
+    except services.NoSuchReportError:
         raise Http404(_("There is no such report.")) from None
     messages.success(request, _("The report is marked resolved."))
     return redirect(back)

@@ -231,6 +231,10 @@ class NotKeptError(ServiceError):
         self.organization = organization  # the refused record is the organization chosen
 
 
+class NotListedError(ServiceError):
+    """A change to a service the community no longer lists (removed from its inventory since the form opened)."""
+
+
 @transaction.atomic
 def save_service(
     *,
@@ -249,13 +253,14 @@ def save_service(
 ) -> Service:
     """Create a service in the community's inventory (``service_id`` None), or change one it keeps: its
     details, terms, languages, phones and places, and how the community lists it (``entry``). All or nothing;
-    a service or place another community keeps is refused (``NotKeptError``), and so is a save from a form opened
-    before the service or its listing last changed (``concurrency.StaleEditError``)."""
+    a service or place another community keeps is refused (``NotKeptError``), one the community no longer lists
+    too (``NotListedError``), and so is a save from a form opened before the service or its listing last changed
+    (``concurrency.StaleEditError``)."""
     listed = None
     if service_id is not None:
         listed = community.entries.select_related("service__steward").filter(service_id=service_id).first()
         if listed is None:
-            raise InventoryEntry.DoesNotExist(service_id)
+            raise NotListedError(service_id)
     try:
         saved = directory.save_service(
             service_id=service_id,
@@ -413,11 +418,17 @@ def _send_report(*, report_id: int, base_url: str) -> int:
         return 0
 
 
+class NoSuchReportError(ServiceError):
+    """A report that is not there, or is about a listing the steward does not keep."""
+
+
 @transaction.atomic
 def resolve_report(*, report_id: Any, steward: Community | None, actor: Actor) -> ListingReport:
     """Mark a report about a listing ``steward`` keeps (None: the site) resolved; one it does not keep is
-    ``ListingReport.DoesNotExist``. Resolving a resolved report again changes nothing."""
-    report = ListingReport.objects.select_for_update().kept_by(steward).get(pk=report_id)
+    refused (``NoSuchReportError``). Resolving a resolved report again changes nothing."""
+    report = ListingReport.objects.select_for_update().kept_by(steward).filter(pk=report_id).first()
+    if report is None:
+        raise NoSuchReportError(report_id)
     if report.resolved_at is None:
         report.resolved_at = timezone.now()
         report.resolved_by = audit.person(actor)

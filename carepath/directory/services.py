@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
-from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy
@@ -17,8 +15,8 @@ from carepath.accounts.models import Actor
 from carepath.errors import ServiceError
 from carepath.i18n import language_name
 
-from . import bulk, queries, staging, vocabulary
-from .hsds import reader, stream, validate
+from . import bulk, staging, vocabulary
+from .hsds import reader
 from .hsds.problems import Problem
 from .hsds.spec import WRITE_ORDER
 from .models import (
@@ -33,8 +31,7 @@ from .models import (
     ServiceAtLocation,
 )
 from .queries import BATCH
-
-Progress = Callable[[str, int, int], None]  # stage, done, total
+from .reading import Progress
 
 
 @dataclass
@@ -104,40 +101,6 @@ class ImportResult:
         return bool(self.total("created") or self.total("updated") or self.added_to_inventory)
 
 
-def _reader_limits() -> reader.Limits:
-    """The import limits of the settings (README, "Security")."""
-    return reader.Limits(
-        max_bytes=settings.CAREPATH_IMPORT_MAX_UNCOMPRESSED_BYTES,
-        max_files=settings.CAREPATH_IMPORT_MAX_FILES,
-        max_ratio=settings.CAREPATH_IMPORT_MAX_RATIO,
-        max_field_bytes=settings.CAREPATH_IMPORT_MAX_FIELD_BYTES,
-        max_columns=settings.CAREPATH_IMPORT_MAX_COLUMNS,
-        max_depth=settings.CAREPATH_JSON_MAX_DEPTH,
-    )
-
-
-def read_and_check(
-    path: Path, *, display_name: str | None = None, progress: Progress | None = None
-) -> reader.Dataset:
-    """Read and validate a file against the directory, without writing anything. A data package's large
-    tables are checked row by row and kept on disk (``stream``) until ``write_dataset``: the caller closes
-    the dataset (``Dataset.close``)."""
-    counter = _Counter(progress, "read")
-    options: dict[str, Any] = {
-        "display_name": display_name,
-        "progress": counter if progress else None,
-        "limits": _reader_limits(),
-    }
-    if stream.is_package(path):
-        return stream.check_package(
-            path, **options, vocabulary=vocabulary.load(), existing=queries.existing_ids
-        )
-    data = reader.read(path, **options)
-    if not data.errors:
-        validate.validate(data, existing=queries.existing_ids, vocabulary=vocabulary.load())
-    return data
-
-
 def write_dataset(
     data: reader.Dataset, *, language: str, steward: Any, progress: Progress | None = None
 ) -> tuple[dict[str, dict[str, int]], bulk.Stewardship]:
@@ -196,16 +159,6 @@ def _spooled(
         done += len(chunk)
         if progress:
             progress(f"write {table}", done, total)
-
-
-class _Counter:
-    def __init__(self, progress: Progress | None, stage: str) -> None:
-        self.progress, self.stage, self.done = progress, stage, 0
-
-    def __call__(self, step: int) -> None:
-        self.done += step
-        if self.progress and self.done % 500 == 0:
-            self.progress(self.stage, self.done, 0)
 
 
 # --- Editing one service ---------------------------------------------------------------------------------
@@ -425,8 +378,15 @@ def _set_languages(*, service: Service, codes: list[str]) -> None:
     )
 
 
+# --- Stewardship ---------------------------------------------------------------------------------------------
+# Who keeps a record is decided above the directory (a community's services do it), so these two are no
+# services of their own: like ``write_dataset``, they run inside the caller's transaction, and the caller
+# records the audit entry, under the stewards it concerns.
+
+
 def set_steward(*, records: dict[str, set[Any]], steward: Any) -> int:
-    """Give ``records`` (table -> ids) to ``steward`` (None: the site); how many changed hands."""
+    """Give ``records`` (table -> ids) to ``steward`` (None: the site); how many changed hands. Inside the
+    caller's transaction, which records the audit entry."""
     moved = 0
     for table, ids in records.items():
         pks = list(ids)
@@ -439,7 +399,8 @@ def set_steward(*, records: dict[str, set[Any]], steward: Any) -> int:
 
 
 def hand_over(*, from_steward: Any, to_steward: Any) -> int:
-    """Give every record ``from_steward`` keeps to ``to_steward`` (None: the site)."""
+    """Give every record ``from_steward`` keeps to ``to_steward`` (None: the site); how many changed hands.
+    Inside the caller's transaction, which records the audit entry."""
     moved = sum(
         model.objects.filter(steward=from_steward).update(steward=to_steward)
         for model in HSDS_MODELS.values()

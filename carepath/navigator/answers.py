@@ -14,14 +14,16 @@ from typing import Any
 from django.conf import settings
 
 from carepath import safejson
+from carepath.errors import ServiceError
 
 from .serializers import MatchRequestSerializer, flatten
 
 MAX_DEPTH = 8  # a navigator request nests four levels (child, screening, one result); deeper is not one
 
 
-class UnreadableError(ValueError):
-    """Answers that are not a navigator request, or are larger than a saved plan may be."""
+class UnreadableError(ServiceError, ValueError):
+    """Answers that are not a navigator request, or are larger than a saved plan may be; saving such a plan is
+    refused. A ValueError too, as it was before it was a ``ServiceError``."""
 
 
 def size(data: Any) -> int:

@@ -14,8 +14,7 @@ from carepath.concurrency import RevisionFormMixin
 from carepath.directory import vocabulary
 
 from .graph import MAX_MONTHS, SCREENING_TOOLS, URGENCIES, AgeRange, Criteria
-from .models import Step
-from .services import STEP_FIELDS
+from .models import STEP_FIELDS, Step
 
 key_validator = RegexValidator(
     r"^[a-z0-9]+(?:-[a-z0-9]+)*$", _("Use lowercase letters, digits and single hyphens.")

@@ -152,6 +152,28 @@ class Transition(models.Model):
         return f"{self.step.key} → {self.to_key}"
 
 
+# What the editor changes of a step and of a transition: their forms and services.save_step and
+# save_transition write these fields, and no others.
+STEP_FIELDS = (
+    "key",
+    "stage",
+    "kind",
+    "entry",
+    "title_en",
+    "title_fr",
+    "text_en",
+    "text_fr",
+    "age_min",
+    "age_max",
+    "target_days",
+    "service_types",
+    "tiers",
+    "concerns",
+    "sectors",
+)
+TRANSITION_FIELDS = ("to_key", "otherwise", "criteria", "label_en", "label_fr")
+
+
 class Review(models.Model):
     """A review round on a version: invited people comment on steps, named approvers approve."""
 

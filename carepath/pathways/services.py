@@ -20,7 +20,7 @@ from carepath.communities.models import Community
 from carepath.directory import vocabulary
 from carepath.errors import ServiceError
 
-from . import checks, documents, graph, queries
+from . import checks, documents, graph, models, queries
 from .models import Comment, Invitation, Pathway, PathwayVersion, Review, Step, Transition
 
 Write = TypeVar("Write", bound=Callable[..., Any])
@@ -66,6 +66,16 @@ def _write_steps(version: PathwayVersion, pathway: graph.Pathway) -> None:
 
 class NotEditableError(ServiceError):
     """A write the version is not (or no longer) in the state for; the message says why."""
+
+
+class DocumentError(ServiceError, ValidationError):
+    """A pathway document that breaks the schema; the messages name each problem. A ValidationError too, so that
+    the API and ``import-pathway`` list every problem as they list a form's."""
+
+
+class DraftValueError(ServiceError, ValidationError):
+    """A value the draft cannot take (a step key another step has, a transition to a step no longer there),
+    given on the field it concerns. A ValidationError too, so that the editor's forms show it on that field."""
 
 
 def _lock(version_id: int, *states: str, refused: str | Promise) -> PathwayVersion:
@@ -118,7 +128,7 @@ def import_document(
     """A pathway JSON document becomes a new draft version of the community's pathway."""
     problems = documents.schema_errors(document)
     if problems:
-        raise ValidationError(problems)
+        raise DocumentError(problems)
     plan = graph.Pathway.from_dict(document)
     # Lock the pathway (or, for its first version, the community) so two imports get two numbers.
     pathway = community.pathways.select_for_update().order_by("created_at").first()
@@ -228,24 +238,6 @@ def publish_template(*, community: Community, actor: Actor = None) -> PathwayVer
 # Every write to a version locks its row and reads it again first (``_lock``), so a write that was in flight
 # when the version was sent for review or published waits for that to finish, then sees it and is refused.
 
-STEP_FIELDS = (
-    "key",
-    "stage",
-    "kind",
-    "entry",
-    "title_en",
-    "title_fr",
-    "text_en",
-    "text_fr",
-    "age_min",
-    "age_max",
-    "target_days",
-    "service_types",
-    "tiers",
-    "concerns",
-    "sectors",
-)
-TRANSITION_FIELDS = ("to_key", "otherwise", "criteria", "label_en", "label_fr")
 NOT_A_DRAFT = gettext_lazy(
     "This version is no longer a draft: it was sent for review or published while you were working. "
     "Nothing was changed; start a new draft to make changes."
@@ -294,11 +286,11 @@ def save_step(
     else:
         step = _lock_step(version, step_id, revision)
         old_key = step.key
-    for name in STEP_FIELDS:
+    for name in models.STEP_FIELDS:
         if name in data:
             setattr(step, name, data[name])
     if version.steps.filter(key=step.key).exclude(pk=step.pk).exists():
-        raise ValidationError({"key": _("Another step already has this key.")})
+        raise DraftValueError({"key": _("Another step already has this key.")})
     step.save()
     if old_key and old_key != step.key:
         Transition.objects.filter(step__version=version, to_key=old_key).update(to_key=step.key)
@@ -374,13 +366,13 @@ def save_transition(
             changed=TRANSITION_CHANGED,
             removed=TRANSITION_REMOVED,
         )
-    for name in TRANSITION_FIELDS:
+    for name in models.TRANSITION_FIELDS:
         if name in data:
             setattr(transition, name, data[name])
     if transition.otherwise:
         transition.criteria = {}
     if not version.steps.filter(key=transition.to_key).exists():
-        raise ValidationError({"to": _("This step is no longer in the draft; choose another.")})
+        raise DraftValueError({"to": _("This step is no longer in the draft; choose another.")})
     transition.save()
     _log(
         actor,

@@ -16,7 +16,7 @@ import rules
 
 from carepath.accounts.rules import is_active, is_editor
 
-from .models import Organization, OrganizationMember, Practice, Survey
+from .models import Organization, Practice, Survey
 
 
 @rules.predicate
@@ -54,10 +54,12 @@ def belongs(user: Any, organization: Organization) -> bool:
 
 @rules.predicate
 def leads(user: Any, organization: Organization) -> bool:
-    return (
-        is_active(user)
-        and organization.memberships.filter(user=user, role=OrganizationMember.Role.LEAD).exists()
-    )
+    return is_active(user) and Organization.objects.led_by(user).filter(pk=organization.pk).exists()
+
+
+@rules.predicate
+def leads_an_organization(user: Any) -> bool:
+    return is_active(user) and Organization.objects.led_by(user).exists()
 
 
 @rules.predicate
@@ -86,5 +88,8 @@ rules.add_perm("practices.ask_question", (is_assigned | is_editor) & is_open_for
 rules.add_perm("practices.answer_question", is_behind | is_editor)
 rules.add_perm("practices.view_organization", is_editor | belongs)
 rules.add_perm("practices.start_survey", is_editor | leads)
+rules.add_perm(
+    "practices.start_surveys", is_editor | leads_an_organization
+)  # the page, for some organization
 rules.add_perm("practices.view_survey", is_editor | in_survey_organization)
 rules.add_perm("practices.record_consensus", is_editor | leads_survey)

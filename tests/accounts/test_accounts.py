@@ -67,6 +67,16 @@ def test_profile_lists_memberships(client, facilitator):
     assert [m.community.slug for m in response.context["memberships"]] == ["lakeside"]
 
 
+def test_the_profile_links_to_what_the_person_may_see_elsewhere(client, facilitator, admin_user):
+    reports = '<a href="/en/communities/_site/reports/">Problems reported with listings the site keeps</a>'
+    client.force_login(facilitator)
+    assert reports not in client.get("/en/accounts/profile/").content.decode()
+    client.force_login(admin_user)
+    assert reports in client.get("/en/accounts/profile/").content.decode()
+    french = client.get("/fr/accounts/profile/").content.decode()
+    assert "Problèmes signalés dans les fiches que le site tient à jour</a>" in french
+
+
 def test_the_profile_takes_the_same_queries_for_one_community_or_three(client, facilitator):
     def add(n: int) -> None:
         if n > 1:  # the first is the facilitator's own table

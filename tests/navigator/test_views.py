@@ -6,6 +6,7 @@ import datetime
 import html
 import json
 import re
+from collections.abc import Callable
 
 import pytest
 from django.db import connection
@@ -16,7 +17,7 @@ from carepath import versions
 from carepath.communities.models import Community
 from carepath.communities.services import get_or_create_community
 from carepath.directory.models import Service
-from carepath.navigator import snapshots
+from carepath.navigator import services, snapshots
 from carepath.navigator.models import SavedPlan, token_hash
 from carepath.pathways.services import publish_template
 from tests.factories import service
@@ -71,11 +72,86 @@ def a_speech_clinic(import_file, n: int) -> None:
 @pytest.mark.parametrize("plan", ["plan", "provider/plan"])
 def test_a_plan_takes_the_same_queries_for_one_service_or_three(client, community, import_file, plan):
     publish_template(community=community)
-    answers = "age_months=30&concerns=speech-language&urgency=routine&language_1=en&max_travel_km=60"
     assert_queries_do_not_grow(
         add=lambda n: a_speech_clinic(import_file, n),
-        fetch=page(client, f"/en/communities/lakeside/navigator/{plan}/?{answers}"),
-        shown=lambda html: len(set(re.findall(r"Speech clinic (\d)", html))),
+        fetch=page(client, f"/en/communities/lakeside/navigator/{plan}/?{SPEECH}"),
+        shown=speech_clinics,
+    )
+
+
+SPEECH = "age_months=30&concerns=speech-language&urgency=routine&language_1=en&max_travel_km=60"
+
+
+def speech_clinics(html: str) -> int:
+    return len(set(re.findall(r"Speech clinic (\d)", html)))
+
+
+def posted(client, path: str, data: dict) -> Callable[[], str]:
+    """A ``fetch`` for a page a form posts to (the printed plan, the referral summary)."""
+
+    def fetch() -> str:
+        response = client.post(path, data)
+        assert response.status_code == 200, f"{path} answered {response.status_code}"
+        return response.content.decode()
+
+    return fetch
+
+
+def test_the_questions_take_the_same_queries_for_one_crisis_service_or_three(client, community, import_file):
+    publish_template(community=community)
+    crisis = [("service-type/crisis-support", None)]
+    assert_queries_do_not_grow(  # the crisis box shows three at most
+        add=lambda n: import_file(service(f"crisis-{n}", name=f"Crisis line {n}", terms=crisis)),
+        fetch=page(client, "/en/communities/lakeside/navigator/"),
+        shown=lambda html: len(re.findall(r"<li><strong>Crisis line \d</strong>", html)),
+    )
+
+
+@pytest.mark.parametrize("view", ["", "print/"])
+def test_a_saved_plan_takes_the_same_queries_for_one_service_or_three(client, community, import_file, view):
+    publish_template(community=community)
+    answers = json.loads(posted_answers(client.get(f"/en/communities/lakeside/navigator/plan/?{SPEECH}")))
+    token, _saved = services.save_plan(community=community, answers=answers)
+    assert_queries_do_not_grow(
+        add=lambda n: a_speech_clinic(import_file, n),
+        fetch=page(client, f"/en/plan/{token}/{view}"),
+        shown=speech_clinics,
+    )
+
+
+def test_a_printed_plan_takes_the_same_queries_for_one_service_or_three(client, community, import_file):
+    publish_template(community=community)
+    answers = posted_answers(client.get(f"/en/communities/lakeside/navigator/plan/?{SPEECH}"))
+    assert_queries_do_not_grow(
+        add=lambda n: a_speech_clinic(import_file, n),
+        fetch=posted(client, "/en/communities/lakeside/navigator/print/", {"answers": answers}),
+        shown=speech_clinics,
+    )
+
+
+# The steps to take now for a child of 30 months whose speech worries the family, and a service type of each.
+NOW = [("preschool-speech-language", "speech-language"), ("well-child-visit", "well-child-visit")]
+NOW += [("earlyon-drop-in", "family-centre")]
+
+
+def test_the_referral_summary_takes_the_same_queries_for_one_step_to_refer_to_or_three(
+    client, community, import_file
+):
+    """One row for each step to take now that has a service: the first service of each."""
+    publish_template(community=community)
+    answers = posted_answers(client.get(f"/en/communities/lakeside/navigator/plan/?{SPEECH}"))
+
+    def add(n: int) -> None:
+        step, kind = NOW[n - 1]
+        terms = [(f"service-type/{kind}", None), ("concern/speech-language", None)]
+        import_file(service(f"referral-{n}", name=f"Referral {n} for {step}", terms=terms))
+
+    assert_queries_do_not_grow(
+        add=add,
+        fetch=posted(
+            client, "/en/communities/lakeside/navigator/print/", {"answers": answers, "provider": "1"}
+        ),
+        shown=lambda html: len(re.findall(r'<th scope="row">Referral \d for ', html)),
     )
 
 

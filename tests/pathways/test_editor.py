@@ -165,3 +165,15 @@ def test_the_editor_takes_the_same_queries_for_one_added_step_or_three(client, d
         fetch=page(client, url(draft, rest)),
         shown=lambda html: len(set(re.findall(r"extra-(\d)", html))),
     )
+
+
+def test_a_refused_choice_in_a_group_of_check_boxes_is_shown_on_its_group(client, draft, facilitator):
+    client.login(username=facilitator.username, password=PASSWORD)
+    response = client.post(url(draft, "steps/add/"), {**STEP, "sectors": ["nowhere"]})
+    assert response.status_code == 400
+    html = response.content.decode()
+    sectors = html.split("<legend>Sectors responsible", 1)[1].split("Save the step", 1)[0]  # the last group
+    assert (
+        'id="id_sectors_error"><li>Select a valid choice. nowhere is not one of the available choices.'
+        in sectors
+    )

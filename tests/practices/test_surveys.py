@@ -15,10 +15,10 @@ from django.test import Client
 
 from carepath.practices import instruments
 from carepath.practices.models import Answer, Instrument, Survey
-from carepath.practices.services import surveys
+from carepath.practices.services import organizations, surveys
 from tests.query_counts import assert_queries_do_not_grow, page
 
-from .conftest import _member
+from .conftest import _member, an_organization
 
 pytestmark = pytest.mark.django_db
 
@@ -75,6 +75,36 @@ def test_a_lead_starts_a_survey_for_members_only(organization, lead, staff, stra
     survey = Survey.objects.get(title="Autumn")
     assert response.url == f"/en/practices/surveys/{survey.pk}/"
     assert sorted(survey.responses.values_list("respondent__username", flat=True)) == ["lena", "sam"]
+
+
+def test_a_survey_is_started_by_the_leads_of_an_organization_and_by_editors(
+    organization, lead, staff, stranger, editor
+):
+    organizations.save_member(
+        actor=None,
+        organization_id=an_organization("harbour", "Harbour CHC", "CSC Harbour").pk,
+        member_id=None,
+        user_id=lead.pk,
+        role="lead",
+    )
+    start = "Start an alignment survey</a>"
+    assert [
+        login(user).get("/en/practices/mine/").content.decode().count(start) for user in (lead, staff, editor)
+    ] == [
+        1,  # once, though a lead of two organizations
+        0,
+        1,
+    ]
+    assert [
+        login(user).get("/en/practices/surveys/new/").status_code for user in (lead, stranger, staff, editor)
+    ] == [
+        200,
+        200,
+        403,
+        200,
+    ]
+    choices = login(lead).get("/en/practices/surveys/new/").context["form"].fields["organization"].queryset
+    assert sorted(choices.values_list("slug", flat=True)) == ["harbour", "lakeview"]
 
 
 def test_a_respondent_saves_comes_back_and_submits_only_when_every_question_is_answered(survey, staff, ipchs):

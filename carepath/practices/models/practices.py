@@ -73,6 +73,12 @@ class ApprovedContent:
         return self.status == "published" and self.approval_current
 
 
+class OrganizationQuerySet(models.QuerySet["Organization"]):
+    def led_by(self, user: Any) -> OrganizationQuerySet:
+        """The organizations ``user`` is a lead of (leads run its surveys and record the consensus)."""
+        return self.filter(memberships__user=user, memberships__role=OrganizationMember.Role.LEAD)
+
+
 class Organization(models.Model):
     """An organization behind practices and surveys; its members submit and answer for it."""
 
@@ -87,6 +93,8 @@ class Organization(models.Model):
         conf.AUTH_USER_MODEL, through="OrganizationMember", related_name="practice_organizations"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = OrganizationQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("organization")

@@ -12,12 +12,18 @@ from django.utils.translation import gettext_lazy
 
 from carepath import audit, concurrency, links
 from carepath.accounts.models import Actor
+from carepath.errors import ServiceError
 from carepath.validators import message as links_message
 
 from ..models import CaseStudy, CaseStudySection, CaseStudySource, Practice, RegistryPage
 from . import WorkflowError
 
 BOTH = ("en", "fr")
+
+
+class UnsafeSourceError(ServiceError, ValidationError):
+    """A case study whose source links are not all http(s) addresses, each named (``sources[2].url``). A
+    ValidationError too, so that ``load-registry`` names each as it names any invalid value."""
 
 
 def _text(prefix: str, value: dict[str, str]) -> dict[str, str]:
@@ -35,7 +41,7 @@ def save_case_study(*, actor: Actor, document: dict[str, Any]) -> CaseStudy:
         if source.get("url") and not links.is_safe(source["url"])
     }
     if unsafe:
-        raise ValidationError(unsafe)
+        raise UnsafeSourceError(unsafe)
     case, created = CaseStudy.objects.get_or_create(
         slug=document["slug"],
         defaults={**_text("title", document["title"]), **_text("summary", document["summary"])},

@@ -16,6 +16,7 @@ from carepath.accounts.models import Actor
 from .. import queries
 from ..models import Approval, CaseStudy, Evidence, Organization, Practice
 from . import WorkflowError
+from ._history import log
 
 S = Practice.Status
 CONTENT_FIELDS = (
@@ -34,12 +35,6 @@ PRACTICE_CHANGED = gettext_lazy("Someone else changed this practice since you op
 CASE_STUDY_CHANGED = gettext_lazy(
     "Someone else changed this case study since you opened it: %(who)s, %(when)s."
 )
-
-
-def log(*, actor: Actor, action: str, practice: Practice, **data: Any) -> None:
-    """Every change to a practice or its review goes to the audit log under the practice, where the people
-    it concerns see it on the practice's history."""
-    audit.record(actor=actor, action=f"practices.{action}", target=practice, status=practice.status, **data)
 
 
 def _refresh_digest(practice: Practice) -> None:

@@ -13,7 +13,7 @@ from carepath.accounts.models import Actor, User
 from .. import queries, rubric
 from ..models import Assignment, Decision, Evidence, Practice, Rating, ReviewQuestion
 from . import WorkflowError
-from .practices import log
+from ._history import log
 
 S = Practice.Status
 MIN_REVIEWERS = 2

@@ -21,7 +21,7 @@ from carepath.uploads import limited_upload
 
 from .. import queries, radar, scoring
 from ..forms import AnswersForm, ConsensusForm, InstrumentUploadForm, SurveyForm
-from ..models import Instrument, Organization, OrganizationMember, Response, Survey
+from ..models import Instrument, Organization, Response, Survey
 from ..queries import survey_at
 from ..services import WorkflowError
 from ..services import surveys as survey_services
@@ -83,18 +83,13 @@ def _initial(answers: dict[str, Any]) -> dict[str, Any]:
     return initial
 
 
-@login_required
+@permission_required("practices.start_surveys")
 @require_http_methods(["GET", "POST"])
 def start(request: HttpRequest) -> HttpResponse:
     user = request.user
-    if user.has_perm("practices.manage"):
-        organizations = Organization.objects.all()
-    else:
-        organizations = Organization.objects.filter(
-            memberships__user=user, memberships__role=OrganizationMember.Role.LEAD
-        )
-    if not organizations.exists():
-        require(request, "practices.manage")  # neither an editor nor a lead anywhere
+    organizations = (
+        Organization.objects.all() if user.has_perm("practices.manage") else Organization.objects.led_by(user)
+    )
     form = SurveyForm(
         request.POST or None,
         organizations=organizations,

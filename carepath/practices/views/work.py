@@ -58,6 +58,7 @@ def mine(request: HttpRequest) -> HttpResponse:
         .select_related("practice")
         .order_by("completed_at", "-assigned_at"),
         "is_editor": user.has_perm("practices.manage"),
+        "can_start_surveys": user.has_perm("practices.start_surveys"),
     }
     if context["is_editor"]:
         context["queue"] = (

@@ -4,7 +4,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from carepath.communities.imports import import_hsds
-from carepath.directory.management.commands._progress import ProgressBar
+from carepath.progress import ProgressBar
 
 
 class Command(BaseCommand):

@@ -1,4 +1,5 @@
-"""A progress bar on a terminal (tqdm), nothing when output goes to a file or a pipe."""
+"""A progress bar on a terminal (tqdm), nothing when output goes to a file or a pipe: what a management command
+that shows progress passes as ``progress(stage, done, total)`` (``carepath import-hsds``)."""
 
 import sys
 from typing import Any
