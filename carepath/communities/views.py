@@ -10,7 +10,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -222,6 +222,8 @@ def _edit(request: HttpRequest, community: Community, entry: InventoryEntry | No
             )
         except services.NotKeptError as error:
             refused = error
+        except services.NotListedError:  # removed from the inventory since the page was read
+            raise Http404(_("This community no longer lists this service.")) from None
         except concurrency.StaleEditError as error:
             form.stale(error)
             stale = True
