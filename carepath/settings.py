@@ -13,6 +13,7 @@ import ipaddress
 import os
 import re
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from csp.constants import NONE, SELF
@@ -192,11 +193,20 @@ _database_url = envsecret("DATABASE_URL") or f"sqlite:///{DATA_DIR / 'carepath.s
 # (a match every worker makes 100 times a second at 100,000 services without it, 230 with). Checked before
 # reuse, so a connection the server dropped is replaced, not failed on. 0 behind PgBouncer in transaction mode.
 DATABASE_CONN_MAX_AGE = envint("DATABASE_CONN_MAX_AGE", 0 if _database_url.startswith("sqlite") else 60)
-DATABASES = {
-    "default": dj_database_url.parse(
-        _database_url, conn_max_age=DATABASE_CONN_MAX_AGE, conn_health_checks=DATABASE_CONN_MAX_AGE > 0
+
+
+def _database(url: str) -> dict[str, Any]:
+    """A database from its URL; PostgreSQL through carepath.backends.postgresql (a health check that costs no
+    round trip while the connection is quiet)."""
+    found = dj_database_url.parse(
+        url, conn_max_age=DATABASE_CONN_MAX_AGE, conn_health_checks=DATABASE_CONN_MAX_AGE > 0
     )
-}
+    if found["ENGINE"] == "django.db.backends.postgresql":
+        found["ENGINE"] = "carepath.backends.postgresql"
+    return dict(found)
+
+
+DATABASES = {"default": _database(_database_url)}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
@@ -207,9 +217,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 _replica_url = envsecret("DATABASE_REPLICA_URL")
 if _replica_url:
     DATABASES["replica"] = {
-        **dj_database_url.parse(
-            _replica_url, conn_max_age=DATABASE_CONN_MAX_AGE, conn_health_checks=DATABASE_CONN_MAX_AGE > 0
-        ),
+        **_database(_replica_url),
         "TEST": {"MIRROR": "default"},  # a test run reads the test database through it
     }
     DATABASE_ROUTERS = ["carepath.routers.ReplicaRouter"]
