@@ -122,6 +122,10 @@ def main() -> None:
             print(f"imported: {done}", flush=True)
             for slug in slugs:
                 shutil.rmtree(folder / slug, ignore_errors=True)
+        else:
+            web.carepath(
+                env, "migrate", "--no-input", "-v0"
+            )  # a kept database, brought up to this code's schema
 
         port = 19_000 + os.getpid() % 1000
         server = web.gunicorn(env, port, options.workers, folder)

@@ -315,6 +315,8 @@ def main() -> None:
             seconds, peak = carepath(env, "import-hsds", str(package), "--community", "bench")
             figures.update(import_s=round(seconds, 1), import_peak_mb=round(peak))
             print(f"imported {options.services} services in {seconds:.1f} s, peak {peak:.0f} MB", flush=True)
+        else:
+            carepath(env, "migrate", "--no-input", "-v0")  # a kept database, brought up to this code's schema
 
         port = 18_000 + os.getpid() % 1000
         server = gunicorn(env, port, options.workers, folder)
