@@ -18,11 +18,12 @@ from typing import Any
 import numpy as np
 from django.db import connections
 from django.db.models import Model
+from psycopg.types.string import TextLoader
 
 from carepath.geo import Area, parse_area
 
 from .models import Attribute, Language, Location, ServiceArea, ServiceAtLocation, TaxonomyTerm
-from .queries import POPULATION, WAIT, _Shared, _terms, raw_rows, service_key
+from .queries import POPULATION, WAIT, _Shared, _terms, service_key
 from .snapshot import ServiceColumns
 
 SERVICE_FIELDS = (
@@ -40,11 +41,7 @@ BRANCH_FIELDS = ("delivery", "service_types", "tiers", "concerns", "sectors", "r
 
 def service_columns(services: Any) -> ServiceColumns:
     """The facts of these services (a queryset of active services) as columns, in 5 queries."""
-    rows = list(raw_rows(services.order_by(), *SERVICE_FIELDS))
-    raw_ids, names_en, names_fr, lows, highs, interpretation, orgs_en, orgs_fr = (
-        [list(column) for column in zip(*rows, strict=True)] if rows else [[] for _ in SERVICE_FIELDS]
-    )
-    del rows
+    raw_ids, names_en, names_fr, lows, highs, interpretation, orgs_en, orgs_fr = _columns_of(services)
     read = _Reader(services, raw_ids)
     shared = _Shared()
     codes, values, waits = read.attributes()
@@ -67,6 +64,19 @@ def service_columns(services: Any) -> ServiceColumns:
         loc_lat=lats,
         loc_lon=lons,
     )
+
+
+def _columns_of(services: Any) -> list[list[Any]]:
+    """The services' ``SERVICE_FIELDS``, a list each, as the driver gives them (ids as text)."""
+    sql, params = services.order_by().values_list(*SERVICE_FIELDS).query.sql_with_params()
+    connection = connections[services.db]
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":  # ids as text, as SQLite gives them: no UUID object per value
+            cursor.cursor.adapters.register_loader("uuid", TextLoader)
+        cursor.execute(sql, params)
+        where = [name.lower() for name, *_ in cursor.description]  # the SQL may hold them in another order
+        found = [list(column) for column in zip(*cursor.fetchall(), strict=True)] or [[] for _ in where]
+    return [found[where.index(name.lower())] for name in SERVICE_FIELDS]
 
 
 def _table(model: type[Model]) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import Any, overload
 
 import numpy as np
@@ -131,8 +132,10 @@ class ServiceColumns:
         owners = rank[self.loc_owner]
         grouped = np.argsort(owners, kind="stable")  # a service's locations stay in their order
 
+        every = itemgetter(*positions.tolist()) if len(positions) > 1 else None
+
         def pick(column: list[Any]) -> list[Any]:
-            return [column[i] for i in positions]
+            return list(every(column)) if every is not None else [column[i] for i in positions]
 
         return ServiceColumns(
             id=pick(self.id),
@@ -155,31 +158,46 @@ class ServiceColumns:
     def facts(self, i: int) -> ServiceFacts:
         if self.given is not None:
             return self.given[i]
-        shared = {name: self.values[name][self.codes[name][i]] for name in SHARED}
-        first, last = np.searchsorted(self.loc_owner, [i, i + 1])
+        values, codes = self.values, self.codes
+
+        def shared(name: str) -> Any:
+            return values[name][codes[name][i]]
+
+        first = int(np.searchsorted(self.loc_owner, i))
+        last = first
+        while last < len(self.loc_owner) and self.loc_owner[last] == i:
+            last += 1
         return ServiceFacts(
-            id=self.id[i],
-            name=self.name[i],
-            name_fr=self.name_fr[i],
-            organization=self.organization[i],
-            organization_fr=self.organization_fr[i],
-            min_months=self.min_months[i],
-            max_months=self.max_months[i],
-            interpretation=self.interpretation[i],
-            wait_days=self.wait_days[i],
-            locations=tuple(
-                (float(lat), float(lon))
-                for lat, lon in zip(self.loc_lat[first:last], self.loc_lon[first:last], strict=True)
-            ),
-            **shared,
+            self.id[i],
+            self.name[i],
+            self.name_fr[i],
+            self.organization[i],
+            self.organization_fr[i],
+            True,
+            self.min_months[i],
+            self.max_months[i],
+            shared("languages"),
+            self.interpretation[i],
+            shared("delivery"),
+            shared("service_types"),
+            shared("tiers"),
+            shared("concerns"),
+            shared("sectors"),
+            shared("referral"),
+            shared("cost"),
+            shared("populations"),
+            self.wait_days[i],
+            tuple(zip(self.loc_lat[first:last].tolist(), self.loc_lon[first:last].tolist(), strict=True)),
+            shared("areas"),
         )
 
 
 class FactsOf(Sequence[ServiceFacts]):
-    """The services of columns as ``ServiceFacts``, each made when read."""
+    """The services of columns as ``ServiceFacts``, each made when first read (a plan reads some thirty)."""
 
     def __init__(self, columns: ServiceColumns) -> None:
         self.columns = columns
+        self.made: dict[int, ServiceFacts] = {}
 
     def __len__(self) -> int:
         return len(self.columns)
@@ -195,4 +213,8 @@ class FactsOf(Sequence[ServiceFacts]):
             return [self.columns.facts(i) for i in range(len(self))[item]]
         if not -len(self) <= item < len(self):
             raise IndexError(item)
-        return self.columns.facts(item % len(self) if item < 0 else item)
+        item = item % len(self) if item < 0 else item
+        found = self.made.get(item)
+        if found is None:
+            found = self.made[item] = self.columns.facts(item)
+        return found
