@@ -106,41 +106,71 @@ def sets_of(size: int, members: list[tuple[Any, np.ndarray]]) -> tuple[np.ndarra
 
 
 class _Reader:
-    """Other tables' rows for the services, by their services' positions in ``ids``: on PostgreSQL the ids go
-    as one array and rows are grouped by their values, each group's positions packed by the database into one
-    binary value (``int4send`` joined by ``string_agg``) read straight into numpy, so no Python object is made
-    per row; SQLite asks with the services' query as a subquery and groups in Python."""
+    """Other tables' rows for the services, by their services' positions in ``ids``.
+
+    On PostgreSQL the ids go as one array, rows are grouped by their values, and each group's services are
+    packed by the database into one binary value (joined by ``string_agg``) read straight into numpy: no Python
+    object per row. A service is named there by the half of its id's 16 bytes that tells the services apart
+    (``uuid_send``), found among the ids by numpy's binary search; should neither half do, by its position in
+    the array (``WITH ORDINALITY``: a join the planner makes slower). SQLite asks with the services' query as a
+    subquery and groups in Python."""
 
     def __init__(self, services: Any, ids: list[str]) -> None:
         self.connection = connections[services.db]
         self.size = len(ids)
         self.postgresql = self.connection.vendor == "postgresql"
+        self.half: int | None = None
         if self.postgresql:
             self.params: list[Any] = ["{" + ",".join(ids) + "}"]
+            raw = np.frombuffer(bytes.fromhex("".join(ids).replace("-", "")), dtype=">u8").reshape(-1, 2)
+            for half in (0, 1):
+                keys = raw[:, half].astype(np.uint64)
+                self.order = np.argsort(keys, kind="stable")
+                self.sorted = keys[self.order]
+                if not (self.sorted[1:] == self.sorted[:-1]).any():
+                    self.half = half
+                    break
         else:
             self.subquery, params = services.order_by().values("id").query.sql_with_params()
             self.params = list(params)
             self.position = {key: i for i, key in enumerate(ids)}
 
+    def _named(self, service: str) -> tuple[str, str, str, str]:
+        """PostgreSQL: how a row names its service (as bytes), the join and the condition that keep the
+        services' rows (the ids array is the one parameter of either), and the numpy type of the name."""
+        if self.half is not None:
+            name = f"substring(uuid_send({service}) FROM {1 + 8 * self.half} FOR 8)"
+            return name, "", f"{service} = ANY(%s::uuid[])", ">u8"
+        join = f"JOIN unnest(%s::uuid[]) WITH ORDINALITY AS ids (id, n) ON ids.id = {service}"
+        return "int4send((ids.n - 1)::int4)", join, "TRUE", ">i4"
+
+    def _positions(self, names: np.ndarray) -> np.ndarray:
+        if self.half is None:
+            return names.astype(np.int64)
+        return self.order[np.searchsorted(self.sorted, names.astype(np.uint64))]
+
     def _grouped(
-        self, table: str, service: str, keys: list[str], join: str = "", where: str = "TRUE", params: Any = ()
+        self, table: str, service: str, keys: list[str], where: str = "TRUE", params: Any = ()
     ) -> list[tuple[Any, ...]]:
         """``SELECT keys ... GROUP BY keys`` on the services' rows of the table (``service``: its column of the
-        service id; ``join`` and ``where`` with their ``params``): (key values..., positions) per group."""
-        count, keys = len(keys), ", ".join(keys)
+        service id; ``params``: those of ``keys`` then of ``where``): (key values..., positions) per group."""
+        count, keys_sql = len(keys), ", ".join(keys)
         if self.postgresql:
+            name, ids_join, ids_where, kind = self._named(service)
             sql = (
-                f"SELECT {keys}, string_agg(int4send((ids.n - 1)::int4), ''::bytea) FROM {table} "  # noqa: S608
-                f"JOIN unnest(%s::uuid[]) WITH ORDINALITY AS ids (id, n) ON ids.id = {service} {join} "
-                f"WHERE {where} GROUP BY {', '.join(str(i + 1) for i in range(count))}"
+                f"SELECT {keys_sql}, string_agg({name}, ''::bytea) FROM {table} {ids_join} "  # noqa: S608
+                f"WHERE {ids_where} AND {where} GROUP BY {', '.join(str(i + 1) for i in range(count))}"
             )
+            split = keys_sql.count(
+                "%s"
+            )  # the ids array comes between the keys' parameters and the condition's
             with self.connection.cursor() as cursor:
-                cursor.execute(sql, [*self.params, *params])
+                cursor.execute(sql, [*params[:split], *self.params, *params[split:]])
                 return [
-                    (*row[:-1], np.frombuffer(row[-1], dtype=">i4").astype(np.int64))
+                    (*row[:-1], self._positions(np.frombuffer(row[-1], dtype=kind)))
                     for row in cursor.fetchall()
                 ]
-        sql = f"SELECT {keys}, {service} FROM {table} {join} WHERE {where} AND {service} IN ({self.subquery})"  # noqa: S608
+        sql = f"SELECT {keys_sql}, {service} FROM {table} WHERE {where} AND {service} IN ({self.subquery})"  # noqa: S608
         groups: dict[tuple[Any, ...], list[int]] = defaultdict(list)
         with self.connection.cursor() as cursor:
             cursor.execute(sql, [*params, *self.params])
@@ -151,39 +181,28 @@ class _Reader:
     def attributes(self) -> tuple[dict[str, np.ndarray], dict[str, list[Any]], list[int | None]]:
         """Each service's terms of each branch (delivery, service types...) and its populations ((code, "only"
         or "focus"), sorted), as codes and values; its wait in days (of several, the last by their text)."""
-        a = _table(Attribute)
-        terms = list(_terms().items())
+        found_terms = _terms()  # each id as SQLite and as PostgreSQL write it
         key = TaxonomyTerm._meta.pk
         assert key is not None
-        pairs = [
-            (key.get_db_prep_value(uuid.UUID(term), self.connection), code)
-            for code, (term, _) in enumerate(terms)
-            if "-" in term  # each id is there as SQLite and as PostgreSQL write it
-        ]
-        valued = "CASE WHEN t.column2 IN ({}) THEN {}.value END".format(
-            ", ".join(str(c) for c, (_, (kind, _)) in enumerate(terms) if kind >= POPULATION) or "-1", a
-        )
+        ids = [term for term in found_terms if "-" in term]
+        valued = [term for term in ids if found_terms[term][0] >= POPULATION]
+        column = f"{_table(Attribute)}.{_column(Attribute, 'taxonomy_term')}"
         groups = self._grouped(
-            a,
-            f"{a}.{_column(Attribute, 'link_id')}",
-            ["CAST(t.column2 AS integer)", valued],
-            join=f"JOIN (VALUES {', '.join(['(%s, %s)'] * len(pairs))}) AS t "
-            f"ON t.column1 = {a}.{_column(Attribute, 'taxonomy_term')}",
-            where=f"{a}.link_entity = 'service'",
-            params=[p for pair in pairs for p in pair],
+            _table(Attribute),
+            f"{_table(Attribute)}.{_column(Attribute, 'link_id')}",
+            [column, f"CASE WHEN {column} IN ({', '.join(['%s'] * len(valued))}) THEN value END"],
+            where=f"link_entity = 'service' AND {column} IN ({', '.join(['%s'] * len(ids))})",
+            params=[key.get_db_prep_value(uuid.UUID(term), self.connection) for term in valued + ids],
         )
+        groups = [(found_terms[str(term)], value, positions) for term, value, positions in groups]
         codes, values = {}, {}
         for kind, name in enumerate(BRANCH_FIELDS):
-            found = [
-                (terms[code][1][1], positions)
-                for code, _value, positions in groups
-                if terms[code][1][0] == kind
-            ]
-            codes[name], values[name] = sets_of(self.size, found)
+            codes[name], values[name] = sets_of(
+                self.size, [(key, positions) for (k, key), _value, positions in groups if k == kind]
+            )
         populations: dict[int, list[tuple[str, str]]] = defaultdict(list)
         waits: list[int | None] = [None] * self.size
-        for code, value, positions in sorted(groups, key=lambda group: (group[0], group[1] or "")):
-            kind, key_ = terms[code][1]
+        for (kind, key_), value, positions in sorted(groups, key=lambda group: (group[0], group[1] or "")):
             value = value or ""
             if kind == POPULATION and value in ("only", "focus"):
                 for position in positions.tolist():
@@ -233,21 +252,26 @@ class _Reader:
         point = f"JOIN {location} l ON l.id = p.{_column(ServiceAtLocation, 'location')}"
         located = "l.latitude IS NOT NULL AND l.longitude IS NOT NULL"
         if self.postgresql:
+            name, ids_join, ids_where, kind = self._named(service)
             sql = (
-                "SELECT string_agg(int4send((ids.n - 1)::int4) || float8send(l.latitude) || float8send(l.longitude), "  # noqa: S608
-                f"''::bytea) FROM {place} p JOIN unnest(%s::uuid[]) WITH ORDINALITY AS ids (id, n) ON ids.id = {service} "
-                f"{point} WHERE {located}"
+                f"SELECT string_agg({name} || float8send(l.latitude) || float8send(l.longitude), ''::bytea) "  # noqa: S608
+                f"FROM {place} p {ids_join} {point} WHERE {ids_where} AND {located}"
             )
             with self.connection.cursor() as cursor:
                 cursor.execute(sql, self.params)
                 data = cursor.fetchone()[0] or b""
-            rows = np.frombuffer(data, dtype=[("n", ">i4"), ("lat", ">f8"), ("lon", ">f8")])
+            packed = np.frombuffer(data, dtype=[("n", kind), ("lat", ">f8"), ("lon", ">f8")])
+            rows = np.zeros(len(packed), dtype=[("n", "i8"), ("lat", "f8"), ("lon", "f8")])
+            rows["n"], rows["lat"], rows["lon"] = self._positions(packed["n"]), packed["lat"], packed["lon"]
         else:
-            sql = f"SELECT {service}, l.latitude, l.longitude FROM {place} p {point} WHERE {located} AND {service} IN ({self.subquery})"  # noqa: S608
+            sql = (
+                f"SELECT {service}, l.latitude, l.longitude FROM {place} p {point} "  # noqa: S608
+                f"WHERE {located} AND {service} IN ({self.subquery})"
+            )
             with self.connection.cursor() as cursor:
                 cursor.execute(sql, self.params)
                 found = [(self.position[sid], lat, lon) for sid, lat, lon in cursor.fetchall()]
-            rows = np.array(found, dtype=[("n", "i4"), ("lat", "f8"), ("lon", "f8")]).reshape(-1)
+            rows = np.array(found, dtype=[("n", "i8"), ("lat", "f8"), ("lon", "f8")]).reshape(-1)
         order = np.argsort(rows["n"], kind="stable")
         return (
             rows["n"][order].astype(np.int64),
