@@ -20,7 +20,7 @@ from django.db import connections
 from django.db.models import Model
 from psycopg.types.string import TextLoader
 
-from carepath.geo import Area, parse_area
+from carepath.geo import parse_area
 
 from .models import Attribute, Language, Location, ServiceArea, ServiceAtLocation, TaxonomyTerm
 from .queries import POPULATION, WAIT, _Shared, _terms, service_key
@@ -103,6 +103,33 @@ def sets_of(size: int, members: list[tuple[Any, np.ndarray]]) -> tuple[np.ndarra
         distinct, inverse = np.unique(words, axis=0, return_inverse=True)
     sets = [frozenset(k for j, k in enumerate(keys) if int(row[j // 64]) >> j % 64 & 1) for row in distinct]
     return inverse.reshape(-1).astype(np.int32), sets
+
+
+def tuples_of(
+    size: int, members: list[tuple[Any, np.ndarray]], sort: bool = False
+) -> tuple[np.ndarray, list[tuple[Any, ...]]]:
+    """Each of ``size`` services' items in the order of ``members`` (item, its services' positions), as codes
+    into the distinct tuples (sorted with ``sort``). Most services have none or one: those are spread by numpy."""
+    counts = np.bincount(np.concatenate([p for _, p in members] or [np.zeros(0, np.int64)]), minlength=size)
+    codes = np.zeros(size, dtype=np.int32)
+    values: list[tuple[Any, ...]] = [()]
+    several: dict[int, list[Any]] = defaultdict(list)
+    for item, positions in members:
+        alone = positions[counts[positions] == 1]
+        if len(alone):
+            codes[alone] = len(values)
+            values.append((item,))
+        for position in positions[counts[positions] > 1].tolist():
+            several[position].append(item)
+    distinct: dict[tuple[int, ...], int] = {}  # by the items' identities: equal items are the same object
+    for position, items in several.items():
+        found = tuple(sorted(items)) if sort else tuple(items)
+        key = tuple(map(id, found))
+        if key not in distinct:
+            distinct[key] = len(values)
+            values.append(found)
+        codes[position] = distinct[key]
+    return codes, values
 
 
 class _Reader:
@@ -200,22 +227,21 @@ class _Reader:
             codes[name], values[name] = sets_of(
                 self.size, [(key, positions) for (k, key), _value, positions in groups if k == kind]
             )
-        populations: dict[int, list[tuple[str, str]]] = defaultdict(list)
-        waits: list[int | None] = [None] * self.size
+        populations: list[tuple[tuple[str, str], np.ndarray]] = []
+        waits = np.full(self.size, -1, dtype=np.int64)  # -1: none said; -2: too large for numpy, in ``large``
+        large: dict[int, int] = {}
         for (kind, key_), value, positions in sorted(groups, key=lambda group: (group[0], group[1] or "")):
             value = value or ""
             if kind == POPULATION and value in ("only", "focus"):
-                for position in positions.tolist():
-                    populations[position].append((key_, value))
+                populations.append(((key_, value), positions))
             elif kind == WAIT and value.strip().isdigit():
-                for position in positions.tolist():
-                    waits[position] = int(value)
-        distinct: dict[tuple[tuple[str, str], ...], int] = {(): 0}
-        codes["populations"] = np.zeros(self.size, dtype=np.int32)
-        for position, found_pairs in populations.items():
-            codes["populations"][position] = distinct.setdefault(tuple(sorted(found_pairs)), len(distinct))
-        values["populations"] = list(distinct)
-        return codes, values, waits
+                days = int(value)
+                waits[positions] = days if days < 2**62 else -2
+                large.update(dict.fromkeys(positions.tolist() if days >= 2**62 else (), days))
+        codes["populations"], values["populations"] = tuples_of(self.size, populations, sort=True)
+        found = waits.tolist()
+        said = [None if days == -1 else large[i] if days == -2 else days for i, days in enumerate(found)]
+        return codes, values, said
 
     def languages(self) -> tuple[np.ndarray, list[Any]]:
         """Each service's languages (codes in lower case) as codes and sets."""
@@ -226,24 +252,13 @@ class _Reader:
     def areas(self) -> tuple[np.ndarray, list[Any]]:
         """Each service's areas (those that are usable GeoJSON) as codes and tuples."""
         area = _table(ServiceArea)
-        found: dict[int, list[Area]] = defaultdict(list)
-        for extent, kind, positions in self._grouped(
-            area, f"{area}.{_column(ServiceArea, 'service')}", ["extent", "extent_type"]
-        ):
-            shape = parse_area(extent, kind)
-            if shape is not None:
-                for position in positions.tolist():
-                    found[position].append(shape)
-        distinct: dict[tuple[int, ...], tuple[Area, ...]] = {(): ()}  # by the parsed areas' identities
-        place: dict[tuple[int, ...], int] = {(): 0}
-        codes = np.zeros(self.size, dtype=np.int32)
-        for position, shapes in found.items():
-            key = tuple(map(id, shapes))
-            if key not in place:
-                place[key] = len(place)
-                distinct[key] = tuple(shapes)
-            codes[position] = place[key]
-        return codes, list(distinct.values())
+        parsed = [
+            (parse_area(extent, kind), positions)
+            for extent, kind, positions in self._grouped(
+                area, f"{area}.{_column(ServiceArea, 'service')}", ["extent", "extent_type"]
+            )
+        ]
+        return tuples_of(self.size, [(shape, positions) for shape, positions in parsed if shape is not None])
 
     def locations(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """The services' located places: (position, latitude, longitude), grouped by position."""

@@ -2,12 +2,24 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from carepath.directory.columns import service_columns
 from carepath.directory.models import Service
 from carepath.directory.queries import service_facts
-from tests.factories import service
+from tests.factories import service, uid
+
+POPULATIONS = [("population/inuit", "only"), ("population/first-nations", "focus")]
+
+
+def area(key, shift):
+    """A square service area a little east of Maple Bay."""
+    west = -79.5 + shift
+    ring = [[west, 46.2], [west + 0.5, 46.2], [west + 0.5, 46.6], [west, 46.6], [west, 46.2]]
+    extent = {"type": "Polygon", "coordinates": [ring]}
+    return {"id": uid(f"area:{key}"), "name": key, "extent": json.dumps(extent), "extent_type": "geojson"}
 
 
 def same_order(facts):
@@ -52,6 +64,7 @@ def test_the_demo_community_reads_the_same_as_columns_and_as_rows(demo):
     ],
 )
 def test_services_whose_ids_look_alike_are_each_read_with_their_own_facts(community, import_file, ids):
+    """...and a service with several populations and areas keeps them all, one with one keeps it."""
     import_file(
         [
             service(
@@ -60,8 +73,10 @@ def test_services_whose_ids_look_alike_are_each_read_with_their_own_facts(commun
                 terms=[
                     ("delivery/phone" if n % 2 else "delivery/in-person", None),
                     ("wait-days", str(n + 3)),
+                    *POPULATIONS[: 2 - n],
                 ],
                 languages=("en", "fr") if n else ("oj",),
+                service_areas=[area(f"alike-{n}-{k}", k) for k in range(2 - n)],
             )
             for n, key in enumerate(ids)
         ]
@@ -70,3 +85,4 @@ def test_services_whose_ids_look_alike_are_each_read_with_their_own_facts(commun
     assert [f.id for f in columns] == sorted(ids)
     assert columns == rows
     assert {f.id: f.wait_days for f in columns} == {key: n + 3 for n, key in enumerate(ids)}
+    assert [(len(f.populations), len(f.areas)) for f in columns][:2] == [(2, 2), (1, 1)]
