@@ -80,7 +80,7 @@ def _columns_of(services: Any) -> list[list[Any]]:
 
 
 def _table(model: type[Model]) -> str:
-    return model._meta.db_table
+    return f'"{model._meta.db_table}"'  # quoted as the ORM writes it, on SQLite and PostgreSQL alike
 
 
 def _column(model: type[Model], name: str) -> str:
