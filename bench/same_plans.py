@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import inspect
 import json
 import os
 import random
@@ -96,7 +97,10 @@ def dump(out: Path, community_slug: str, count: int, seed: int) -> None:
         for number, request in enumerate(nav.make_families(count, random.Random(seed))):
             request = request.__class__(**{**request.__dict__, "community": community_slug})
             with translation.override(request.language):
-                answer = queries.plan_json(community, request)
+                if "tokens" in inspect.signature(queries.plan_json).parameters:  # the code of later versions
+                    answer = queries.plan_json(community, None, request)
+                else:
+                    answer = queries.plan_json(community, request)
             file.write(json.dumps({"family": number, "plan": answer}, sort_keys=True, default=repr) + "\n")
     print(f"{out}: {directory.size} services, {count} plans, code of {Path(snapshots.__file__).parents[2]}")
 
