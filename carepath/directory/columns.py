@@ -1,12 +1,13 @@
 """The navigator's read of a community's services: the facts of each (``snapshot.ServiceColumns``) as columns.
 
 100,000 services have some 800,000 carepath attributes, 150,000 languages and 100,000 located places; a worker
-reads them when its first family asks (issue 13: in 2 s or less). So the read makes no object per row it can
-avoid: the services come once, as rows, and give each service its position; the other tables are asked for
-those positions (on PostgreSQL the services' ids go as one array, and the attributes' terms and the places'
-coordinates come as fixed-width binary ``COPY`` read straight into numpy); the terms of a branch become a bit
-per term, so each service's set of terms is one integer, and only the distinct sets are made into Python sets.
-SQLite, the fallback, asks the same with the services' query as a subquery and maps ids to positions in Python.
+reads them when its first family asks (issue 13: in 2 s or less). So the read makes no Python object per row it
+can avoid: the services come once, as rows, and give each service its position; every other table is asked for
+its rows grouped by their values (a term, a language code, an area), each group with its services, which
+PostgreSQL packs into one binary value read straight into numpy (``_Reader``); the terms of a branch become a
+bit per term, so each service's set of terms is one number, and only the distinct sets become Python sets
+(``sets_of``). SQLite, the fallback, asks the same with the services' query as a subquery and groups in Python.
+Row by row, through psycopg's ``COPY`` or ``fetchmany``, the same read took seconds of Python at 100,000.
 """
 
 from __future__ import annotations
