@@ -25,9 +25,11 @@ from typing import Any
 import numpy as np
 
 from carepath.directory import vocabulary
-from carepath.directory.snapshot import ServiceFacts
+from carepath.directory.snapshot import ServiceColumns, ServiceFacts
 from carepath.languages import equivalents
 from carepath.pathways.graph import Pathway, Situation, Step, Transition, next_steps
+
+from .columns import IN_PERSON, INDIGENOUS_POPULATIONS, TIER_RANK, Columns
 
 EARTH_KM = 6371.0088
 DEFAULT_TRAVEL_KM = 60.0
@@ -36,11 +38,7 @@ START_HERE = 3  # first actions at the top of a plan
 MAX_HELP = 4  # steps of help for the worries "now"; more come under "next"
 SCHOOL_AGE = 72  # months: early-years services end with school entry; school-age services take over
 INDIGENOUS_IDENTITIES = ("first-nations", "inuit", "metis")
-INDIGENOUS_POPULATIONS = frozenset({"first-nations", "inuit", "metis", "indigenous"})
-IN_PERSON = frozenset({"in-person", "group"})
 COMES_TO_YOU = frozenset({"home-visit", "virtual", "phone", "self-directed"})
-TIER_RANK = {"promotion": 1, "prevention": 2, "early-intervention": 3, "treatment": 4, "specialized": 5}
-COST_SCORE = {"free": 1.0, "sliding-scale": 0.7, "fee": 0.3}
 # How much each part of the fit counts; the parts are each between 0 and 1, so the score is too.
 WEIGHTS = {
     "concerns": 0.25,
@@ -136,96 +134,13 @@ class Request:
 # --- The directory as columns ----------------------------------------------------------------------------
 
 
-class Directory:
-    """A community's active services as numpy columns, asked about by many families."""
+class Directory(Columns):
+    """A community's active services as numpy columns (``columns.Columns``), asked about by many families."""
 
-    def __init__(self, services: Iterable[ServiceFacts]) -> None:
-        self.services: list[ServiceFacts] = sorted(
-            (s for s in services if s.active), key=lambda s: (s.name.casefold(), s.id)
-        )
-        self.size = len(self.services)
-        self.index = {s.id: i for i, s in enumerate(self.services)}
-        self.min_months = np.array(
-            [-math.inf if s.min_months is None else s.min_months for s in self.services], dtype=np.float64
-        )
-        self.max_months = np.array(
-            [math.inf if s.max_months is None else s.max_months for s in self.services], dtype=np.float64
-        )
-        self.wait = np.array(
-            [math.nan if s.wait_days is None else s.wait_days for s in self.services], dtype=np.float64
-        )
-        self.interpretation = np.array([s.interpretation for s in self.services], dtype=bool)
-        self.cost_score = np.array(
-            [max((COST_SCORE.get(c, 0.5) for c in s.cost), default=0.5) for s in self.services]
-        )
-        self.tier_rank = np.array(
-            [min((TIER_RANK[t] for t in s.tiers if t in TIER_RANK), default=0) for s in self.services],
-            dtype=np.int8,
-        )
-        # Offered only where the family has to go: in person or in groups, or at locations with no delivery said.
-        self.at_locations_only = np.array(
-            [bool(s.locations) and (not s.delivery or s.delivery <= IN_PERSON) for s in self.services],
-            dtype=bool,
-        )
-        self.indigenous_led = np.array([s.indigenous_led for s in self.services], dtype=bool)
-        self.focused = np.array([bool(s.populations) or s.indigenous_led for s in self.services], dtype=bool)
-        members: dict[tuple[str, str], list[int]] = {}
-        for i, s in enumerate(self.services):
-            for kind, values in (
-                ("type", s.service_types),
-                ("concern", s.concerns),
-                ("tier", s.tiers),
-                ("language", s.languages),
-                ("delivery", s.delivery),
-                ("cost", s.cost),
-            ):
-                for value in values:
-                    members.setdefault((kind, value), []).append(i)
-            for population, how in s.populations:
-                members.setdefault((how, population), []).append(i)  # ("only", code) or ("focus", code)
-        self.masks = {key: self._mask(ids) for key, ids in members.items()}
-        self.only_for = sorted(code for kind, code in self.masks if kind == "only")
-        self.no_concerns = np.array([not s.concerns for s in self.services], dtype=bool)
-        self.phone_or_video = self.any_of("delivery", ("phone", "virtual"))
-        self.untiered = self.tier_rank == 0
-        # Locations, flattened and grouped by service, for one vectorized distance per request.
-        owners, lats, lons = [], [], []
-        for i, s in enumerate(self.services):
-            for lat, lon in s.locations:
-                owners.append(i)
-                lats.append(lat)
-                lons.append(lon)
-        self.loc_owner = np.array(owners, dtype=np.int64)
-        # Each location as a point on the unit sphere: a family's distance to it is then one dot product.
-        lat_r = np.radians(np.array(lats, dtype=np.float64))
-        lon_r = np.radians(np.array(lons, dtype=np.float64))
-        self.loc_xyz = np.stack([np.cos(lat_r) * np.cos(lon_r), np.cos(lat_r) * np.sin(lon_r), np.sin(lat_r)])
-        self.loc_starts = (
-            np.flatnonzero(np.r_[True, self.loc_owner[1:] != self.loc_owner[:-1]]) if owners else None
-        )
-        self.loc_services = self.loc_owner[self.loc_starts] if owners else np.zeros(0, dtype=np.int64)
-        # Service areas, each distinct one once: most services share a few catchments (a district, a nation).
-        area_members: dict[Any, list[int]] = {}
-        for i, s in enumerate(self.services):
-            for area in s.areas:
-                area_members.setdefault(area, []).append(i)
-        self.areas = list(area_members)
-        self.area_members = [np.array(area_members[a], dtype=np.int64) for a in self.areas]
-        self.area_boxes = np.array([a.box for a in self.areas], dtype=np.float64).reshape(-1, 4)
-        self.has_area = np.array([bool(s.areas) for s in self.services], dtype=bool)
-
-    def _mask(self, ids: Sequence[int]) -> np.ndarray:
-        mask = np.zeros(self.size, dtype=bool)
-        mask[np.asarray(ids, dtype=np.int64)] = True
-        return mask
-
-    def any_of(self, kind: str, values: Iterable[str]) -> np.ndarray:
-        out = np.zeros(self.size, dtype=bool)
-        for value in values:
-            found = self.masks.get((kind, value))
-            if found is not None:
-                out |= found
-        return out
+    def __init__(self, services: Iterable[ServiceFacts] | ServiceColumns) -> None:
+        if not isinstance(services, ServiceColumns):
+            services = ServiceColumns.of(s for s in services if s.active)
+        super().__init__(services)
 
     def distances(self, lat: float, lon: float) -> np.ndarray:
         """Kilometres from the point to each service's nearest location (infinity where it has none): the nearest

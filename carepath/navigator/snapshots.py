@@ -29,7 +29,7 @@ from django.db import connections
 from carepath import versions
 from carepath.communities.models import Community
 from carepath.communities.queries import published_services
-from carepath.directory.queries import service_facts
+from carepath.directory.columns import service_columns
 from carepath.pathways import graph
 from carepath.pathways.models import PathwayVersion
 from carepath.pathways.queries import graph_of
@@ -61,7 +61,9 @@ _published: OrderedDict[int, tuple[str, tuple[PathwayVersion, graph.Pathway] | N
 def build(community: int) -> Snapshot:
     """The community's published, active services, at the token read first."""
     version = versions.current_for(community)
-    return Snapshot(version, Directory(service_facts(published_services(community).filter(status="active"))))
+    return Snapshot(
+        version, Directory(service_columns(published_services(community).filter(status="active")))
+    )
 
 
 def _keep(community: int, snapshot: Snapshot) -> None:
