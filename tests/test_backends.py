@@ -24,7 +24,9 @@ def test_a_kept_connection_is_used_at_once_and_one_the_server_dropped_is_replace
             cursor.execute("SELECT pg_backend_pid()")
             pid = cursor.fetchone()[0]
         assert kept.is_usable()
-        with connection.cursor() as cursor:  # without asking the server anything: its last query is still ours
+        with (
+            connection.cursor() as cursor
+        ):  # without asking the server anything: its last query is still ours
             cursor.execute("SELECT query FROM pg_stat_activity WHERE pid = %s", [pid])
             assert cursor.fetchone()[0] == "SELECT pg_backend_pid()"
         with connection.cursor() as cursor:  # the server drops it (a restart, an idle timeout)
