@@ -18,6 +18,14 @@ from tests.factories import service
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
+def show_services(page) -> None:
+    """Press the filter's button and wait for the list to be swapped in: htmx pushes the new address before it
+    swaps, so a click right after the address changes can land on the list being replaced."""
+    page.locator("#results").evaluate("element => element.dataset.replaced = 'no'")
+    page.get_by_role("button", name="Afficher les services").click()
+    expect(page.locator("#results[data-replaced]")).to_have_count(0)
+
+
 def test_visitor_switches_to_french_searches_filters_and_opens_a_service(page, demo):
     page.goto("/en/")
     check_accessibility(page, "home-en")
@@ -32,14 +40,14 @@ def test_visitor_switches_to_french_searches_filters_and_opens_a_service(page, d
     check_accessibility(page, "community-fr")
 
     page.get_by_role("searchbox", name="Recherche").fill("parole")
-    page.get_by_role("button", name="Afficher les services").click()
+    show_services(page)
     page.wait_for_url("**q=parole**")
     results = page.locator("#results .result h3")
     assert results.count() == 1  # the demo's speech and language service
     check_accessibility(page, "community-fr-search")
 
     page.get_by_label("Âge de l'enfant en mois").fill("30")
-    page.get_by_role("button", name="Afficher les services").click()
+    show_services(page)
     page.wait_for_url("**age_months=30**")
     first = results.first.inner_text()
     results.first.get_by_role("link").click()
