@@ -52,7 +52,7 @@ _replica_reads: ContextVar[bool] = ContextVar("carepath_replica_reads", default=
 
 def served_by_replica(model: type[Model]) -> bool:
     """Whether reads of ``model`` may go to the replica (when one is configured and the moment allows)."""
-    app, name = model._meta.app_label, model._meta.model_name  # the database cache's model has only these
+    app, name = model._meta.app_label, model._meta.model_name
     label = f"{app}.{name}"
     if label in PRIMARY_ONLY:
         return False
