@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.extensions import OpenApiSerializerExtension
 from rest_framework import serializers
 
+from carepath.communities.models import Community
 from carepath.directory import vocabulary
 from carepath.pathways.graph import MAX_MONTHS, SCREENING_TOOLS, URGENCIES
 
@@ -181,6 +182,7 @@ class SituationSerializer(Declared):
 class MatchRequestSerializer(Declared):
     community = serializers.SlugField(
         required=False,
+        max_length=Community._meta.get_field("slug").max_length,
         help_text="Community slug; may be left out where one community has a published pathway.",
     )
     language = CodeField(choices=["en", "fr"], required=False, default="en")

@@ -44,6 +44,7 @@ BODIES = [
     changed(("family",), ...),
     changed(("language",), "de"),
     changed(("child", "screening"), ...),
+    changed(("community",), "a" * 5000),
     REQUEST,
 ]
 
@@ -61,8 +62,9 @@ def test_shallow_copies_validate_as_deep_copies_do(monkeypatch):
     deep = [outcome(body) for body in BODIES * 2]
     assert shallow == deep
     valid = [index for index, found in enumerate(shallow[: len(BODIES)]) if not isinstance(found, dict)]
-    assert valid == [0, 3, 11, 12, 15, 16]  # REQUEST, "soon", no situation, no screening
+    assert valid == [0, 3, 11, 12, 15, 17]  # REQUEST, "soon", no situation, no screening
     assert shallow[5] == {"child.screening": ["Give each screening tool once, with its latest result."]}
+    assert shallow[16] == {"community": ["Ensure this field has no more than 60 characters."]}
     assert shallow[8] == {
         "family.location.lat": ["Ensure this value is less than or equal to 90."],
         "family.location.lon": ["A valid number is required."],
