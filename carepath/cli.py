@@ -1,6 +1,7 @@
 """The ``carepath`` console script: Django's ``manage.py`` with Carepath's settings preset."""
 
 import os
+import secrets
 import sys
 from pathlib import Path
 
@@ -39,10 +40,21 @@ def _settings_options(argv: list[str]) -> None:
     handle_default_options(options)
 
 
+# Commands that read only files and sign nothing: they run without the site's configuration (a pipeline that
+# checks a pathway file has no secret key), with a random key that lives as long as the process.
+STANDALONE = frozenset({"check-pathway"})
+
+
 def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "carepath.settings")
     argv = list(sys.argv if argv is None else argv)
     argv[0] = "carepath"
+    if (
+        len(argv) > 1
+        and argv[1] in STANDALONE
+        and not (os.environ.get("SECRET_KEY") or os.environ.get("SECRET_KEY_FILE"))
+    ):
+        os.environ["SECRET_KEY"] = secrets.token_urlsafe(50)
     _settings_options(argv)
     make_sqlite_folder()
     execute_from_command_line(argv)

@@ -20,9 +20,9 @@ from rest_framework.views import APIView
 
 from carepath.accounts.access import HasPermission
 from carepath.communities.models import Community
-from carepath.directory import vocabulary
 
-from . import checks, documents, queries, services
+from . import documents, queries, services
+from .findings import Words, listed
 from .models import PathwayVersion
 
 NOT_FOUND = OpenApiResponse(description="No such community, pathway or version (or not visible to you).")
@@ -157,13 +157,14 @@ class ChecksView(APIView):
     )
     def get(self, request: Request, slug: str, number: int) -> Response:
         version = _version(request, _community(slug), number)
-        findings = checks.check(queries.graph_of(version), vocabulary.load())
+        plan = queries.graph_of(version)
+        words = Words(plan)
         out = []
-        for finding in findings:
+        for finding in listed(plan):
             message = {}
             for language in ("en", "fr"):
                 with translation.override(language):
-                    message[language] = finding.message(translation.gettext)
+                    message[language] = finding.message(words)
             out.append(
                 {"severity": finding.severity, "code": finding.code, "step": finding.step, "message": message}
             )

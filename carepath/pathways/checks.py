@@ -2,10 +2,8 @@
 
 Errors block publishing; warnings do not. Each finding names the step and says what to do.
 
-Coverage is worked out for every situation a family can be in at the start: each age from 0 to 83 months,
-each urgency and each screening result (or none yet). A situation is a bit of a Python integer, so the
-question "from which situations does this step still lead out of care?" is a handful of integer operations
-per transition, whatever the number of steps.
+Coverage is worked out for every situation a family can be in at the start (``situations.py``): each age
+from 0 to 83 months, each urgency and each screening result (or none yet).
 """
 
 from __future__ import annotations
@@ -15,20 +13,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from .graph import (
-    MAX_MONTHS,
-    SCREENING_TOOLS,
-    STEP_BRANCHES,
-    URGENCIES,
-    Criteria,
-    Pathway,
-    Situation,
-    Step,
-    Transition,
-)
-
-ERROR = "error"
-WARNING = "warning"
+from .graph import MAX_MONTHS, SCREENING_TOOLS, STEP_BRANCHES, Criteria, Pathway, Situation, Step
+from .situations import ERROR, WARNING, ages, check_coverage, describe, holds, situation_decides
 
 
 def gettext_noop(message: str) -> str:
@@ -89,8 +75,20 @@ MESSAGES = {
     ),
     "otherwise_unused": gettext_noop(
         "Step %(step)s: the 'otherwise' transition to %(target)s is never used, because the other transitions cover "
-        "every situation."
+        "every situation. Remove it, or narrow the other transitions if it is meant for some families."
     ),
+    "cannot_leave": gettext_noop(
+        "Families with a child of %(situations)s are sent to step %(step)s (from %(sources)s), but no transition "
+        "leads on from it for them. Widen the criteria of one of its transitions, add an 'otherwise' transition, "
+        "or send them somewhere else."
+    ),
+}
+
+BRANCHES = {
+    "service-type": gettext_noop("service type"),
+    "tier": gettext_noop("tier"),
+    "concern": gettext_noop("concern"),
+    "sector": gettext_noop("sector"),
 }
 
 REASONS = {
@@ -103,8 +101,29 @@ REASONS = {
 }
 
 
+class Words:
+    """How findings are put in words. This one says them in English with step keys and codes, for code with no
+    Django; the pages, the API and ``check-pathway`` use ``pathways.findings.Words``: step titles, labels and
+    the reader's language."""
+
+    def translate(self, message: str) -> str:
+        return message
+
+    def step(self, key: str) -> str:
+        return key
+
+    def situations(self, mask: int) -> str:
+        return describe(mask)
+
+    def term(self, branch: str, code: str) -> str:
+        return code
+
+
 @dataclass(frozen=True)
 class Finding:
+    """A problem of the pathway. ``params`` hold codes, step keys and situations (as a mask); ``message`` says
+    them in words."""
+
     code: str
     severity: str
     step: str = ""
@@ -114,126 +133,28 @@ class Finding:
     def is_error(self) -> bool:
         return self.severity == ERROR
 
-    def message(self, translate: Any = None) -> str:
-        template = MESSAGES[self.code]
-        params = dict(self.params, step=self.step)
-        if callable(translate):
-            template = translate(template)
-            if "reason" in params:
-                params["reason"] = translate(params["reason"])
-        return template % params
+    def message(self, words: Words | None = None) -> str:
+        words = words or Words()
+        params: dict[str, Any] = {"step": words.step(self.step) if self.step else ""}
+        for name, value in self.params.items():
+            if name in ("target", "other"):
+                params[name] = words.step(value)
+            elif name in ("cycle", "sources"):
+                params[name] = ", ".join(words.step(key) for key in value)
+            elif name in ("situations", "example"):
+                params[name] = words.situations(value)
+            elif name == "concern":
+                params[name] = words.term("concern", value)
+            elif name == "reason":
+                params[name] = words.translate(REASONS[value])
+            elif name == "branch":
+                params[name] = words.translate(BRANCHES.get(value, value))
+            else:
+                params[name] = value
+        return words.translate(MESSAGES[self.code]) % params
 
     def __str__(self) -> str:
         return f"{self.severity}: {self.message()}"
-
-
-# --- Situations as bits -----------------------------------------------------------------------------------
-
-AGES = MAX_MONTHS + 1
-SCREENS: tuple[tuple[str, str] | None, ...] = (
-    None,
-    *[(tool, band) for tool, (bands, _) in SCREENING_TOOLS.items() for band in bands],
-)
-BLOCKS = len(URGENCIES) * len(SCREENS)
-ALL = (1 << (AGES * BLOCKS)) - 1
-_REPEAT = sum(1 << (AGES * block) for block in range(BLOCKS))
-
-
-def _ages(low: int, high: int) -> int:
-    """Situations whose age is within [low, high], for every urgency and screening result."""
-    low, high = max(low, 0), min(high, MAX_MONTHS)
-    if low > high:
-        return 0
-    return (((1 << (high - low + 1)) - 1) << low) * _REPEAT
-
-
-def _blocks(urgencies: Iterable[int], screens: Iterable[int]) -> int:
-    full = (1 << AGES) - 1
-    mask = 0
-    for u in urgencies:
-        for s in screens:
-            mask |= full << (AGES * (u * len(SCREENS) + s))
-    return mask
-
-
-def _holds(criteria: Criteria) -> int:
-    """Situations in which the criteria can hold (concerns and care state are left open)."""
-    mask = ALL
-    if criteria.age is not None:
-        mask &= _ages(criteria.age.min, criteria.age.max)
-    urgencies = (
-        [URGENCIES.index(u) for u in criteria.urgency if u in URGENCIES] if criteria.urgency else range(3)
-    )
-    screens: Iterable[int] = range(len(SCREENS))
-    if criteria.screening_tool is not None:
-        screens = [
-            i
-            for i, screen in enumerate(SCREENS)
-            if screen and screen[0] == criteria.screening_tool and screen[1] in criteria.screening_results
-        ]
-    if criteria.urgency or criteria.screening_tool is not None:
-        mask &= _blocks(urgencies, screens)
-    return mask
-
-
-def _decided(criteria: Criteria) -> bool:
-    """Whether the situation alone decides the criteria (no concern or care-state condition)."""
-    return not (
-        criteria.concerns_any
-        or criteria.concerns_all
-        or criteria.in_care is not None
-        or criteria.completing_care is not None
-    )
-
-
-def describe(mask: int) -> str:
-    """Situations for people: "0-15 months (routine, soon; no screening yet)"; groups that share ages."""
-    groups: dict[tuple[tuple[int, int], ...], list[tuple[int, int]]] = {}
-    for u in range(len(URGENCIES)):
-        for s in range(len(SCREENS)):
-            bits = (mask >> (AGES * (u * len(SCREENS) + s))) & ((1 << AGES) - 1)
-            if bits:
-                groups.setdefault(_ranges(bits), []).append((u, s))
-    parts = []
-    for ranges, cells in groups.items():
-        ages = ", ".join(f"{a}-{b}" if a != b else str(a) for a, b in ranges)
-        urgencies = sorted({u for u, _ in cells})
-        screens = sorted({s for _, s in cells})
-        urgency_text = (
-            "any urgency"
-            if len(urgencies) == len(URGENCIES)
-            else " or ".join(URGENCIES[u] for u in urgencies)
-        )
-        screen_text = (
-            "any screening"
-            if len(screens) == len(SCREENS)
-            else ", ".join(
-                "no screening yet" if SCREENS[s] is None else f"{SCREENS[s][0]} {SCREENS[s][1]}"  # type: ignore[index]
-                for s in screens[:4]
-            )
-            + (" ..." if len(screens) > 4 else "")
-        )
-        parts.append(f"{ages} months ({urgency_text}; {screen_text})")
-        if len(parts) == 3:
-            break
-    return "; ".join(parts) + (" ..." if len(groups) > 3 else "")
-
-
-def _ranges(bits: int) -> tuple[tuple[int, int], ...]:
-    ranges = []
-    age = 0
-    while bits:
-        if bits & 1:
-            start = age
-            while bits & 1:
-                bits >>= 1
-                age += 1
-            ranges.append((start, age - 1))
-        else:
-            skip = (bits & -bits).bit_length() - 1
-            bits >>= skip
-            age += skip
-    return tuple(ranges)
 
 
 # --- The checks --------------------------------------------------------------------------------------------
@@ -265,7 +186,7 @@ def check(pathway: Pathway, vocabulary: Any = None) -> list[Finding]:
     _check_graph(pathway, steps, add)
     _check_transitions(pathway, steps, add)
     if not any(f.is_error for f in findings):
-        _check_coverage(pathway, steps, add)
+        check_coverage(pathway, steps, add)
         if vocabulary is not None:
             named = {c for step in pathway.steps for c in step.concerns}  # the worries the pathway is for
             _check_help_for_worries(
@@ -362,7 +283,7 @@ def _check_graph(pathway: Pathway, steps: dict[str, Step], add: Any) -> None:
             continue
         ahead = _reach([step.key], forward)
         if not ahead & dead_ends:  # a dead end ahead explains it already; otherwise it is a closed loop
-            add("no_way_out", ERROR, step.key, cycle=", ".join(sorted(ahead)[:6]))
+            add("no_way_out", ERROR, step.key, cycle=tuple(sorted(ahead)[:6]))
 
 
 def _reach(starts: Iterable[str], edges: dict[str, list[str]]) -> set[str]:
@@ -378,22 +299,22 @@ def _reach(starts: Iterable[str], edges: dict[str, list[str]]) -> set[str]:
 
 def _never_reason(step: Step, target: Step | None, criteria: Criteria) -> str | None:
     if criteria.age is not None and criteria.age.min > criteria.age.max:
-        return REASONS["age_order"]
+        return "age_order"
     if criteria.in_care is False and criteria.completing_care is True:
-        return REASONS["care"]
+        return "care"
     if criteria.screening_tool is not None:
         bands, (low, high) = SCREENING_TOOLS[criteria.screening_tool]
         if not set(criteria.screening_results) <= set(bands):
-            return REASONS["bands"]
+            return "bands"
         window = criteria.age.intersect(step.age) if criteria.age else step.age
         if window is None or window.max < low or window.min > high:
-            return REASONS["tool_ages"]
+            return "tool_ages"
     if criteria.age is not None:
         window = criteria.age.intersect(step.age)
         if window is None:
-            return REASONS["ages"]
+            return "ages"
         if target is not None and window.intersect(target.age) is None:
-            return REASONS["target_ages"]
+            return "target_ages"
     return None
 
 
@@ -404,7 +325,7 @@ def _check_transitions(pathway: Pathway, steps: dict[str, Step], add: Any) -> No
             reason = _never_reason(step, steps.get(transition.to), transition.criteria)
             if reason is not None:
                 add("never_holds", ERROR, step.key, target=transition.to, reason=reason)
-        at_step = _ages(step.age.min, step.age.max)
+        at_step = ages(step.age.min, step.age.max)
         for index, first in enumerate(decided):
             for second in decided[index + 1 :]:
                 if first.to == second.to:
@@ -414,7 +335,7 @@ def _check_transitions(pathway: Pathway, steps: dict[str, Step], add: Any) -> No
                     continue
                 # Routes by concern or care state run side by side (a child can have several concerns), and a
                 # crisis step always comes first: only routes decided by the situation alone can contradict.
-                if not (_decided(first.criteria) and _decided(second.criteria)):
+                if not (situation_decides(first.criteria) and situation_decides(second.criteria)):
                     continue
                 if "crisis" in (steps[first.to].kind, steps[second.to].kind):
                     continue
@@ -422,7 +343,7 @@ def _check_transitions(pathway: Pathway, steps: dict[str, Step], add: Any) -> No
                 # beside a visit, the start of school beside a check-up): only two of a kind can contradict.
                 if steps[first.to].kind != steps[second.to].kind:
                     continue
-                both = _holds(first.criteria) & _holds(second.criteria) & at_step
+                both = holds(first.criteria) & holds(second.criteria) & at_step
                 if both:
                     add(
                         "overlap",
@@ -430,89 +351,5 @@ def _check_transitions(pathway: Pathway, steps: dict[str, Step], add: Any) -> No
                         step.key,
                         target=first.to,
                         other=second.to,
-                        example=describe(both & -both),
+                        example=both & -both,
                     )
-
-
-def _care_compatible(a: Criteria, b: Criteria) -> bool:
-    return not (
-        (a.in_care is not None and b.in_care is not None and a.in_care != b.in_care)
-        or (
-            a.completing_care is not None
-            and b.completing_care is not None
-            and a.completing_care != b.completing_care
-        )
-    )
-
-
-def _edges(step: Step, steps: dict[str, Step]) -> list[tuple[Transition, int]]:
-    """Each transition of the step with the situations in which a family can take it."""
-    decided = 0
-    for transition in step.transitions:
-        if not transition.otherwise and _decided(transition.criteria):
-            decided |= _holds(transition.criteria)
-    out = []
-    for transition in step.transitions:
-        mask = (ALL & ~decided) if transition.otherwise else _holds(transition.criteria)
-        target = steps[transition.to]
-        out.append((transition, mask & _ages(target.age.min, target.age.max)))
-    return out
-
-
-def _check_coverage(pathway: Pathway, steps: dict[str, Step], add: Any) -> None:
-    edges = {key: _edges(step, steps) for key, step in steps.items()}
-    enter = {key: _ages(step.age.min, step.age.max) for key, step in steps.items()}
-    # Backward: the situations from which each step still leads out of care.
-    can = {key: (ALL if step.final and step.stage == "out-of-care" else 0) for key, step in steps.items()}
-    changed = True
-    while changed:
-        changed = False
-        for key, step in steps.items():
-            if step.final:
-                continue
-            value = can[key]
-            for transition, mask in edges[key]:
-                value |= mask & can[transition.to]
-            if value != can[key]:
-                can[key] = value
-                changed = True
-    covered = 0
-    entry_mask = 0
-    for step in pathway.entries():
-        covered |= enter[step.key] & can[step.key]
-        entry_mask |= enter[step.key]
-    gap = ALL & ~covered
-    if not gap:
-        for key in steps:
-            for transition, mask in edges[key]:
-                if transition.otherwise and not (mask & enter[key]):
-                    add("otherwise_unused", WARNING, key, target=transition.to)
-        return
-    if gap & ~entry_mask:
-        add("no_entry_for", ERROR, situations=describe(gap & ~entry_mask))
-    # Forward: where families in the uncovered situations get stuck.
-    reach = dict.fromkeys(steps, 0)
-    for step in pathway.entries():
-        reach[step.key] = enter[step.key] & gap
-    queue = deque(step.key for step in pathway.entries())
-    while queue:
-        key = queue.popleft()
-        for transition, mask in edges[key]:
-            more = reach[key] & mask & ~reach[transition.to]
-            if more:
-                reach[transition.to] |= more
-                queue.append(transition.to)
-    explained = 0
-    for key, step in steps.items():
-        if step.final or not reach[key]:
-            continue
-        leaving = 0
-        for _, mask in edges[key]:
-            leaving |= mask
-        stuck = reach[key] & ~leaving
-        if stuck:
-            add("no_route", ERROR, key, situations=describe(stuck))
-            explained |= stuck
-    rest = gap & entry_mask & ~explained
-    if rest and not explained:
-        add("loop_only", ERROR, situations=describe(rest))

@@ -10,9 +10,9 @@ from django.utils.translation import gettext as _
 
 from carepath import i18n
 from carepath.communities.models import Community
-from carepath.directory import vocabulary
 
-from . import checks, describe, diagram, queries
+from . import describe, diagram, queries
+from .findings import said
 from .graph import STAGES, Pathway
 from .models import PathwayVersion, Review
 
@@ -80,9 +80,9 @@ def version_context(request: HttpRequest, community: Community, version: Pathway
     }
 
 
-def findings(plan: Pathway) -> list[dict[str, str]]:
+def findings(plan: Pathway) -> list[dict[str, Any]]:
     """What the checks find in a version, in the reader's language."""
-    return [{"severity": f.severity, "text": f.message(_)} for f in checks.check(plan, vocabulary.load())]
+    return said(plan)
 
 
 def review_context(

@@ -79,7 +79,10 @@ def test_checks_speak_both_languages(client, community, facilitator):
     client.login(username=facilitator.username, password=PASSWORD)
     findings = client.get(f"/api/v1/communities/lakeside/pathway/versions/{version.number}/checks").json()
     dead_end = next(f for f in findings if f["code"] == "dead_end")
-    assert dead_end["message"]["fr"].startswith("L'étape well-child-visit est une impasse")
+    assert dead_end["message"]["fr"].startswith(
+        "L'étape «\u00a0Visites de l'enfant en santé et visite améliorée de 18 mois\u00a0» (well-child-visit) "
+        "est une impasse"
+    )
 
 
 def test_fhir_and_unknown_things(client, published):

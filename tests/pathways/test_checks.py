@@ -6,8 +6,10 @@ import time
 
 from carepath.directory import vocabulary
 from carepath.pathways import documents
-from carepath.pathways.checks import _ages, check, describe
+from carepath.pathways.checks import REASONS, check
 from carepath.pathways.graph import Pathway
+from carepath.pathways.situations import ages as _ages
+from carepath.pathways.situations import describe
 
 VOCAB = vocabulary.load()
 
@@ -141,7 +143,7 @@ def test_criteria_that_can_never_hold():
         ),
         VOCAB,
     )
-    reasons = [f.params["reason"] for f in findings if f.code == "never_holds"]
+    reasons = [REASONS[f.params["reason"]] for f in findings if f.code == "never_holds"]
     assert reasons == [
         "the screening tool is not used at these ages",
         "a screening result is not one of the tool's results",
@@ -185,7 +187,7 @@ def test_coverage_finds_the_situations_without_a_route():
         VOCAB,
     )
     assert codes(findings) == [("no_route", "visit")]
-    assert findings[0].params["situations"] == "60-83 months (any urgency; any screening)"
+    assert describe(findings[0].params["situations"]) == "60-83 months (any urgency; any screening)"
 
 
 def test_coverage_reports_ages_with_no_way_in():
@@ -204,7 +206,7 @@ def test_coverage_reports_ages_with_no_way_in():
         VOCAB,
     )
     assert codes(findings) == [("no_entry_for", "")]
-    assert findings[0].params["situations"].startswith("0-11 months")
+    assert describe(findings[0].params["situations"]).startswith("0-11 months")
 
 
 def test_overlapping_transitions_warn_and_identical_ones_are_errors():
@@ -230,7 +232,7 @@ def test_overlapping_transitions_warn_and_identical_ones_are_errors():
         ("overlap", "warning"),
         ("otherwise_unused", "warning"),
     ]
-    assert overlapping[0].params["example"] == "30 months (routine; no screening yet)"
+    assert describe(overlapping[0].params["example"]) == "30 months (routine; no screening yet)"
     identical = check(
         pathway(
             step(
@@ -343,4 +345,66 @@ def test_every_worry_at_every_age_leads_to_a_step_for_it():
 
 
 def test_the_ontario_template_has_help_for_every_worry_at_every_age():
+    assert check(Pathway.from_dict(documents.template()), VOCAB) == []
+
+
+def routine_ways_in_until(months: int) -> Pathway:
+    """Every routine way in stops at ``months``; the crisis step is a way in for every age."""
+    return pathway(
+        step(
+            "visit",
+            "to-care",
+            "touchpoint",
+            entry=True,
+            age_months={"min": 0, "max": months},
+            transitions=[{"to": "done", "otherwise": True}],
+        ),
+        step("crisis", "through-care", "crisis", entry=True, transitions=[{"to": "done", "otherwise": True}]),
+        step("done", "out-of-care", "transition"),
+    )
+
+
+def test_a_crisis_step_is_a_way_in_for_a_crisis_only():
+    findings = check(routine_ways_in_until(40), VOCAB)
+    assert codes(findings) == [("no_entry_for", "")]
+    assert describe(findings[0].params["situations"]) == "41-83 months (routine or soon; any screening)"
+    # With a routine way in for every age, crisis and routine families are both served.
+    assert check(routine_ways_in_until(83), VOCAB) == []
+
+
+def test_families_sent_to_a_step_they_cannot_leave_are_a_warning_even_when_served_elsewhere():
+    sent = pathway(
+        step(
+            "visit",
+            "to-care",
+            "touchpoint",
+            entry=True,
+            transitions=[
+                {
+                    "to": "assess",
+                    "criteria": {"age_months": {"min": 12, "max": 72}, "concerns_any": ["behaviour"]},
+                },
+                {"to": "done", "otherwise": True},
+            ],
+        ),
+        step(
+            "assess",
+            "through-care",
+            "assess",
+            transitions=[{"to": "therapy", "criteria": {"age_months": {"min": 12, "max": 40}}}],
+        ),
+        step("therapy", "through-care", "intervene", transitions=[{"to": "done", "otherwise": True}]),
+        step("done", "out-of-care", "transition"),
+    )
+    findings = check(sent, VOCAB)
+    assert codes(findings) == [("cannot_leave", "assess")]
+    assert findings[0].severity == "warning"
+    assert describe(findings[0].params["situations"]) == "41-72 months (any urgency; any screening)"
+    assert findings[0].params["sources"] == ("visit",)
+    message = findings[0].message()
+    assert "41-72 months" in message and "step assess (from visit)" in message
+    assert "add an 'otherwise' transition" in message
+
+
+def test_the_template_pathway_passes_every_check():
     assert check(Pathway.from_dict(documents.template()), VOCAB) == []

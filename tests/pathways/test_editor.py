@@ -47,8 +47,11 @@ def test_facilitator_adds_a_step_sees_the_problem_then_fixes_it(client, draft, f
     assert response.status_code == 302
     page = client.get(url(draft))
     problems = [f["text"] for f in page.context["findings"]]
-    assert any("Step peer-support cannot be reached from a way in" in text for text in problems)
-    assert any("Step peer-support is a dead end" in text for text in problems)
+    assert any(
+        "Step “Peer support for parents” (peer-support) cannot be reached from a way in" in text
+        for text in problems
+    )
+    assert any("Step “Peer support for parents” (peer-support) is a dead end" in text for text in problems)
     # Lead to it from intake, and out of it to the everyday supports.
     client.post(
         url(draft, "steps/intake-navigation/transitions/add/"),

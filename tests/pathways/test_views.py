@@ -102,11 +102,16 @@ def test_a_draft_with_errors_is_not_published(client, published, facilitator):
     cut_off = "Step {} cannot be reached from a way in. Add a transition to it, or mark it as an entry step."
     assert [f["text"] for f in response.context["findings"] if f["severity"] == "error"] == [
         *(
-            cut_off.format(key)
-            for key in ("healthy-babies-home-visiting", "child-care-inclusion", "family-support")
+            cut_off.format(name)
+            for name in (
+                "“Healthy Babies Healthy Children (public health)” (healthy-babies-home-visiting)",
+                "“Support at child care” (child-care-inclusion)",
+                "“Support with stress at home” (family-support)",
+            )
         ),
-        "Step well-child-visit is a dead end: it has no transition and is not out of care. Add a transition, or "
-        "move it to the out-of-care stage if families finish here.",
+        "Step “Well-child visits and the enhanced 18-month visit” (well-child-visit) is a dead end: it has no "
+        "transition and is not out of care. Add a transition, or move it to the out-of-care stage if families "
+        "finish here.",
     ]
 
 
