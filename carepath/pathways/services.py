@@ -8,7 +8,7 @@ from typing import Any, TypeVar, cast
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
@@ -275,13 +275,26 @@ def _log(actor: Actor, action: str, target: Step | Transition, version: PathwayV
 
 @transaction.atomic
 def save_step(
-    *, version_id: int, step_id: int | None, data: dict[str, Any], revision: int | None, actor: Actor
+    *,
+    version_id: int,
+    step_id: int | None,
+    data: dict[str, Any],
+    revision: int | None,
+    actor: Actor,
+    after_id: int | None = None,
 ) -> Step:
-    """Save a step of a draft from cleaned data (a new step when ``step_id`` is None), if nobody changed it
-    since ``revision`` was read; a changed key is followed by the transitions that lead to it."""
+    """Save a step of a draft from cleaned data (a new step when ``step_id`` is None: right after step
+    ``after_id`` when given, else last), if nobody changed it since ``revision`` was read; a changed key is
+    followed by the transitions that lead to it."""
     version = _lock_draft(version_id)
     if step_id is None:
-        step = Step(version=version, position=(version.steps.aggregate(top=Max("position"))["top"] or 0) + 1)
+        after = version.steps.filter(pk=after_id).first() if after_id is not None else None
+        if after is not None:
+            version.steps.filter(position__gt=after.position).update(position=F("position") + 1)
+            position = after.position + 1
+        else:
+            position = (version.steps.aggregate(top=Max("position"))["top"] or 0) + 1
+        step = Step(version=version, position=position)
         old_key = None
     else:
         step = _lock_step(version, step_id, revision)
@@ -307,23 +320,26 @@ def save_step(
 
 
 @transaction.atomic
-def move_step(*, version_id: int, step_id: int, direction: int, actor: Actor) -> None:
-    """Move a step up (-1) or down (+1) within its stage."""
+def move_step(
+    *, version_id: int, step_id: int, actor: Actor, direction: int = 0, to: int | None = None
+) -> None:
+    """Move a step within its stage: up (``direction`` -1) or down (+1), or to position ``to`` (1 is first;
+    past the end: last)."""
     version = _lock_draft(version_id)
     step = _lock_step(version, step_id, None)
     siblings = list(version.steps.filter(stage=step.stage).order_by("position", "id"))
     index = siblings.index(step)
-    other = index + direction
-    if 0 <= other < len(siblings):
-        siblings[index], siblings[other] = siblings[other], siblings[index]
+    target = index + direction if to is None else min(max(to, 1), len(siblings)) - 1
+    if 0 <= target < len(siblings) and target != index:
         positions = sorted(s.position for s in siblings)
         if len(set(positions)) < len(positions):
             positions = list(range(min(positions), min(positions) + len(siblings)))
+        siblings.insert(target, siblings.pop(index))
         for item, position in zip(siblings, positions, strict=True):
             if item.position != position:
                 item.position = position
                 item.save(update_fields=["position"])
-    _log(actor, "move_step", step, version, step=step.key, direction=direction)
+    _log(actor, "move_step", step, version, step=step.key, direction=direction, to=to)
 
 
 @transaction.atomic

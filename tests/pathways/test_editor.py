@@ -180,3 +180,57 @@ def test_a_refused_choice_in_a_group_of_check_boxes_is_shown_on_its_group(client
         'id="id_sectors_error"><li>Select a valid choice. nowhere is not one of the available choices.'
         in sectors
     )
+
+
+def stage_order(draft, stage):
+    return list(draft.steps.filter(stage=stage).order_by("position", "id").values_list("key", flat=True))
+
+
+def test_a_new_step_goes_where_the_facilitator_asked_for_it(client, draft, facilitator):
+    client.login(username=facilitator.username, password=PASSWORD)
+    editor = client.get(url(draft)).content.decode()
+    assert f'href="{url(draft, "steps/add/")}?after=assessment"' in editor
+    assert f'href="{url(draft, "steps/add/")}?stage=out-of-care"' in editor
+    form = client.get(url(draft, "steps/add/") + "?after=assessment")
+    assert form.context["form"].instance.stage == "through-care"  # the stage of the step it follows
+    assert (
+        "The new step goes right after “Mental health and developmental assessment”" in form.content.decode()
+    )
+    before = stage_order(draft, "through-care")
+    response = client.post(url(draft, "steps/add/"), {**STEP, "after": "assessment"})
+    assert response.status_code == 302
+    index = before.index("assessment")
+    assert stage_order(draft, "through-care") == [*before[: index + 1], "peer-support", *before[index + 1 :]]
+    # With no step to follow: the end of the stage asked for.
+    form = client.get(url(draft, "steps/add/") + "?stage=out-of-care")
+    assert form.context["form"].instance.stage == "out-of-care"
+    client.post(url(draft, "steps/add/"), {**STEP, "key": "last-word", "stage": "out-of-care"})
+    assert stage_order(draft, "out-of-care")[-1] == "last-word"
+
+
+def test_move_to_position_within_the_stage(client, draft, facilitator):
+    client.login(username=facilitator.username, password=PASSWORD)
+    before = stage_order(draft, "through-care")
+    moved = before[-1]
+    response = client.post(url(draft, f"steps/{moved}/move/"), {"position": "2"}, HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    assert stage_order(draft, "through-care") == [before[0], moved, *before[1:-1]]
+    html = response.content.decode()
+    assert (
+        f'id="position-{moved}" name="position" type="number" inputmode="numeric" min="1" max="{len(before)}" value="2"'
+        in html
+    )
+    # Past the end: last; not a number: refused with what to do, nothing moved.
+    client.post(url(draft, f"steps/{moved}/move/"), {"position": "999"})
+    assert stage_order(draft, "through-care")[-1] == moved
+    refused = client.post(url(draft, f"steps/{moved}/move/"), {"position": "two"}, HTTP_HX_REQUEST="true")
+    assert "Give the position as a number: 1 is first." in refused.content.decode()
+    assert stage_order(draft, "through-care")[-1] == moved
+
+
+def test_the_step_form_has_a_skip_link_to_its_transitions(client, draft, facilitator):
+    client.login(username=facilitator.username, password=PASSWORD)
+    html = client.get(url(draft, "steps/intake-navigation/")).content.decode()
+    skip = html.index('href="#where-it-leads"')
+    assert skip < html.index('name="key"')  # before the first field of the form
+    assert '<h2 id="where-it-leads" tabindex="-1">' in html

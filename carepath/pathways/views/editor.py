@@ -53,7 +53,9 @@ def _step_to_save(request: HttpRequest, version: PathwayVersion, key: str | None
     counts, found by id: someone may have renamed it (the key in the address is then another's or nobody's) or
     removed it (the service then says who and when)."""
     if key is None:
-        return Step(version=version, stage="through-care", kind="coordinate"), None
+        after = _after(request, version)
+        stage = request.GET.get("stage") if request.GET.get("stage") in STAGES else "through-care"
+        return Step(version=version, stage=after.stage if after else stage, kind="coordinate"), None
     step = Step.objects.filter(version=version, key=key).first()
     opened = _Opened(request.POST) if request.method == "POST" else None
     step_id = opened.cleaned_data["step_id"] if opened is not None and opened.is_valid() else None
@@ -65,7 +67,13 @@ def _step_to_save(request: HttpRequest, version: PathwayVersion, key: str | None
     return step, step.pk
 
 
-def _findings(version: PathwayVersion) -> list[dict[str, str]]:
+def _after(request: HttpRequest, version: PathwayVersion) -> Step | None:
+    """The step a new step goes after (``after``: its key, in the address or the form), if it is in the draft."""
+    key = request.POST.get("after") or request.GET.get("after")
+    return Step.objects.filter(version=version, key=key).first() if key else None
+
+
+def _findings(version: PathwayVersion) -> list[dict[str, Any]]:
     return present.findings(queries.graph_of(version))
 
 
@@ -177,6 +185,7 @@ def step_form(
 ) -> HttpResponse:
     version = _draft(community, number, request)
     step, step_id = _step_to_save(request, version, key)
+    after = _after(request, version) if key is None else None
     shown = copy.copy(step)  # the step as saved: the form writes what was posted into its instance
     keys = set(version.steps.values_list("key", flat=True))
     form = StepForm(request.POST or None, instance=step, keys=keys)
@@ -190,6 +199,7 @@ def step_form(
                 data=form.cleaned_data,
                 revision=form.revision,
                 actor=request.user,
+                after_id=after.pk if after else None,
             ),
         )
         if saved is not None:
@@ -217,6 +227,7 @@ def step_form(
             "community": community,
             "version": version,
             "step": shown,
+            "after": after,
             "form": form,
             "transitions": transitions,
             "findings": _findings(version),
@@ -232,11 +243,18 @@ def step_move(request: HttpRequest, community: Community, number: int, key: str)
     step = Step.objects.filter(version=version, key=key).first()
     if step is None:
         return _changed(request, community, version, _gone())
+    to = None
+    if "position" in request.POST:  # Move to position
+        try:
+            to = int(request.POST["position"])
+        except ValueError:
+            return _changed(request, community, version, _("Give the position as a number: 1 is first."))
     try:
         services.move_step(
             version_id=version.pk,
             step_id=step.pk,
             direction=-1 if request.POST.get("direction") == "up" else 1,
+            to=to,
             actor=request.user,
         )
     except services.NotEditableError as refused:
