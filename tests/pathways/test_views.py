@@ -171,7 +171,7 @@ def test_what_changed_takes_the_same_queries_for_one_changed_step_or_three(clien
         fetch=page(
             client, f"/en/communities/lakeside/pathway/compare/?from={published.number}&to={draft.number}"
         ),
-        shown=lambda html: len(re.findall(r"<tr><td>Changed \d <span", html)),
+        shown=lambda html: len(re.findall(r'<h3 id="change-[^"]+">Changed \d <span', html)),
     )
 
 

@@ -16,7 +16,7 @@ from carepath.communities.models import Community
 from carepath.communities.queries import community_at, published_services
 from carepath.directory.queries import service_facts
 
-from .. import gaps, graph, present, queries, services
+from .. import changes, diff, gaps, present, queries, services
 from ..models import PathwayVersion
 
 
@@ -209,33 +209,7 @@ def compare(request: HttpRequest, community: Community) -> HttpResponse:
     except ValueError:
         raise Http404(_("Choose two versions to compare.")) from None
     before, after = queries.graph_of(old), queries.graph_of(new)
-    language = i18n.language()
-    titles = {s.key: s.title.get(language) or s.title.get("en") for s in [*before.steps, *after.steps]}
-    field_names = {
-        "key": _("Key"),
-        "stage": _("Stage"),
-        "kind": _("Kind"),
-        "entry": _("Way in"),
-        "title": _("Title"),
-        "text": _("What happens, for families"),
-        "service_types": _("Service types"),
-        "tiers": _("Tiers of care"),
-        "concerns": _("Concerns"),
-        "sectors": _("Sectors"),
-        "age_months": _("Ages"),
-        "target_days": _("Target days"),
-        "links": _("Evidence and resources"),
-        "transitions": _("Where it leads"),
-    }
-    changes: list[dict[str, Any]] = [
-        {
-            "key": c.key,
-            "title": titles.get(c.key, c.key),
-            "change": c.change,
-            "fields": [field_names.get(f, f) for f in c.fields],
-        }
-        for c in graph.diff(before, after)
-    ]
+    found = diff.compare(before, after)
     return render(
         request,
         "pathways/compare.html",
@@ -243,7 +217,7 @@ def compare(request: HttpRequest, community: Community) -> HttpResponse:
             "community": community,
             "old": old,
             "new": new,
-            "changes": changes,
-            "versions": old.pathway.versions.order_by("-number"),
+            "changed": bool(found),
+            **changes.shown(found, before, after, i18n.language()),
         },
     )
