@@ -7,7 +7,7 @@ from django.utils.translation import gettext, ngettext
 from carepath import i18n
 from carepath.directory import vocabulary
 
-from .graph import Criteria, Step
+from .graph import AgeRange, Criteria, Step
 
 TOOLS = {"asq-se-2": "ASQ:SE-2", "asq-3": "ASQ-3", "m-chat-r": "M-CHAT-R/F", "looksee": "Looksee"}
 
@@ -82,10 +82,18 @@ def conditions(criteria: Criteria) -> list[str]:
 
 
 def ages(step: Step) -> str:
-    return gettext("%(min)s to %(max)s months") % {"min": step.age.min, "max": step.age.max}
+    return age_range(step.age)
+
+
+def age_range(age: AgeRange) -> str:
+    return gettext("%(min)s to %(max)s months") % {"min": age.min, "max": age.max}
 
 
 def target(step: Step) -> str:
-    if step.target_days is None:
+    return days(step.target_days)
+
+
+def days(count: int | None) -> str:
+    if count is None:
         return ""
-    return ngettext("%(days)s day", "%(days)s days", step.target_days) % {"days": step.target_days}
+    return ngettext("%(days)s day", "%(days)s days", count) % {"days": count}

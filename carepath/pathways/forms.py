@@ -47,7 +47,7 @@ class StepForm(RevisionFormMixin, forms.ModelForm):
 
     class Meta:
         model = Step
-        fields = list(STEP_FIELDS)  # what services.save_step writes
+        fields = list(STEP_FIELDS)  # what drafts.save_step writes
         labels = {
             "title_en": _("Title (English)"),
             "title_fr": _("Title (French)"),

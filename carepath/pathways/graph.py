@@ -1,7 +1,8 @@
 """Care pathways as plain data: steps in three stages joined by transitions with structured criteria.
 
 This module imports no Django. It reads and writes the pathway JSON (``schema/pathway.schema.json``),
-evaluates criteria for a situation, and compiles criteria to FHIRPath. ``checks.py`` validates a pathway.
+evaluates criteria for a situation, and compiles criteria to FHIRPath. ``checks.py`` validates a pathway;
+``diff.py`` says what changed between two versions.
 """
 
 from __future__ import annotations
@@ -369,29 +370,3 @@ def fhirpath_environment(situation: Situation) -> dict[str, Any]:
         "inCare": situation.in_care,
         "completingCare": situation.completing_care,
     }
-
-
-# --- What changed between two versions -----------------------------------------------------------------------
-
-
-@dataclass
-class StepChange:
-    key: str
-    change: str  # added, removed, changed
-    fields: list[str] = field(default_factory=list)
-
-
-def diff(old: Pathway, new: Pathway) -> list[StepChange]:
-    """Steps added, removed and changed (with the names of the fields that changed), in the new order."""
-    before, after = old.by_key(), new.by_key()
-    changes = []
-    for step in new.steps:
-        if step.key not in before:
-            changes.append(StepChange(step.key, "added"))
-            continue
-        was, now = before[step.key].to_dict(), step.to_dict()
-        fields = [name for name in now if now[name] != was.get(name)]
-        if fields:
-            changes.append(StepChange(step.key, "changed", fields))
-    changes += [StepChange(step.key, "removed") for step in old.steps if step.key not in after]
-    return changes

@@ -152,7 +152,7 @@ class Transition(models.Model):
         return f"{self.step.key} → {self.to_key}"
 
 
-# What the editor changes of a step and of a transition: their forms and services.save_step and
+# What the editor changes of a step and of a transition: their forms and drafts.save_step and
 # save_transition write these fields, and no others.
 STEP_FIELDS = (
     "key",

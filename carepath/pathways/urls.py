@@ -12,6 +12,18 @@ urlpatterns = [
     path("<slug:slug>/pathway/versions/<int:number>/print/", versions.pathway_print, name="version-print"),
     path("<slug:slug>/pathway/versions/<int:number>/gaps/", versions.gap_report, name="version-gaps"),
     path("<slug:slug>/pathway/versions/<int:number>/publish/", versions.publish, name="publish"),
+    path(
+        "<slug:slug>/pathway/versions/<int:number>/download/json/",
+        versions.download,
+        {"fmt": "json"},
+        name="download-json",
+    ),
+    path(
+        "<slug:slug>/pathway/versions/<int:number>/download/fhir/",
+        versions.download,
+        {"fmt": "fhir"},
+        name="download-fhir",
+    ),
     path("<slug:slug>/pathway/compare/", versions.compare, name="compare"),
     path("<slug:slug>/pathway/versions/<int:number>/review/", reviews.review, name="review"),
     path("<slug:slug>/pathway/versions/<int:number>/review/open/", reviews.open_review, name="review-open"),

@@ -47,6 +47,8 @@ PAGES = [
     ("pathways:version-print", {"slug": TABLE, "number": "{draft}"}, "get", HIDDEN, HIDDEN, IN, IN),
     ("pathways:version-gaps", {"slug": TABLE, "number": "{draft}"}, "get", LOGIN, NO, IN, IN),
     ("pathways:compare", {"slug": TABLE}, "get", HIDDEN, HIDDEN, IN, IN),
+    ("pathways:download-json", {"slug": TABLE, "number": "{draft}"}, "get", HIDDEN, HIDDEN, IN, IN),
+    ("pathways:download-fhir", {"slug": TABLE, "number": "{draft}"}, "get", HIDDEN, HIDDEN, IN, IN),
     ("pathways:review", {"slug": TABLE, "number": "{review}"}, "get", LOGIN, NO, IN, IN),
     ("pathways:review-open", {"slug": TABLE, "number": "{review}"}, "get", LOGIN, NO, NO, IN),
     ("pathways:edit", {"slug": TABLE, "number": "{draft}"}, "get", LOGIN, NO, NO, IN),

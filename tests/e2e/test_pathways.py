@@ -15,7 +15,7 @@ from carepath.accounts.services import ensure_demo_user
 from carepath.communities.services import get_or_create_community
 from carepath.pathways import services
 from carepath.pathways.models import Invitation
-from carepath.pathways.services import publish_template
+from carepath.pathways.services import drafts, publish_template
 from tests.conftest import PASSWORD
 from tests.e2e.conftest import check_accessibility, signed_in
 
@@ -59,7 +59,7 @@ def with_peer_support():
     """The draft with the peer-support step added, and no transition yet."""
 
     draft, fay = a_draft()
-    step = services.save_step(version_id=draft.pk, step_id=None, data=PEER_SUPPORT, revision=None, actor=fay)
+    step = drafts.save_step(version_id=draft.pk, step_id=None, data=PEER_SUPPORT, revision=None, actor=fay)
     return draft, step, fay
 
 
@@ -78,7 +78,7 @@ def fixed():
             },
         ),
     ):
-        services.save_transition(
+        drafts.save_transition(
             version_id=draft.pk, step_id=source.pk, transition_id=None, data=data, revision=None, actor=fay
         )
     return draft, fay

@@ -9,6 +9,7 @@ import pytest
 from carepath.accounts.services import set_membership
 from carepath.pathways import services
 from carepath.pathways.models import Step, Transition
+from carepath.pathways.services import drafts
 from tests.conftest import PASSWORD
 from tests.query_counts import assert_queries_do_not_grow, page
 
@@ -142,15 +143,15 @@ def test_published_versions_cannot_be_edited(client, draft, facilitator):
     assert client.get("/en/communities/lakeside/pathway/versions/1/edit/").status_code == 404
     step = Step.objects.get(version__number=1, key="assessment")
     with pytest.raises(services.NotEditableError):
-        services.remove_step(version_id=step.version_id, step_id=step.pk, revision=None, actor=None)
+        drafts.remove_step(version_id=step.version_id, step_id=step.pk, revision=None, actor=None)
 
 
 def add_step(draft, n: int) -> None:
     """Step n added to the draft (beside the template's), with a way out of it."""
     data = {**STEP, "key": f"extra-{n}", "title_en": f"Extra step {n}", "age_min": 0, "age_max": 83}
     data["target_days"] = 14
-    step = services.save_step(version_id=draft.pk, step_id=None, data=data, revision=None, actor=None)
-    services.save_transition(
+    step = drafts.save_step(version_id=draft.pk, step_id=None, data=data, revision=None, actor=None)
+    drafts.save_transition(
         version_id=draft.pk,
         step_id=step.pk,
         transition_id=None,

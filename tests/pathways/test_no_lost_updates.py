@@ -16,8 +16,8 @@ from carepath.accounts.models import User
 from carepath.accounts.services import set_membership
 from carepath.concurrency import StaleEditError
 from carepath.models import AuditEntry
-from carepath.pathways import services
 from carepath.pathways.models import PathwayVersion, Step, Transition
+from carepath.pathways.services import drafts
 from tests.conftest import threads_database
 
 from .test_published_means_frozen import _draft, _step_form
@@ -225,9 +225,9 @@ def test_no_lost_updates_a_form_without_its_revision_asks_to_check_and_save_agai
 
 def test_no_lost_updates_services_check_the_revision_under_the_lock(draft, fay):
     step = Step.objects.get(version=draft, key="assessment")
-    services.save_step(version_id=draft.pk, step_id=step.pk, data={"title_en": "One"}, revision=0, actor=fay)
+    drafts.save_step(version_id=draft.pk, step_id=step.pk, data={"title_en": "One"}, revision=0, actor=fay)
     with pytest.raises(StaleEditError) as stale:
-        services.save_step(
+        drafts.save_step(
             version_id=draft.pk, step_id=step.pk, data={"title_en": "Two"}, revision=0, actor=fay
         )
     assert (stale.value.who, stale.value.revision, stale.value.removed) == ("Fay Facilitator", 1, False)
@@ -236,7 +236,7 @@ def test_no_lost_updates_services_check_the_revision_under_the_lock(draft, fay):
     assert (entry.target_type, entry.target_id, entry.data["revision"]) == ("pathways.step", str(step.pk), 1)
     assert Step.objects.get(pk=step.pk).title_en == "One"
     # Without a revision (a command, an import) the latest is written over.
-    services.save_step(
+    drafts.save_step(
         version_id=draft.pk, step_id=step.pk, data={"title_en": "Three"}, revision=None, actor=None
     )
     assert Step.objects.get(pk=step.pk).revision == 2
@@ -257,7 +257,7 @@ def test_no_lost_updates_two_saves_of_the_same_step_at_the_same_time_one_is_refu
             attach()
             try:
                 with transaction.atomic():
-                    services.save_step(
+                    drafts.save_step(
                         version_id=draft.pk,
                         step_id=step.pk,
                         data={"title_en": "Fay's"},
@@ -276,7 +276,7 @@ def test_no_lost_updates_two_saves_of_the_same_step_at_the_same_time_one_is_refu
             attach()
             try:
                 first_written.wait(10)
-                services.save_step(
+                drafts.save_step(
                     version_id=draft.pk,
                     step_id=step.pk,
                     data={"title_en": "Cy's"},

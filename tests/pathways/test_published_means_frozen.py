@@ -14,6 +14,7 @@ from django.test import Client
 from carepath.models import AuditEntry
 from carepath.pathways import services
 from carepath.pathways.models import Comment, Invitation, PathwayVersion, Review, Step, Transition
+from carepath.pathways.services import drafts
 from tests.conftest import threads_database
 
 NOT_A_DRAFT = (
@@ -125,23 +126,23 @@ def _writes(version: PathwayVersion) -> dict:
     transition = step.transitions.first()
     assert transition is not None
     return {
-        "save a step": lambda: services.save_step(
+        "save a step": lambda: drafts.save_step(
             version_id=version.pk, step_id=step.pk, data={"title_en": "Changed"}, revision=None, actor=None
         ),
-        "add a step": lambda: services.save_step(
+        "add a step": lambda: drafts.save_step(
             version_id=version.pk,
             step_id=None,
             data={"key": "new-step", "stage": "to-care", "kind": "touchpoint", "title_en": "New"},
             revision=None,
             actor=None,
         ),
-        "move a step": lambda: services.move_step(
+        "move a step": lambda: drafts.move_step(
             version_id=version.pk, step_id=step.pk, direction=-1, actor=None
         ),
-        "remove a step": lambda: services.remove_step(
+        "remove a step": lambda: drafts.remove_step(
             version_id=version.pk, step_id=step.pk, revision=None, actor=None
         ),
-        "save a transition": lambda: services.save_transition(
+        "save a transition": lambda: drafts.save_transition(
             version_id=version.pk,
             step_id=step.pk,
             transition_id=transition.pk,
@@ -149,7 +150,7 @@ def _writes(version: PathwayVersion) -> dict:
             revision=None,
             actor=None,
         ),
-        "add a transition": lambda: services.save_transition(
+        "add a transition": lambda: drafts.save_transition(
             version_id=version.pk,
             step_id=step.pk,
             transition_id=None,
@@ -157,7 +158,7 @@ def _writes(version: PathwayVersion) -> dict:
             revision=None,
             actor=None,
         ),
-        "remove a transition": lambda: services.remove_transition(
+        "remove a transition": lambda: drafts.remove_transition(
             version_id=version.pk, transition_id=transition.pk, revision=None, actor=None
         ),
     }

@@ -25,6 +25,7 @@ from .. import describe, present, queries, services
 from ..forms import StepForm, TransitionForm
 from ..graph import STAGES, Criteria
 from ..models import PathwayVersion, Step, Transition
+from ..services import drafts
 
 PERMISSION = "pathways.change_pathway"
 
@@ -193,7 +194,7 @@ def step_form(
     if request.method == "POST" and form.is_valid():
         saved, status = _save(
             form,
-            lambda: services.save_step(
+            lambda: drafts.save_step(
                 version_id=version.pk,
                 step_id=step_id,
                 data=form.cleaned_data,
@@ -250,7 +251,7 @@ def step_move(request: HttpRequest, community: Community, number: int, key: str)
         except ValueError:
             return _changed(request, community, version, _("Give the position as a number: 1 is first."))
     try:
-        services.move_step(
+        drafts.move_step(
             version_id=version.pk,
             step_id=step.pk,
             direction=-1 if request.POST.get("direction") == "up" else 1,
@@ -273,7 +274,7 @@ def step_remove(request: HttpRequest, community: Community, number: int, key: st
         return _changed(request, community, version, _gone())
     form = RevisionForm(request.POST, revision=step.revision)
     try:
-        incoming = services.remove_step(
+        incoming = drafts.remove_step(
             version_id=version.pk,
             step_id=step.pk,
             revision=form.revision if form.is_valid() else None,
@@ -324,7 +325,7 @@ def transition_form(
     if request.method == "POST" and form.is_valid():
         saved, status = _save(
             form,
-            lambda: services.save_transition(
+            lambda: drafts.save_transition(
                 version_id=version.pk,
                 step_id=step.pk,
                 transition_id=pk,
@@ -358,7 +359,7 @@ def transition_remove(
     version = _draft(community, number, request)
     form = RevisionForm(request.POST)
     try:
-        services.remove_transition(
+        drafts.remove_transition(
             version_id=version.pk,
             transition_id=pk,
             revision=form.revision if form.is_valid() else None,

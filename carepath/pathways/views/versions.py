@@ -7,8 +7,9 @@ from typing import Any
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from carepath import i18n, spreadsheets
 from carepath.accounts.access import permission_required
@@ -16,7 +17,7 @@ from carepath.communities.models import Community
 from carepath.communities.queries import community_at, published_services
 from carepath.directory.queries import service_facts
 
-from .. import gaps, graph, present, queries, services
+from .. import changes, diff, exports, gaps, present, queries, services
 from ..models import PathwayVersion
 
 
@@ -42,6 +43,19 @@ def pathway_detail(request: HttpRequest, community: Community, number: int | Non
         context["findings"] = present.findings(context["plan"])
         context["versions"] = version.pathway.versions.order_by("-number")
     return render(request, "pathways/detail.html", context)
+
+
+@permission_required("communities.view_community", community_at)
+@require_GET
+def download(request: HttpRequest, community: Community, number: int, fmt: str) -> HttpResponse:
+    """A version as a file to keep: pathway JSON or a FHIR R4B Bundle (``exports``). Anyone may download what
+    they may read: a published or retired version; drafts and versions in review only the table's members."""
+    version = _version(community, number, request.user)
+    response = HttpResponse(exports.export_text(version, fmt), content_type=exports.FILES[fmt][0])
+    response["Content-Disposition"] = f'attachment; filename="{exports.filename(version, fmt)}"'
+    if version.status not in (PathwayVersion.Status.PUBLISHED, PathwayVersion.Status.RETIRED):
+        patch_cache_control(response, private=True, no_store=True)  # a draft is kept by no shared cache
+    return response
 
 
 def _inventory(community: Community) -> tuple[list[Any], gaps.Inventory]:
@@ -209,33 +223,7 @@ def compare(request: HttpRequest, community: Community) -> HttpResponse:
     except ValueError:
         raise Http404(_("Choose two versions to compare.")) from None
     before, after = queries.graph_of(old), queries.graph_of(new)
-    language = i18n.language()
-    titles = {s.key: s.title.get(language) or s.title.get("en") for s in [*before.steps, *after.steps]}
-    field_names = {
-        "key": _("Key"),
-        "stage": _("Stage"),
-        "kind": _("Kind"),
-        "entry": _("Way in"),
-        "title": _("Title"),
-        "text": _("What happens, for families"),
-        "service_types": _("Service types"),
-        "tiers": _("Tiers of care"),
-        "concerns": _("Concerns"),
-        "sectors": _("Sectors"),
-        "age_months": _("Ages"),
-        "target_days": _("Target days"),
-        "links": _("Evidence and resources"),
-        "transitions": _("Where it leads"),
-    }
-    changes: list[dict[str, Any]] = [
-        {
-            "key": c.key,
-            "title": titles.get(c.key, c.key),
-            "change": c.change,
-            "fields": [field_names.get(f, f) for f in c.fields],
-        }
-        for c in graph.diff(before, after)
-    ]
+    found = diff.compare(before, after)
     return render(
         request,
         "pathways/compare.html",
@@ -243,7 +231,7 @@ def compare(request: HttpRequest, community: Community) -> HttpResponse:
             "community": community,
             "old": old,
             "new": new,
-            "changes": changes,
-            "versions": old.pathway.versions.order_by("-number"),
+            "changed": bool(found),
+            **changes.shown(found, before, after, i18n.language()),
         },
     )

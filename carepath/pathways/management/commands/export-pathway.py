@@ -1,11 +1,10 @@
-import json
 from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from carepath.communities.models import Community
-from carepath.pathways.exports import export_document
+from carepath.pathways.exports import export_text
 from carepath.pathways.models import PathwayVersion
 
 
@@ -24,10 +23,10 @@ class Command(BaseCommand):
         version = PathwayVersion.objects.published().filter(pathway__community=community).first()
         if version is None:
             raise CommandError(f"{community.slug} has no published pathway.", returncode=1)
-        document = export_document(version, options["format"])
+        text = export_text(version, options["format"])
         out: Path = options["out"]
         out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        out.write_text(text, encoding="utf-8")
         self.stdout.write(
             self.style.SUCCESS(f"Exported version {version.number} of {community.slug} to {out}.")
         )

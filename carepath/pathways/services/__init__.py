@@ -8,20 +8,20 @@ from typing import Any, TypeVar, cast
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F, Max
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from carepath import audit, concurrency, tokens
+from carepath import audit, tokens
 from carepath.accounts.models import Actor
 from carepath.communities.models import Community
 from carepath.directory import vocabulary
 from carepath.errors import ServiceError
 
-from . import checks, documents, graph, models, queries
-from .models import Comment, Invitation, Pathway, PathwayVersion, Review, Step, Transition
+from .. import checks, documents, graph, queries
+from ..models import Comment, Invitation, Pathway, PathwayVersion, Review, Step, Transition
 
 Write = TypeVar("Write", bound=Callable[..., Any])
 
@@ -78,7 +78,7 @@ class DraftValueError(ServiceError, ValidationError):
     given on the field it concerns. A ValidationError too, so that the editor's forms show it on that field."""
 
 
-def _lock(version_id: int, *states: str, refused: str | Promise) -> PathwayVersion:
+def lock_version(version_id: int, *states: str, refused: str | Promise) -> PathwayVersion:
     """The version, locked until the transaction ends and read again; refused unless it is in ``states``."""
     version = PathwayVersion.objects.select_for_update(of=("self",)).filter(pk=version_id).order_by().first()
     if version is None or version.status not in states:
@@ -95,7 +95,7 @@ def _locking(
     def decorate(function: Write) -> Write:
         @functools.wraps(function)
         def locked(**kwargs: Any) -> Any:
-            _lock(version_id(kwargs), *states, refused=refused)
+            lock_version(version_id(kwargs), *states, refused=refused)
             return function(**kwargs)
 
         return cast(Write, locked)
@@ -190,7 +190,9 @@ class AwaitingApprovalError(ServiceError):
 def publish(*, version: PathwayVersion, actor: Actor) -> PathwayVersion:
     """Publish a draft or a version in review: errors block it; the version published before is retired."""
     draft, in_review = PathwayVersion.Status.DRAFT, PathwayVersion.Status.IN_REVIEW
-    _lock(version.pk, draft, in_review, refused=_("Only a draft or a version in review can be published."))
+    lock_version(
+        version.pk, draft, in_review, refused=_("Only a draft or a version in review can be published.")
+    )
     version.refresh_from_db()
     findings = [f for f in checks.check(queries.graph_of(version), vocabulary.load()) if f.is_error]
     if findings:
@@ -237,183 +239,6 @@ def publish_template(*, community: Community, actor: Actor = None) -> PathwayVer
 # --- Editing a draft ------------------------------------------------------------------------------------------
 # Every write to a version locks its row and reads it again first (``_lock``), so a write that was in flight
 # when the version was sent for review or published waits for that to finish, then sees it and is refused.
-
-NOT_A_DRAFT = gettext_lazy(
-    "This version is no longer a draft: it was sent for review or published while you were working. "
-    "Nothing was changed; start a new draft to make changes."
-)
-STEP_CHANGED = gettext_lazy("Someone else changed this step since you opened it: %(who)s, %(when)s.")
-STEP_REMOVED = gettext_lazy("Someone else removed this step since you opened it: %(who)s, %(when)s.")
-TRANSITION_CHANGED = gettext_lazy(
-    "Someone else changed this transition since you opened it: %(who)s, %(when)s."
-)
-TRANSITION_REMOVED = gettext_lazy(
-    "Someone else removed this transition since you opened it: %(who)s, %(when)s."
-)
-
-
-def _lock_draft(version_id: int) -> PathwayVersion:
-    return _lock(version_id, PathwayVersion.Status.DRAFT, refused=NOT_A_DRAFT)
-
-
-def _lock_step(version: PathwayVersion, step_id: int, revision: int | None) -> Step:
-    return concurrency.lock(
-        Step.objects.filter(version=version), step_id, revision, changed=STEP_CHANGED, removed=STEP_REMOVED
-    )
-
-
-def _log(actor: Actor, action: str, target: Step | Transition, version: PathwayVersion, **data: Any) -> None:
-    audit.record(
-        actor=actor,
-        action=f"pathways.{action}",
-        target=target,
-        community=version.pathway.community,
-        version=version.number,
-        **data,
-    )
-
-
-@transaction.atomic
-def save_step(
-    *,
-    version_id: int,
-    step_id: int | None,
-    data: dict[str, Any],
-    revision: int | None,
-    actor: Actor,
-    after_id: int | None = None,
-) -> Step:
-    """Save a step of a draft from cleaned data (a new step when ``step_id`` is None: right after step
-    ``after_id`` when given, else last), if nobody changed it since ``revision`` was read; a changed key is
-    followed by the transitions that lead to it."""
-    version = _lock_draft(version_id)
-    if step_id is None:
-        after = version.steps.filter(pk=after_id).first() if after_id is not None else None
-        if after is not None:
-            version.steps.filter(position__gt=after.position).update(position=F("position") + 1)
-            position = after.position + 1
-        else:
-            position = (version.steps.aggregate(top=Max("position"))["top"] or 0) + 1
-        step = Step(version=version, position=position)
-        old_key = None
-    else:
-        step = _lock_step(version, step_id, revision)
-        old_key = step.key
-    for name in models.STEP_FIELDS:
-        if name in data:
-            setattr(step, name, data[name])
-    if version.steps.filter(key=step.key).exclude(pk=step.pk).exists():
-        raise DraftValueError({"key": _("Another step already has this key.")})
-    step.save()
-    if old_key and old_key != step.key:
-        Transition.objects.filter(step__version=version, to_key=old_key).update(to_key=step.key)
-    _log(
-        actor,
-        "save_step",
-        step,
-        version,
-        step=step.key,
-        renamed_from=old_key if old_key != step.key else None,
-        revision=step.revision if step_id is None else concurrency.bump(step),
-    )
-    return step
-
-
-@transaction.atomic
-def move_step(
-    *, version_id: int, step_id: int, actor: Actor, direction: int = 0, to: int | None = None
-) -> None:
-    """Move a step within its stage: up (``direction`` -1) or down (+1), or to position ``to`` (1 is first;
-    past the end: last)."""
-    version = _lock_draft(version_id)
-    step = _lock_step(version, step_id, None)
-    siblings = list(version.steps.filter(stage=step.stage).order_by("position", "id"))
-    index = siblings.index(step)
-    target = index + direction if to is None else min(max(to, 1), len(siblings)) - 1
-    if 0 <= target < len(siblings) and target != index:
-        positions = sorted(s.position for s in siblings)
-        if len(set(positions)) < len(positions):
-            positions = list(range(min(positions), min(positions) + len(siblings)))
-        siblings.insert(target, siblings.pop(index))
-        for item, position in zip(siblings, positions, strict=True):
-            if item.position != position:
-                item.position = position
-                item.save(update_fields=["position"])
-    _log(actor, "move_step", step, version, step=step.key, direction=direction, to=to)
-
-
-@transaction.atomic
-def remove_step(*, version_id: int, step_id: int, revision: int | None, actor: Actor) -> int:
-    """Remove a step and the transitions that led to it, if nobody changed it since ``revision`` was read;
-    returns how many such transitions went."""
-    version = _lock_draft(version_id)
-    step = _lock_step(version, step_id, revision)
-    incoming, _ = (
-        Transition.objects.filter(step__version=version, to_key=step.key).exclude(step=step).delete()
-    )
-    _log(actor, "remove_step", step, version, step=step.key, incoming=incoming)
-    step.delete()
-    return int(incoming)
-
-
-@transaction.atomic
-def save_transition(
-    *,
-    version_id: int,
-    step_id: int,
-    transition_id: int | None,
-    data: dict[str, Any],
-    revision: int | None,
-    actor: Actor,
-) -> Transition:
-    """Save a transition out of a step of a draft from cleaned data (``to_key``, ``otherwise``, ``criteria``
-    as the pathway JSON writes them, ``label_en``, ``label_fr``), if nobody changed it since ``revision``."""
-    version = _lock_draft(version_id)
-    step = _lock_step(version, step_id, None)
-    if transition_id is None:
-        transition = Transition(
-            step=step, position=(step.transitions.aggregate(top=Max("position"))["top"] or 0) + 1
-        )
-    else:
-        transition = concurrency.lock(
-            Transition.objects.filter(step=step),
-            transition_id,
-            revision,
-            changed=TRANSITION_CHANGED,
-            removed=TRANSITION_REMOVED,
-        )
-    for name in models.TRANSITION_FIELDS:
-        if name in data:
-            setattr(transition, name, data[name])
-    if transition.otherwise:
-        transition.criteria = {}
-    if not version.steps.filter(key=transition.to_key).exists():
-        raise DraftValueError({"to": _("This step is no longer in the draft; choose another.")})
-    transition.save()
-    _log(
-        actor,
-        "save_transition",
-        transition,
-        version,
-        step=step.key,
-        to=transition.to_key,
-        revision=transition.revision if transition_id is None else concurrency.bump(transition),
-    )
-    return transition
-
-
-@transaction.atomic
-def remove_transition(*, version_id: int, transition_id: int, revision: int | None, actor: Actor) -> None:
-    version = _lock_draft(version_id)
-    transition = concurrency.lock(
-        Transition.objects.filter(step__version=version).select_related("step"),
-        transition_id,
-        revision,
-        changed=TRANSITION_CHANGED,
-        removed=TRANSITION_REMOVED,
-    )
-    _log(actor, "remove_transition", transition, version, step=transition.step.key, to=transition.to_key)
-    transition.delete()
 
 
 # --- Review round ------------------------------------------------------------------------------------------------
