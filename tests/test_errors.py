@@ -126,16 +126,21 @@ def test_the_errors_of_every_app_are_found():
         for error in _carepath_errors_in(module, defined_only=True)
     }
     assert found == {
+        "AlreadyMemberError",
         "AwaitingApprovalError",
         "DocumentError",
         "DraftValueError",
+        "LastFacilitatorError",
+        "NoSuchAccountError",
         "NoSuchReportError",
+        "NotAtTableError",
         "NotEditableError",
         "NotKeptError",
         "NotListableError",
         "NotListedError",
         "NotStewardError",
         "PublishBlockedError",
+        "SeveralAccountsError",
         "StaleEditError",
         "UnreadableError",
         "UnsafeSourceError",

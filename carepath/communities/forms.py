@@ -8,6 +8,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from carepath import children, concurrency
+from carepath.accounts.models import Membership
 from carepath.directory.vocabulary import load as load_vocabulary
 
 from .models import Community, InventoryEntry, ListingReport, Place
@@ -191,3 +192,27 @@ class ReportForm(forms.Form):
         ):
             self.add_error("text", _("Say what is wrong with the listing."))
         return cleaned
+
+
+class MemberForm(forms.Form):
+    """A member's role at the table and whether they may edit the pathway."""
+
+    role = forms.ChoiceField(label=_("Role"), choices=Membership.Role.choices)
+    can_edit_pathway = forms.BooleanField(
+        label=_("Can edit the pathway"),
+        required=False,
+        help_text=_("Facilitators always can; members with this right edit draft pathways."),
+    )
+
+
+class MemberAddForm(MemberForm):
+    account = forms.CharField(
+        label=_("User name or e-mail address"),
+        max_length=254,
+        help_text=_("Of an account on this site. A site administrator creates accounts."),
+    )
+    field_order = ["account", "role", "can_edit_pathway"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["role"].initial = Membership.Role.MEMBER

@@ -16,3 +16,5 @@ rules.add_perm("communities.add_community", is_site_admin)
 # site administrators (``communities.see_site_reports``, no community).
 rules.add_perm("communities.see_reports", is_site_admin | is_facilitator)
 rules.add_perm("communities.see_site_reports", is_staff)
+# The people at a community's table, their roles and who may edit the pathway: its facilitators.
+rules.add_perm("communities.manage_members", is_site_admin | is_facilitator)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import reports, transfers, views
+from . import members, reports, transfers, views
 
 app_name = "communities"
 urlpatterns = [
@@ -23,6 +23,9 @@ urlpatterns = [
     path("<slug:slug>/import/", transfers.import_upload, name="import"),
     path("<slug:slug>/import/<uuid:job_id>/", transfers.import_job, name="import-job"),
     path("<slug:slug>/settings/", views.community_settings, name="settings"),
+    path("<slug:slug>/members/", members.members, name="members"),
+    path("<slug:slug>/members/<int:membership_id>/", members.member_change, name="member-change"),
+    path("<slug:slug>/members/<int:membership_id>/remove/", members.member_remove, name="member-remove"),
     path("<slug:slug>/export.json", transfers.export, {"fmt": "json"}, name="export-json"),
     path("<slug:slug>/export.zip", transfers.export, {"fmt": "zip"}, name="export-zip"),
 ]

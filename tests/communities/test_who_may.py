@@ -10,9 +10,12 @@ import json
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from carepath.accounts.models import User
+from carepath.accounts.services import set_membership
 from carepath.communities import jobs
 from carepath.communities.services import report_listing
 from carepath.pathways import services as pathways
+from tests.conftest import PASSWORD
 from tests.factories import service, uid
 from tests.who_may import HIDDEN, IN, LOGIN, NO, differences, url_names
 
@@ -38,6 +41,25 @@ PAGES = [
     ("communities:import", {"slug": TABLE}, "get", LOGIN, NO, NO, IN),
     ("communities:import-job", {"slug": TABLE, "job_id": "{job}"}, "get", LOGIN, NO, NO, IN),
     ("communities:settings", {"slug": TABLE}, "get", LOGIN, NO, NO, IN),
+    ("communities:members", {"slug": TABLE}, "get", LOGIN, NO, NO, IN),
+    (
+        "communities:member-change",
+        {"slug": TABLE, "membership_id": "{membership}"},
+        "post",
+        LOGIN,
+        NO,
+        NO,
+        IN,
+    ),
+    (
+        "communities:member-remove",
+        {"slug": TABLE, "membership_id": "{membership}"},
+        "post",
+        LOGIN,
+        NO,
+        NO,
+        IN,
+    ),
     ("communities:export-json", {"slug": TABLE}, "get", *EVERYONE),
     ("communities:export-zip", {"slug": TABLE}, "get", *EVERYONE),
     ("pathways:detail", {"slug": TABLE}, "get", *EVERYONE),
@@ -145,7 +167,11 @@ def made(community, import_file):
     )
     draft = pathways.start_draft(community=community, actor=None, from_version=published)
     step = draft.steps.filter(transitions__isnull=False).first()
+    guest = set_membership(
+        user=User.objects.create_user(username="gus", password=PASSWORD), community=community, role="member"
+    )
     return {
+        "membership": guest.pk,
         "report": report.pk,
         "job": job.pk,
         "review": in_review.number,
