@@ -16,6 +16,8 @@ from . import graph
 SCHEMA_PATH = Path(__file__).parent / "schema" / "pathway.schema.json"
 TEMPLATES = Path(__file__).parent / "templates_data"
 ONTARIO_TEMPLATE = "ontario-early-years"
+# The template's revision: a community's pathway records the one it follows. Change it with the template.
+TEMPLATE_REVISION = "2026-12-08"
 
 
 @cache

@@ -14,7 +14,7 @@ from carepath.concurrency import RevisionFormMixin
 from carepath.directory import vocabulary
 
 from .graph import MAX_MONTHS, SCREENING_TOOLS, URGENCIES, AgeRange, Criteria
-from .models import STEP_FIELDS, Step
+from .models import STEP_FIELDS, PathwayVersion, Step
 
 key_validator = RegexValidator(
     r"^[a-z0-9]+(?:-[a-z0-9]+)*$", _("Use lowercase letters, digits and single hyphens.")
@@ -31,6 +31,34 @@ def _checkboxes(label: Any, branch: str) -> forms.MultipleChoiceField:
     return forms.MultipleChoiceField(
         label=label, required=False, widget=forms.CheckboxSelectMultiple, choices=lambda: _choices(branch)
     )
+
+
+class DetailsForm(RevisionFormMixin, forms.ModelForm):
+    """A draft's name and description, in both languages: what families read at the top of the pathway."""
+
+    class Meta:
+        model = PathwayVersion
+        fields = [
+            "title_en",
+            "title_fr",
+            "description_en",
+            "description_fr",
+        ]  # what drafts.save_details writes
+        labels = {
+            "title_en": _("Name (English)"),
+            "title_fr": _("Name (French)"),
+            "description_en": _("Description (English)"),
+            "description_fr": _("Description (French)"),
+        }
+        widgets = {
+            "description_en": forms.Textarea(attrs={"rows": 5}),
+            "description_fr": forms.Textarea(attrs={"rows": 5}),
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in ("title_en", "title_fr"):
+            self.fields[name].required = True
 
 
 class StepForm(RevisionFormMixin, forms.ModelForm):

@@ -59,6 +59,10 @@ class PathwayVersion(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     published_at = models.DateTimeField(null=True, blank=True)
+    # The revision of the Ontario template the version follows (``documents.TEMPLATE_REVISION`` when it was
+    # started from it; a version's own when started from that version); blank for a pathway of its own.
+    template_revision = models.CharField(_("template revision"), max_length=40, blank=True)
+    revision = revision_field()
 
     objects = PathwayVersionQuerySet.as_manager()
 

@@ -75,6 +75,7 @@ PAGES = [
     ("pathways:review-open", {"slug": TABLE, "number": "{review}"}, "get", LOGIN, NO, NO, IN),
     ("pathways:edit", {"slug": TABLE, "number": "{draft}"}, "get", LOGIN, NO, NO, IN),
     ("pathways:problems", {"slug": TABLE, "number": "{draft}"}, "get", LOGIN, NO, NO, IN),
+    ("pathways:details", {"slug": TABLE, "number": "{draft}"}, "get", LOGIN, NO, NO, IN),
     ("pathways:step-add", {"slug": TABLE, "number": "{draft}"}, "get", LOGIN, NO, NO, IN),
     ("pathways:step", {"slug": TABLE, "number": "{draft}", "key": "{step}"}, "get", LOGIN, NO, NO, IN),
     (

@@ -76,7 +76,7 @@ def test_the_compare_page_shows_values_before_and_after_in_english(client, draft
     assert "Tiers of care" not in shown  # only their order changed
     assert shown["Urgency"] == ("Urgency: soon.", "Urgency: crisis, soon. Added: crisis")
     assert shown["Title (French)"] == (
-        "Cheminement en santé mentale de la petite enfance en Ontario (modèle)",
+        "Parcours de soins en santé mentale de la petite enfance en Ontario",
         "Parcours de soins de la petite enfance de Lakeside",
     )
     assert "Next step: Brief services (single session or walk-in)" in text(response.content.decode())

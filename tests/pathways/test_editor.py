@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import html
 import re
 
 import pytest
 
 from carepath.accounts.services import set_membership
-from carepath.pathways import services
+from carepath.pathways import documents, services
 from carepath.pathways.models import Step, Transition
 from carepath.pathways.services import drafts
 from tests.conftest import PASSWORD
@@ -235,3 +236,34 @@ def test_the_step_form_has_a_skip_link_to_its_transitions(client, draft, facilit
     skip = html.index('href="#where-it-leads"')
     assert skip < html.index('name="key"')  # before the first field of the form
     assert '<h2 id="where-it-leads" tabindex="-1">' in html
+
+
+def test_the_table_names_and_describes_its_own_pathway(client, draft, facilitator):
+    client.login(username=facilitator.username, password=PASSWORD)
+    assert draft.title_en == "Ontario early-years mental health pathway"  # no "(template)" for families
+    assert draft.template_revision == documents.TEMPLATE_REVISION
+    form = client.get(url(draft, "details/"))
+    assert form.status_code == 200
+    data = {
+        "revision": form.context["form"]["revision"].value(),
+        "title_en": "Lakeside early-years pathway",
+        "title_fr": "Parcours de la petite enfance de Lakeside",
+        "description_en": "How families in Lakeside find help for a young child.",
+        "description_fr": "Comment les familles de Lakeside trouvent de l’aide pour un jeune enfant.",
+    }
+    assert client.post(url(draft, "details/"), data).status_code == 302
+    draft.refresh_from_db()
+    assert (draft.title_en, draft.title_fr) == (data["title_en"], data["title_fr"])
+    assert draft.description_fr.startswith("Comment les familles")
+    # A second save from the same (now old) page is refused, and keeps what was typed.
+    stale = client.post(url(draft, "details/"), {**data, "title_en": "Another name"})
+    assert stale.status_code == 409
+    assert "Someone else changed the pathway's name or description" in html.unescape(stale.content.decode())
+    assert 'value="Another name"' in stale.content.decode()
+    # A name is required in both languages.
+    blank = client.post(url(draft, "details/"), {**data, "revision": draft.revision, "title_fr": " "})
+    assert blank.status_code == 400
+    # A draft started from this one keeps the name, and the template revision it follows.
+    following = services.start_draft(community=draft.pathway.community, actor=None, from_version=draft)
+    assert following.title_en == "Lakeside early-years pathway"
+    assert following.template_revision == documents.TEMPLATE_REVISION

@@ -124,8 +124,10 @@ def import_document(
     document: dict[str, Any],
     actor: Actor = None,
     based_on: PathwayVersion | None = None,
+    template_revision: str = "",
 ) -> PathwayVersion:
-    """A pathway JSON document becomes a new draft version of the community's pathway."""
+    """A pathway JSON document becomes a new draft version of the community's pathway (following the Ontario
+    template's ``template_revision``, when it comes from it)."""
     problems = documents.schema_errors(document)
     if problems:
         raise DocumentError(problems)
@@ -146,6 +148,7 @@ def import_document(
         description_en=plan.description.get("en", ""),
         description_fr=plan.description.get("fr", ""),
         based_on=based_on,
+        template_revision=template_revision,
         created_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
     _write_steps(version, plan)
@@ -169,9 +172,17 @@ def start_draft(
         document = queries.graph_of(from_version).to_dict()
         for name in ("id", "version", "status", "community"):
             document.pop(name, None)
+        revision = from_version.template_revision
     else:
         document = documents.template()
-    return import_document(community=community, document=document, actor=actor, based_on=from_version)
+        revision = documents.TEMPLATE_REVISION
+    return import_document(
+        community=community,
+        document=document,
+        actor=actor,
+        based_on=from_version,
+        template_revision=revision,
+    )
 
 
 class PublishBlockedError(ServiceError):
@@ -234,11 +245,6 @@ def publish(*, version: PathwayVersion, actor: Actor) -> PathwayVersion:
 def publish_template(*, community: Community, actor: Actor = None) -> PathwayVersion:
     """Give a new community the Ontario early-years template as its published pathway."""
     return publish(version=start_draft(community=community, actor=actor), actor=actor)
-
-
-# --- Editing a draft ------------------------------------------------------------------------------------------
-# Every write to a version locks its row and reads it again first (``_lock``), so a write that was in flight
-# when the version was sent for review or published waits for that to finish, then sees it and is refused.
 
 
 # --- Review round ------------------------------------------------------------------------------------------------

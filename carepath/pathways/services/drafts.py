@@ -1,5 +1,8 @@
-"""Writes to a draft's steps and transitions (the pathway editor), one function per edit; each is atomic, takes
-the draft's lock, refuses an edit made on an old copy (``concurrency``) and is audit-logged."""
+"""Writes to a draft (the pathway editor), one function per edit; each is atomic and audit-logged.
+
+Every write locks the version's row and reads it again first (``lock_version``), so a write that was in flight
+when the version was sent for review or published waits for that to finish, then sees it and is refused; an
+edit made on an old copy of a record is refused too (``concurrency``)."""
 
 from __future__ import annotations
 
@@ -29,6 +32,33 @@ TRANSITION_CHANGED = gettext_lazy(
 TRANSITION_REMOVED = gettext_lazy(
     "Someone else removed this transition since you opened it: %(who)s, %(when)s."
 )
+
+
+DETAILS_CHANGED = gettext_lazy(
+    "Someone else changed the pathway's name or description since you opened it: %(who)s, %(when)s."
+)
+DETAILS = ("title_en", "title_fr", "description_en", "description_fr")
+
+
+@transaction.atomic
+def save_details(
+    *, version_id: int, data: dict[str, Any], revision: int | None, actor: Actor
+) -> PathwayVersion:
+    """The draft's name and description in both languages (what families read at the top of the pathway)."""
+    version = _lock_draft(version_id)
+    concurrency.lock(PathwayVersion.objects.all(), version.pk, revision, changed=DETAILS_CHANGED)
+    for name in DETAILS:
+        setattr(version, name, data[name])
+    version.save(update_fields=list(DETAILS))
+    audit.record(
+        actor=actor,
+        action="pathways.save_details",
+        target=version,
+        community=version.pathway.community,
+        version=version.number,
+        revision=concurrency.bump(version),
+    )
+    return version
 
 
 def _lock_draft(version_id: int) -> PathwayVersion:

@@ -22,7 +22,7 @@ from carepath.communities.queries import community_at
 from carepath.concurrency import RevisionForm, StaleEditError
 
 from .. import describe, present, queries, services
-from ..forms import StepForm, TransitionForm
+from ..forms import DetailsForm, StepForm, TransitionForm
 from ..graph import STAGES, Criteria
 from ..models import PathwayVersion, Step, Transition
 from ..services import drafts
@@ -158,6 +158,31 @@ def _gone() -> str:
     return _(
         "This step was renamed or removed since the page was shown. The draft below is as it is now; "
         "check it and try again."
+    )
+
+
+@permission_required(PERMISSION, community_at)
+@require_http_methods(["GET", "POST"])
+def details(request: HttpRequest, community: Community, number: int) -> HttpResponse:
+    """The draft's name and description in both languages."""
+    version = _draft(community, number, request)
+    form = DetailsForm(request.POST or None, instance=version)
+    status = 400 if request.method == "POST" else 200
+    if request.method == "POST" and form.is_valid():
+        saved, status = _save(
+            form,
+            lambda: drafts.save_details(
+                version_id=version.pk, data=form.cleaned_data, revision=form.revision, actor=request.user
+            ),
+        )
+        if saved is not None:
+            messages.success(request, _("The name and description were saved."))
+            return redirect("pathways:edit", slug=community.slug, number=number)
+    return render(
+        request,
+        "pathways/details_form.html",
+        {"community": community, "version": version, "form": form},
+        status=status,
     )
 
 
