@@ -18,7 +18,7 @@ from carepath.models import AuditEntry
 from carepath.pathways import documents, services
 from carepath.pathways.models import Invitation, PathwayVersion, Review
 from tests.conftest import PASSWORD
-from tests.query_counts import assert_queries_do_not_grow, page
+from tests.query_counts import api, assert_queries_do_not_grow, page
 
 from .conftest import approved, publish_reviewed
 
@@ -424,6 +424,50 @@ def test_the_versions_history_takes_the_same_queries_for_one_version_or_three(cl
         add=add,
         fetch=page(client, "/en/communities/lakeside/pathway/"),
         shown=lambda html: len(re.findall(r"<p class=\"meta\">Published on ", html)),
+    )
+
+
+# The API's list of versions.
+
+
+def test_the_api_lists_how_each_version_was_published(client, draft, facilitator, member):
+    a_review(draft, **{"Dr. Ada Lin": "approver"})
+    approve("Dr. Ada Lin")
+    services.publish(version=draft, actor=facilitator)
+    third = services.start_draft(community=draft.pathway.community, actor=None, from_version=draft)
+    services.publish(version=third, actor=facilitator, without_review=URGENT)
+    services.start_draft(community=draft.pathway.community, actor=None, from_version=third)
+    url = "/api/v1/communities/lakeside/pathway/versions"
+    client.login(username=member.username, password=PASSWORD)
+    listed = {v["number"]: v["publication"] for v in client.get(url).json()}
+    assert listed == {
+        4: None,
+        3: {"kind": "without-review", "published_by": "fay", "approved_by": [], "reason": URGENT},
+        2: {"kind": "reviewed", "published_by": "fay", "approved_by": ["Dr. Ada Lin"], "reason": ""},
+        1: {"kind": "template", "published_by": None, "approved_by": [], "reason": ""},
+    }
+    client.logout()
+    public = {v["number"]: v["publication"] for v in client.get(url).json()}
+    assert public == {
+        3: {"kind": "without-review", "published_by": None, "approved_by": [], "reason": ""},
+        2: {"kind": "reviewed", "published_by": None, "approved_by": [], "reason": ""},
+        1: {"kind": "template", "published_by": None, "approved_by": [], "reason": ""},
+    }
+
+
+def test_the_api_list_of_versions_takes_the_same_queries_for_one_or_three(client, community, member):
+    def add(n: int) -> None:
+        if n == 1:
+            services.publish_template(community=community)
+        else:
+            latest = PathwayVersion.objects.get(pathway__community=community, status="published")
+            publish_reviewed(services.start_draft(community=community, actor=None, from_version=latest))
+
+    client.login(username=member.username, password=PASSWORD)
+    assert_queries_do_not_grow(
+        add=add,
+        fetch=api(client, "/api/v1/communities/lakeside/pathway/versions"),
+        shown=lambda body: len(body),
     )
 
 
