@@ -471,7 +471,7 @@ def test_the_api_list_of_versions_takes_the_same_queries_for_one_or_three(client
     )
 
 
-# Opening a review names an approver.
+# Opening a review names an approver; the demo's pathway went through one.
 
 
 def test_a_review_is_opened_with_at_least_one_approver(client, draft, facilitator):
@@ -494,3 +494,16 @@ def test_a_review_is_opened_with_at_least_one_approver(client, draft, facilitato
         in text(response)
     )
     assert not Review.objects.exists()
+
+
+def test_the_demo_pathway_was_published_after_its_review(demo):
+    version = PathwayVersion.objects.get(pathway__community=demo, status="published")
+    assert (version.number, version.publication) == (1, "reviewed")
+    review = version.reviews.get()
+    assert not review.open
+    assert sorted(review.invitations.filter(approved_at__isnull=False).values_list("name", flat=True)) == [
+        "Dr. Amira Haddad (Maple Bay Family Health Team)",
+        "Lise Gagnon (Centre de santé communautaire de la Rive-Nord)",
+    ]
+    comment = review.comments.get()
+    assert comment.step_key in {s.key for s in version.steps.all()} and comment.resolved_at is not None
