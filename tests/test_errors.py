@@ -20,7 +20,7 @@ import carepath
 from carepath.errors import ServiceError
 
 # Modules whose functions raise, on a service's behalf, what the service lets through to its caller.
-HELPERS = ("carepath.concurrency", "carepath.navigator.answers")
+HELPERS = ("carepath.concurrency", "carepath.navigator.answers", "carepath.pathways.signoff")
 
 # A raise in a services module that is not a refusal, with the reason.
 NOT_REFUSALS = {
@@ -135,11 +135,14 @@ def test_the_errors_of_every_app_are_found():
         "NoSuchReportError",
         "NotAtTableError",
         "NotEditableError",
+        "NotFacilitatorError",
         "NotKeptError",
         "NotListableError",
         "NotListedError",
+        "NotReviewedError",
         "NotStewardError",
         "PublishBlockedError",
+        "PublishReasonError",
         "SeveralAccountsError",
         "StaleEditError",
         "UnreadableError",

@@ -23,7 +23,7 @@ from carepath.communities.models import Community
 
 from . import documents, queries, services
 from .findings import Words, listed
-from .models import PathwayVersion
+from .models import Invitation, PathwayVersion, Publication
 
 NOT_FOUND = OpenApiResponse(description="No such community, pathway or version (or not visible to you).")
 FORBIDDEN = OpenApiResponse(
@@ -36,6 +36,31 @@ VERSION_FIELDS = {
     "based_on": serializers.IntegerField(allow_null=True),
     "created_at": serializers.DateTimeField(),
     "published_at": serializers.DateTimeField(allow_null=True),
+    "publication": inline_serializer(
+        "PathwayVersionPublication",
+        {
+            "kind": serializers.ChoiceField(
+                choices=[p.value for p in Publication],
+                allow_blank=True,
+                help_text="`reviewed` (every named approver of its review approved it), `without-review` (a "
+                "facilitator gave the reason), `template` (the Ontario template a new community starts with); "
+                "blank for versions published before publishing needed a review.",
+            ),
+            "published_by": serializers.CharField(
+                allow_null=True, help_text="Who published it: for the table's members only (else null)."
+            ),
+            "approved_by": serializers.ListField(
+                child=serializers.CharField(),
+                help_text="The approvers of its review who approved it: for the table's members only (else []).",
+            ),
+            "reason": serializers.CharField(
+                allow_blank=True,
+                help_text="Why it was published without review: for the table's members only (else blank).",
+            ),
+        },
+        allow_null=True,
+        help_text="How the version was published; null until it is.",
+    ),
 }
 FINDING_FIELDS = {
     "severity": serializers.ChoiceField(choices=["error", "warning"]),
@@ -65,7 +90,20 @@ def _version(request: Request, community: Community, number: int | None) -> Path
     return version
 
 
-def _summary(version: PathwayVersion) -> dict[str, Any]:
+def _summary(
+    version: PathwayVersion, approved: list[Invitation] | None = None, *, people: bool = False
+) -> dict[str, Any]:
+    """A version in a list; ``people``: with who published and approved it and why it went without review
+    (the table's members)."""
+    publication = None
+    if version.published_at is not None:
+        who = version.published_by
+        publication = {
+            "kind": version.publication,
+            "published_by": (who.get_full_name() or who.get_username()) if people and who else None,
+            "approved_by": [i.name for i in approved or []] if people else [],
+            "reason": version.publish_reason if people else "",
+        }
     return {
         "number": version.number,
         "status": version.status,
@@ -73,6 +111,7 @@ def _summary(version: PathwayVersion) -> dict[str, Any]:
         "based_on": version.based_on.number if version.based_on else None,
         "created_at": version.created_at,
         "published_at": version.published_at,
+        "publication": publication,
     }
 
 
@@ -104,8 +143,14 @@ class VersionListView(APIView):
     )
     def get(self, request: Request, slug: str) -> Response:
         community = _community(slug)
-        versions = queries.visible_versions(request.user, community).select_related("based_on")
-        return Response([_summary(v) for v in versions.order_by("-number")])
+        listed = list(
+            queries.visible_versions(request.user, community)
+            .select_related("based_on", "published_by")
+            .order_by("-number")
+        )
+        people = request.user.has_perm("communities.view_unpublished", community)
+        approved = queries.approvals(listed) if people else {}
+        return Response([_summary(v, approved.get(v.pk), people=people) for v in listed])
 
     @extend_schema(
         operation_id="pathway_versions_create",

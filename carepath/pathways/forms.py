@@ -14,7 +14,7 @@ from carepath.concurrency import RevisionFormMixin
 from carepath.directory import vocabulary
 
 from .graph import MAX_MONTHS, SCREENING_TOOLS, URGENCIES, AgeRange, Criteria
-from .models import STEP_FIELDS, PathwayVersion, Step
+from .models import PUBLISH_REASON_MAX, STEP_FIELDS, PathwayVersion, Step
 
 key_validator = RegexValidator(
     r"^[a-z0-9]+(?:-[a-z0-9]+)*$", _("Use lowercase letters, digits and single hyphens.")
@@ -262,8 +262,25 @@ class InviteeForm(forms.Form):
     )
 
 
+class BaseInviteeFormSet(forms.BaseFormSet):
+    def clean(self) -> None:
+        """A version is published after its review once every named approver has approved it: a review with no
+        approver could only end in publishing without review."""
+        super().clean()
+        if not any(form.cleaned_data.get("role") == "approver" for form in self.forms if form.cleaned_data):
+            raise forms.ValidationError(
+                _("Name at least one approver: the version is published once every approver has approved it.")
+            )
+
+
 InviteeFormSet = forms.formset_factory(
-    InviteeForm, extra=3, max_num=50, validate_max=True, min_num=1, validate_min=True
+    InviteeForm,
+    formset=BaseInviteeFormSet,
+    extra=3,
+    max_num=50,
+    validate_max=True,
+    min_num=1,
+    validate_min=True,
 )
 
 
@@ -285,4 +302,16 @@ class ApprovalForm(forms.Form):
         max_length=2000,
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class PublishWithoutReviewForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why publish without review?"),
+        max_length=PUBLISH_REASON_MAX,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "The reason is kept with the version and shown in its history to the table, with your name and the "
+            "date."
+        ),
     )

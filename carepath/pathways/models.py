@@ -38,6 +38,18 @@ class PathwayVersionQuerySet(models.QuerySet["PathwayVersion"]):
         return self.filter(status=PathwayVersion.Status.PUBLISHED)
 
 
+PUBLISH_REASON_MAX = 1000  # characters: a reason for publishing without review is a few sentences
+
+
+class Publication(models.TextChoices):
+    """How a version was published: after a complete review, without one (a facilitator's reason), or as the
+    Ontario template a new community starts with (``create-community``)."""
+
+    REVIEWED = "reviewed", _("Reviewed and approved")
+    WITHOUT_REVIEW = "without-review", _("Published without review")
+    TEMPLATE = "template", _("Published from the Ontario template")
+
+
 class PathwayVersion(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
@@ -59,6 +71,14 @@ class PathwayVersion(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     published_at = models.DateTimeField(null=True, blank=True)
+    # How it came to be published (``services.publish``): blank before it was, and for versions published before
+    # publishing needed a review.
+    publication = models.CharField(
+        _("publication"), max_length=20, choices=Publication.choices, blank=True, editable=False
+    )
+    publish_reason = models.CharField(
+        _("reason for publishing without review"), max_length=PUBLISH_REASON_MAX, blank=True, editable=False
+    )
     # The revision of the Ontario template the version follows (``documents.TEMPLATE_REVISION`` when it was
     # started from it; a version's own when started from that version); blank for a pathway of its own.
     template_revision = models.CharField(_("template revision"), max_length=40, blank=True)

@@ -10,11 +10,12 @@ from django.utils.translation import gettext as _
 
 from carepath import i18n
 from carepath.communities.models import Community
+from carepath.concurrency import moment
 
-from . import describe, diagram, queries
+from . import describe, diagram, queries, signoff
 from .findings import said
 from .graph import STAGES, Pathway
-from .models import PathwayVersion, Review
+from .models import Invitation, PathwayVersion, Review
 
 
 def stage_names() -> dict[str, str]:
@@ -97,3 +98,36 @@ def review_context(
     context["review"] = review
     context["open_comments"] = sum(1 for c in comments if c.resolved_at is None)
     return context
+
+
+def publication(version: PathwayVersion, approved: list[Invitation]) -> dict[str, Any] | None:
+    """How a version was published, for its page and the history of versions: who, when, how (``kind``, a
+    ``Publication`` value, blank for versions published before publishing needed a review), the approvals of
+    its review (name, when, note) and the reason given for publishing without review."""
+    if version.published_at is None:
+        return None
+    who = version.published_by
+    return {
+        "kind": version.publication,
+        "by": (who.get_full_name() or who.get_username()) if who else _("an automatic task"),
+        "when": moment(version.published_at),
+        "reason": version.publish_reason,
+        "approved_by": signoff.names(approved),
+        "approvals": approvals(approved),
+    }
+
+
+def approvals(approved: list[Invitation]) -> list[dict[str, str]]:
+    """Who approved in a review, when, and with what note."""
+    return [
+        {"name": i.name, "when": moment(i.approved_at), "note": i.approval_note}
+        for i in approved
+        if i.approved_at is not None
+    ]
+
+
+def history(versions: list[PathwayVersion]) -> dict[int, dict[str, Any] | None]:
+    """How each version was published, by version id (two queries for any number of versions: the versions
+    come with ``published_by``)."""
+    approved = queries.approvals(versions)
+    return {v.pk: publication(v, approved.get(v.pk, [])) for v in versions}

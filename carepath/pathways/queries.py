@@ -1,11 +1,13 @@
-"""Reads of pathways: a version as plain data, which versions a person may see, who has yet to approve."""
+"""Reads of pathways: a version as plain data, which versions a person may see, where its review stands."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from typing import Any
 
 from . import graph
-from .models import Invitation, PathwayVersion, PathwayVersionQuerySet
+from .models import Invitation, PathwayVersion, PathwayVersionQuerySet, Review
 
 
 def graph_of(version: PathwayVersion) -> graph.Pathway:
@@ -67,8 +69,43 @@ def visible_versions(user: Any, community: Any) -> PathwayVersionQuerySet:
     return versions.filter(status__in=[PathwayVersion.Status.PUBLISHED, PathwayVersion.Status.RETIRED])
 
 
-def pending_approvals(version: PathwayVersion) -> list[Invitation]:
+@dataclass(frozen=True)
+class SignOff:
+    """Where a version's review stands for publishing: the open review (None when it has none), its named
+    approvers who approved, those who have not, and how many comments are still open."""
+
+    review: Review | None = None
+    approved: list[Invitation] = field(default_factory=list)
+    waiting: list[Invitation] = field(default_factory=list)
+    open_comments: int = 0
+
+    @property
+    def complete(self) -> bool:
+        """A review, with at least one named approver, and every one of them approved."""
+        return self.review is not None and bool(self.approved) and not self.waiting
+
+
+def sign_off(version: PathwayVersion) -> SignOff:
     review = version.reviews.filter(closed_at__isnull=True).first()
     if review is None:
-        return []
-    return list(review.invitations.filter(role=Invitation.Role.APPROVER, approved_at__isnull=True))
+        return SignOff()
+    approvers = list(review.invitations.filter(role=Invitation.Role.APPROVER).order_by("approved_at", "name"))
+    return SignOff(
+        review=review,
+        approved=[i for i in approvers if i.approved_at is not None],
+        waiting=sorted((i for i in approvers if i.approved_at is None), key=lambda i: i.name),
+        open_comments=review.comments.filter(resolved_at__isnull=True).count(),
+    )
+
+
+def approvals(versions: Iterable[PathwayVersion]) -> dict[int, list[Invitation]]:
+    """The approvals given in the reviews of the versions, by version id, earliest first (one query)."""
+    found: dict[int, list[Invitation]] = {}
+    given = Invitation.objects.filter(
+        review__version__in=[v.pk for v in versions],
+        role=Invitation.Role.APPROVER,
+        approved_at__isnull=False,
+    ).select_related("review")
+    for invitation in given.order_by("approved_at", "name"):
+        found.setdefault(invitation.review.version_id, []).append(invitation)
+    return found

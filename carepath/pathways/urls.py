@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import editor, reviews, versions
+from .views import editor, publishing, reviews, versions
 
 app_name = "pathways"
 urlpatterns = [
@@ -11,7 +11,7 @@ urlpatterns = [
     path("<slug:slug>/pathway/versions/<int:number>/", versions.pathway_detail, name="version"),
     path("<slug:slug>/pathway/versions/<int:number>/print/", versions.pathway_print, name="version-print"),
     path("<slug:slug>/pathway/versions/<int:number>/gaps/", versions.gap_report, name="version-gaps"),
-    path("<slug:slug>/pathway/versions/<int:number>/publish/", versions.publish, name="publish"),
+    path("<slug:slug>/pathway/versions/<int:number>/publish/", publishing.publish, name="publish"),
     path(
         "<slug:slug>/pathway/versions/<int:number>/download/json/",
         versions.download,

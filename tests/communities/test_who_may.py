@@ -96,6 +96,7 @@ PAGES = [
         NO,
         IN,
     ),
+    ("pathways:publish", {"slug": TABLE, "number": "{draft}"}, "get", LOGIN, NO, NO, IN),
     # The writes come last, in this order (each changes what later rows would see), publishing at the very end.
     ("pathways:step-move", {"slug": TABLE, "number": "{draft}", "key": "{step}"}, "post", LOGIN, NO, NO, IN),
     (

@@ -14,7 +14,7 @@ from carepath.pathways.models import PathwayVersion
 from tests.conftest import PASSWORD
 from tests.query_counts import api, assert_queries_do_not_grow
 
-from .conftest import add_screening_clinic, add_version
+from .conftest import add_screening_clinic, add_version, publish_reviewed
 
 pytestmark = pytest.mark.django_db
 
@@ -119,7 +119,7 @@ def test_a_pathway_document_takes_the_same_queries_for_few_steps_or_many(client,
     many = services.start_draft(community=community, actor=None)
     counted = []
     for version, steps in ((few, 2), (many, len(documents.template()["steps"]))):
-        services.publish(version=version, actor=None)
+        publish_reviewed(version)
         url = f"/api/v1/communities/lakeside/{path.format(number=version.number)}"
         client.get(url)  # what is cached on first use does not count
         with CaptureQueriesContext(connection) as queries:

@@ -10,6 +10,7 @@ from django.core.management import call_command
 from carepath.pathways import documents, services
 from carepath.pathways.models import PathwayVersion
 from tests.conftest import PASSWORD
+from tests.pathways.conftest import publish_reviewed
 
 pytestmark = pytest.mark.django_db
 
@@ -74,7 +75,7 @@ def test_drafts_download_only_for_the_table(client, draft, member, outsider):
 
 
 def test_a_retired_version_stays_downloadable_and_unknown_ones_are_404(client, published, draft):
-    services.publish(version=draft, actor=None)
+    publish_reviewed(draft)
     published.refresh_from_db()
     assert published.status == PathwayVersion.Status.RETIRED
     response = client.get(url(published.number, "json"))

@@ -17,10 +17,15 @@ from carepath.pathways.models import Comment, Invitation, PathwayVersion, Review
 from carepath.pathways.services import drafts
 from tests.conftest import threads_database
 
+from .conftest import publish_reviewed
+
 NOT_A_DRAFT = (
     "This version is no longer a draft: it was sent for review or published while you were working. "
     "Nothing was changed; start a new draft to make changes."
 )
+
+
+URGENT = "The crisis line's number changed: families must see the new one today."
 
 
 def _draft(community) -> PathwayVersion:
@@ -73,7 +78,11 @@ def test_published_means_frozen_an_edit_in_flight_while_the_version_is_published
             attach()
             try:
                 with transaction.atomic():
-                    services.publish(version=PathwayVersion.objects.get(pk=draft.pk), actor=facilitator)
+                    services.publish(
+                        version=PathwayVersion.objects.get(pk=draft.pk),
+                        actor=facilitator,
+                        without_review=URGENT,
+                    )
                     publishing.set()
                     time.sleep(0.6)  # published, not committed yet: the edit arrives now
             except Exception as error:  # reported by the assertion below
@@ -117,8 +126,7 @@ def test_published_means_frozen_an_edit_in_flight_while_the_version_is_published
 
 @pytest.fixture
 def published(community) -> PathwayVersion:
-    draft = _draft(community)
-    return services.publish(version=draft, actor=None)
+    return publish_reviewed(_draft(community))
 
 
 def _writes(version: PathwayVersion) -> dict:
@@ -221,7 +229,7 @@ def test_published_means_frozen_edits_read_the_version_again_rather_than_trust_t
 ):
     draft = _draft(community)
     stale = PathwayVersion.objects.get(pk=draft.pk)
-    services.publish(version=draft, actor=None)
+    publish_reviewed(draft)
     assert stale.status == "draft"  # what a view read before the publish
     with pytest.raises(services.NotEditableError):
         services.publish(version=stale, actor=None)
@@ -230,7 +238,7 @@ def test_published_means_frozen_edits_read_the_version_again_rather_than_trust_t
             version=stale, deadline=datetime.date(2099, 1, 1), message="", invitees=[], actor=None
         )
     assert str(refused.value) == "Only a draft can be sent for review."
-    assert not Review.objects.filter(version=draft).exists()
+    assert Review.objects.filter(version=draft).count() == 1  # the one it was approved in
 
 
 @pytest.mark.django_db
@@ -267,7 +275,7 @@ def test_published_means_frozen_the_editor_says_so_and_keeps_the_input(client, c
     transition = step.transitions.first()
     client.force_login(facilitator)
     assert client.get(_edit_url(draft, "steps/assessment/")).status_code == 200
-    services.publish(version=draft, actor=None)  # someone publishes while the page is open
+    services.publish(version=draft, actor=facilitator, without_review=URGENT)  # while the page is open
     response = client.post(_edit_url(draft, "steps/assessment/"), _step_form(step, title_en="Too late"))
     assert response.status_code == 409
     assert response.context["form"].non_field_errors() == [NOT_A_DRAFT]
@@ -297,8 +305,7 @@ def test_published_means_frozen_the_editor_says_so_and_keeps_the_input(client, c
 
 @pytest.mark.django_db
 def test_published_means_frozen_publishing_twice_is_refused_with_a_message(client, community, facilitator):
-    draft = _draft(community)
-    services.publish(version=draft, actor=None)
+    draft = publish_reviewed(_draft(community))
     client.force_login(facilitator)
     response = client.post(f"/en/communities/lakeside/pathway/versions/{draft.number}/publish/", follow=True)
     assert response.status_code == 200

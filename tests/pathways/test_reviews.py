@@ -293,8 +293,8 @@ def test_review_links_that_end_links_sent_before_are_hashed_and_keep_working(cli
         actor=None,
     )
     before = [("pathways", "0003_step_transition_revision")]
-    after = [("pathways", "0004_review_tokens_hashed")]
     executor = MigrationExecutor(connection)
+    after = executor.loader.graph.leaf_nodes()  # forward again, to the models the pages read
     executor.migrate(before)  # going back gives every invitation a new plain token
     old = executor.loader.project_state(before).apps.get_model("pathways", "Invitation")
     assert len(old.objects.get(review_id=review.pk).token) == 43

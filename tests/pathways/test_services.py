@@ -14,6 +14,8 @@ from carepath.communities.models import Community
 from carepath.pathways import documents, graph, queries, services
 from carepath.pathways.models import PathwayVersion
 
+from .conftest import publish_reviewed
+
 pytestmark = pytest.mark.django_db
 
 
@@ -41,7 +43,7 @@ def test_publishing_retires_the_previous_version(community):
     first = services.publish_template(community=community)
     draft = services.start_draft(community=community, actor=None, from_version=first)
     assert (draft.number, draft.status, draft.based_on) == (2, "draft", first)
-    services.publish(version=draft, actor=None)
+    publish_reviewed(draft)
     first.refresh_from_db()
     assert (first.status, draft.status) == ("retired", "published")
 

@@ -15,7 +15,7 @@ from tests.conftest import PASSWORD
 from tests.factories import service
 from tests.query_counts import assert_queries_do_not_grow, page
 
-from .conftest import add_screening_clinic, add_version
+from .conftest import add_screening_clinic, add_version, publish_reviewed
 
 pytestmark = pytest.mark.django_db
 
@@ -84,7 +84,9 @@ def test_facilitator_starts_a_draft_and_publishes_it(client, published, facilita
     assert response.status_code == 302
     draft = PathwayVersion.objects.get(number=2)
     assert draft.based_on == published
-    response = client.post(f"/en/communities/lakeside/pathway/versions/{draft.number}/publish/")
+    publish = f"/en/communities/lakeside/pathway/versions/{draft.number}/publish/"
+    assert client.post(publish).status_code == 409  # not reviewed
+    response = client.post(publish, {"without_review": "1", "reason": "The template's update, as it is."})
     assert response.status_code == 302
     draft.refresh_from_db()
     published.refresh_from_db()
@@ -95,8 +97,11 @@ def test_a_draft_with_errors_is_not_published(client, published, facilitator):
     draft = services.start_draft(community=published.pathway.community, actor=None, from_version=published)
     Transition.objects.filter(step__version=draft, step__key="well-child-visit").delete()
     client.login(username=facilitator.username, password=PASSWORD)
-    response = client.post(f"/en/communities/lakeside/pathway/versions/{draft.number}/publish/", follow=True)
-    assert "was not published" in response.content.decode()
+    response = client.post(
+        f"/en/communities/lakeside/pathway/versions/{draft.number}/publish/",
+        {"without_review": "1", "reason": "Urgent."},
+    )
+    assert response.status_code == 409 and "was not published" in response.content.decode()
     draft.refresh_from_db()
     assert draft.status == "draft"
     # well-child-visit leads nowhere now, and the steps only it led to are cut off
@@ -138,9 +143,7 @@ def a_chain_of(n: int) -> dict:
 
 def test_the_pathway_page_takes_the_same_queries_for_one_step_or_three(client, community):
     def add(n: int) -> None:  # each time a new version is published, with one step more
-        services.publish(
-            version=services.import_document(community=community, document=a_chain_of(n)), actor=None
-        )
+        publish_reviewed(services.import_document(community=community, document=a_chain_of(n)))
 
     assert_queries_do_not_grow(
         add=add,

@@ -20,8 +20,12 @@ from carepath.communities.models import Community
 from carepath.directory import vocabulary
 from carepath.errors import ServiceError
 
-from .. import checks, documents, graph, queries
+from .. import checks, documents, graph, models, queries, signoff
 from ..models import Comment, Invitation, Pathway, PathwayVersion, Review, Step, Transition
+from ..signoff import AwaitingApprovalError as AwaitingApprovalError
+from ..signoff import NotFacilitatorError as NotFacilitatorError
+from ..signoff import NotReviewedError as NotReviewedError
+from ..signoff import PublishReasonError as PublishReasonError
 
 Write = TypeVar("Write", bound=Callable[..., Any])
 
@@ -191,15 +195,17 @@ class PublishBlockedError(ServiceError):
         self.findings = findings
 
 
-class AwaitingApprovalError(ServiceError):
-    def __init__(self, waiting: list[Any]) -> None:
-        super().__init__(_("Named approvers have not all approved yet."))
-        self.waiting = waiting
-
-
 @transaction.atomic
-def publish(*, version: PathwayVersion, actor: Actor) -> PathwayVersion:
-    """Publish a draft or a version in review: errors block it; the version published before is retired."""
+def publish(*, version: PathwayVersion, actor: Actor, without_review: str | None = None) -> PathwayVersion:
+    """Publish a draft or a version in review once its review is complete, every named approver having approved
+    it; or, with ``without_review`` (the reason), without review, if the actor may (``signoff``). Errors block
+    it either way. The review closes and the version published before is retired."""
+    return _publish(version, actor, without_review=without_review)
+
+
+def _publish(
+    version: PathwayVersion, actor: Actor, *, without_review: str | None, template: bool = False
+) -> PathwayVersion:
     draft, in_review = PathwayVersion.Status.DRAFT, PathwayVersion.Status.IN_REVIEW
     lock_version(
         version.pk, draft, in_review, refused=_("Only a draft or a version in review can be published.")
@@ -208,18 +214,15 @@ def publish(*, version: PathwayVersion, actor: Actor) -> PathwayVersion:
     findings = [f for f in checks.check(queries.graph_of(version), vocabulary.load()) if f.is_error]
     if findings:
         raise PublishBlockedError(findings)
-    waiting = queries.pending_approvals(version)
-    if waiting:
-        raise AwaitingApprovalError(waiting)
-    review = version.reviews.filter(closed_at__isnull=True).first()
-    approvals = []
-    if review is not None:
-        approvals = [
-            {"name": i.name, "email": i.email, "at": i.approved_at.isoformat(), "note": i.approval_note}
-            for i in review.invitations.filter(approved_at__isnull=False)
-        ]
-        review.closed_at = timezone.now()
-        review.save(update_fields=["closed_at"])
+    state = queries.sign_off(version)
+    kind, reason = (
+        (models.Publication.TEMPLATE, "")
+        if template
+        else signoff.publication(version, state, without_review=without_review, actor=actor)
+    )
+    if state.review is not None:
+        state.review.closed_at = timezone.now()
+        state.review.save(update_fields=["closed_at"])
     previous = version.pathway.versions.select_for_update(of=("self",)).filter(
         status=PathwayVersion.Status.PUBLISHED
     )
@@ -227,24 +230,27 @@ def publish(*, version: PathwayVersion, actor: Actor) -> PathwayVersion:
     previous.update(status=PathwayVersion.Status.RETIRED)
     version.status = PathwayVersion.Status.PUBLISHED
     version.published_at = timezone.now()
-    version.published_by = actor if getattr(actor, "is_authenticated", False) else None
-    version.save(update_fields=["status", "published_at", "published_by"])
-    audit.record(
-        actor=actor,
-        action="pathways.publish",
-        target=version,
-        community=version.pathway.community,
+    version.published_by = audit.person(actor)
+    version.publication, version.publish_reason = kind, reason
+    version.save(update_fields=["status", "published_at", "published_by", "publication", "publish_reason"])
+    _touch(
+        version,
+        actor,
+        "publish",
         number=version.number,
         retired=retired,
-        approvals=approvals,
+        publication=kind,
+        reason=reason,
+        approvals=signoff.approvals(state),
     )
     return version
 
 
 @transaction.atomic
 def publish_template(*, community: Community, actor: Actor = None) -> PathwayVersion:
-    """Give a new community the Ontario early-years template as its published pathway."""
-    return publish(version=start_draft(community=community, actor=actor), actor=actor)
+    """Give a new community the Ontario early-years template as its published pathway (``create-community``):
+    the province's template, published as it is, without a review of the table's."""
+    return _publish(start_draft(community=community, actor=actor), actor, without_review=None, template=True)
 
 
 # --- Review round ------------------------------------------------------------------------------------------------

@@ -23,7 +23,9 @@ from ..models import PathwayVersion
 
 def _version(community: Community, number: int | None, user: Any) -> PathwayVersion:
     """The version numbered (the published one for None), if the person may see it; else 404."""
-    versions = queries.visible_versions(user, community).select_related("pathway__community")
+    versions = queries.visible_versions(user, community).select_related(
+        "pathway__community", "published_by", "based_on"
+    )
     if number is None:
         version = versions.published().first()
         if version is None:
@@ -39,9 +41,16 @@ def _version(community: Community, number: int | None, user: Any) -> PathwayVers
 def pathway_detail(request: HttpRequest, community: Community, number: int | None = None) -> HttpResponse:
     version = _version(community, number, request.user)
     context = present.version_context(request, community, version)
+    if version.published_at is not None:
+        context["publication"] = present.publication(
+            version, queries.approvals([version]).get(version.pk, [])
+        )
     if context["is_member"]:
         context["findings"] = present.findings(context["plan"])
-        context["versions"] = version.pathway.versions.order_by("-number")
+        context["versions"] = list(
+            version.pathway.versions.select_related("published_by").order_by("-number")
+        )
+        context["publications"] = present.history(context["versions"])
     return render(request, "pathways/detail.html", context)
 
 
@@ -186,33 +195,6 @@ def start_draft(request: HttpRequest, community: Community) -> HttpResponse:
     draft = services.start_draft(community=community, actor=request.user, from_version=from_version)
     messages.success(request, _("Draft version %(number)s was started.") % {"number": draft.number})
     return redirect("pathways:version", slug=community.slug, number=draft.number)
-
-
-@permission_required("pathways.publish_pathway", community_at)
-@require_POST
-def publish(request: HttpRequest, community: Community, number: int) -> HttpResponse:
-    version = get_object_or_404(PathwayVersion, pathway__community=community, number=number)
-    try:
-        services.publish(version=version, actor=request.user)
-    except services.NotEditableError as refused:  # not a draft or in review (any more)
-        messages.error(request, str(refused))
-        return redirect("pathways:version", slug=community.slug, number=number)
-    except services.PublishBlockedError as blocked:
-        messages.error(
-            request,
-            _("Version %(number)s was not published: %(count)s errors must be fixed first.")
-            % {"number": number, "count": len(blocked.findings)},
-        )
-        return redirect("pathways:version", slug=community.slug, number=number)
-    except services.AwaitingApprovalError as waiting:
-        messages.error(
-            request,
-            _("Version %(number)s was not published: waiting for the approval of %(names)s.")
-            % {"number": number, "names": ", ".join(i.name for i in waiting.waiting)},
-        )
-        return redirect("pathways:version", slug=community.slug, number=number)
-    messages.success(request, _("Version %(number)s is published.") % {"number": number})
-    return redirect("pathways:detail", slug=community.slug)
 
 
 @permission_required("communities.view_community", community_at)

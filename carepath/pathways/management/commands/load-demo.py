@@ -1,3 +1,4 @@
+import datetime
 import json
 from pathlib import Path
 from typing import Any
@@ -5,11 +6,14 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
+from django.utils import timezone
 
 from carepath.accounts import services as account_services
 from carepath.communities import services
 from carepath.communities.imports import import_hsds
-from carepath.pathways.services import publish_template
+from carepath.communities.models import Community
+from carepath.pathways import services as pathways
+from carepath.pathways.models import PathwayVersion
 
 DEMO_DIR = settings.BASE_DIR / "demo"
 DEMO_PASSWORD = "carepath-demo"  # noqa: S105 - published in the README, demo accounts only
@@ -57,11 +61,14 @@ class Command(BaseCommand):
                     f"{result.total('unchanged')} unchanged.",
                 )
             if not community.pathways.exists():
-                version = publish_template(community=community)
-                self.say(
-                    options,
-                    f"{community.slug}: pathway published from the template ({version.steps.count()} steps).",
-                )
+                if (folder / "review.json").exists():
+                    version = reviewed_pathway(community, folder / "review.json")
+                    invited = version.reviews.get().invitations.count()
+                    how = f"after its review ({invited} people invited, {version.steps.count()} steps)"
+                else:
+                    version = pathways.publish_template(community=community)
+                    how = f"from the template ({version.steps.count()} steps)"
+                self.say(options, f"{community.slug}: pathway published {how}.")
             if options["with_users"]:
                 for username, email, role, admin in DEMO_USERS:
                     account_services.ensure_demo_user(
@@ -78,3 +85,32 @@ class Command(BaseCommand):
     def say(self, options: dict[str, Any], message: str) -> None:
         if options["verbosity"] > 0:
             self.stdout.write(message)
+
+
+def reviewed_pathway(community: Community, path: Path) -> PathwayVersion:
+    """The Ontario template as a draft, sent for review to the people ``path`` names (review.json), who comment
+    and approve as they would through their links; the comments answered, then the version published."""
+    described = json.loads(path.read_text(encoding="utf-8"))
+    draft = pathways.start_draft(community=community, actor=None)
+    review = pathways.open_review(
+        version=draft,
+        deadline=timezone.localdate() + datetime.timedelta(days=14),
+        message=described["message"],
+        invitees=[{"name": p["name"], "email": "", "role": p["role"]} for p in described["invitees"]],
+        actor=None,
+    )
+    invited = {i.name: i for i in review.invitations.all()}
+    for item in described.get("comments", []):
+        made = pathways.comment(
+            review=review,
+            invitation=invited.get(item["author"]),
+            author=item["author"],
+            step_key=item["step"],
+            text=item["text"],
+        )
+        if item.get("answer"):
+            pathways.answer(comment=made, text=item["answer"], resolve=True, actor=None)
+    for person in described["invitees"]:
+        if person["role"] == "approver":
+            pathways.approve(invitation=invited[person["name"]], note=person.get("approval_note", ""))
+    return pathways.publish(version=draft, actor=None)

@@ -15,7 +15,7 @@ def follow_the_template(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('pathways', '0005_pathway_tokens'),
+        ('pathways', '0006_publication'),
     ]
 
     operations = [
