@@ -177,3 +177,14 @@ def test_a_refused_choice_in_a_group_of_check_boxes_is_shown_on_its_group(client
         'id="id_sectors_error"><li>Select a valid choice. nowhere is not one of the available choices.'
         in sectors
     )
+
+
+def test_the_next_step_is_chosen_by_title_and_twins_by_their_key_too(client, draft, facilitator):
+    client.login(username=facilitator.username, password=PASSWORD)
+    twin = {**STEP, "title_en": "Care coordination", "title_fr": "Coordination des soins"}
+    assert client.post(url(draft, "steps/add/"), twin).status_code == 302
+    form = client.get(url(draft, "steps/intake-navigation/transitions/add/")).context["form"]
+    labels = dict(form.fields["to"].choices)
+    assert labels["assessment"] == "Mental health and developmental assessment"
+    assert labels["care-coordination"] == "Care coordination (care-coordination)"
+    assert labels["peer-support"] == "Care coordination (peer-support)"
