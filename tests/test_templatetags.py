@@ -90,3 +90,10 @@ def test_a_group_of_check_boxes_is_a_fieldset_named_by_its_legend():
     assert 'for=""' not in html
     assert re.findall(r'<label for="(id_people_\d)">', html) == ["id_people_0", "id_people_1"]
     assert '<p class="help" id="id_people_helptext">Each answers alone.</p>' in html
+
+
+def test_language_name_names_a_code_in_the_page_language():
+    template = Template("{% load carepath %}{{ code|language_name|capfirst }}, {{ other|language_name }}")
+    assert template.render(Context({"code": "ar", "other": "tl"})) == "Arabic, Tagalog"
+    with translation.override("fr"):
+        assert template.render(Context({"code": "ar", "other": "cr"})) == "Arabe, cri"

@@ -196,7 +196,7 @@ def why(plan_step: PlanStep, steps_by_key: dict[str, Any], request: Any, languag
     if code == "screen-result" and plan_step.via is not None and plan_step.via.criteria.screening_tool:
         tool = plan_step.via.criteria.screening_tool
         return _("After your child's %(tool)s result: %(result)s.") % {
-            "tool": describe.TOOLS.get(tool, tool),
+            "tool": describe.tool(tool),
             "result": describe.result(dict(request.screening).get(tool, "")),
         }
     if code == "while-waiting":

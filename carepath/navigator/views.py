@@ -198,7 +198,7 @@ def _summary(answers: dict[str, Any]) -> list[str]:
     if child.get("concerns"):
         out.append(_("Worries: %(list)s") % {"list": ", ".join(describe.terms("concern", child["concerns"]))})
     for item in child.get("screening", []):
-        out.append(f"{describe.TOOLS.get(item['tool'], item['tool'])}: {describe.result(item['result'])}")
+        out.append(describe.screening(item["tool"], item["result"]))
     out.append(
         _("Languages: %(list)s") % {"list": ", ".join(language_label(code) for code in family["languages"])}
     )

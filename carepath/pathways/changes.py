@@ -141,17 +141,20 @@ def _row(change: FieldChange, language: str, *, criteria: bool = False) -> dict[
         "after": after,
         "added": ", ".join(item(i) for i in change.added),
         "removed": ", ".join(item(i) for i in change.removed),
+        "lang": change.language or "",  # a text field's values are in its own language
     }
 
 
-def _one_side(name: str, value: str, *, added: bool) -> dict[str, str]:
-    """A row of something added (a value after only) or removed (before only)."""
+def _one_side(name: str, value: str, *, added: bool, lang: str = "") -> dict[str, str]:
+    """A row of something added (a value after only) or removed (before only); ``lang``: the value's language,
+    when it is a text field's."""
     return {
         "name": name,
         "before": "" if added else value,
         "after": value if added else "",
         "added": "",
         "removed": "",
+        "lang": lang,
     }
 
 
@@ -175,7 +178,7 @@ def _transition(change: TransitionChange, steps: dict[str, Step], language: str)
         transition = change.after if added else change.before
         assert transition is not None  # an added transition has its after, a removed one its before
         rows = [
-            _one_side(field_name("label", lang), transition.label[lang], added=added)
+            _one_side(field_name("label", lang), transition.label[lang], added=added, lang=lang)
             for lang in ("en", "fr")
             if transition.label.get(lang)
         ]

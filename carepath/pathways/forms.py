@@ -13,13 +13,13 @@ from django.utils.translation import gettext_lazy as _
 from carepath.concurrency import RevisionFormMixin
 from carepath.directory import vocabulary
 
+from . import describe
 from .graph import MAX_MONTHS, SCREENING_TOOLS, URGENCIES, AgeRange, Criteria
 from .models import PUBLISH_REASON_MAX, STEP_FIELDS, PathwayVersion, Step
 
 key_validator = RegexValidator(
     r"^[a-z0-9]+(?:-[a-z0-9]+)*$", _("Use lowercase letters, digits and single hyphens.")
 )
-TOOL_NAMES = {"asq-se-2": "ASQ:SE-2", "asq-3": "ASQ-3", "m-chat-r": "M-CHAT-R/F", "looksee": "Looksee"}
 
 
 def _choices(branch: str) -> list[tuple[str, str]]:
@@ -141,7 +141,7 @@ class TransitionForm(RevisionFormMixin, forms.Form):
         label=_("Urgency"),
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        choices=[("routine", _("routine")), ("soon", _("soon")), ("crisis", _("crisis"))],
+        choices=list(describe.URGENCY_LABELS.items()),
     )
     in_care = forms.ChoiceField(label=_("Already in care"), required=False, choices=ANY_YES_NO)
     completing_care = forms.ChoiceField(label=_("Completing care"), required=False, choices=ANY_YES_NO)
@@ -149,9 +149,9 @@ class TransitionForm(RevisionFormMixin, forms.Form):
     def __init__(self, *args: Any, steps: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["to"].choices = steps
-        self.fields["screening_tool"].choices = [("", _("None")), *TOOL_NAMES.items()]
+        self.fields["screening_tool"].choices = [("", _("None")), *describe.TOOLS.items()]
         self.fields["screening_results"].choices = [
-            (f"{tool}:{band}", f"{TOOL_NAMES[tool]}: {band}")
+            (f"{tool}:{band}", describe.screening(tool, band))
             for tool, (bands, _ages) in SCREENING_TOOLS.items()
             for band in bands
         ]

@@ -12,6 +12,8 @@ from django.utils.translation import gettext_lazy as _
 
 from carepath.concurrency import revision_field
 
+from .describe import KIND_LABELS, STAGE_LABELS
+
 
 class Pathway(models.Model):
     """A community's pathway; its content lives in versions. A published version never changes."""
@@ -109,32 +111,8 @@ class Step(models.Model):
     version = models.ForeignKey(PathwayVersion, on_delete=models.CASCADE, related_name="steps")
     position = models.PositiveIntegerField(default=0)
     key = models.SlugField(_("key"), max_length=80)
-    stage = models.CharField(
-        _("stage"),
-        max_length=20,
-        choices=[
-            ("to-care", _("To care")),
-            ("through-care", _("Through care")),
-            ("out-of-care", _("Out of care")),
-        ],
-    )
-    kind = models.CharField(
-        _("kind"),
-        max_length=20,
-        choices=[
-            ("touchpoint", _("Touchpoint")),
-            ("screen", _("Screening")),
-            ("assess", _("Assessment")),
-            ("refer", _("Referral")),
-            ("intervene", _("Intervention")),
-            ("wait-support", _("Support while waiting")),
-            ("consult", _("Consultation")),
-            ("coordinate", _("Coordination")),
-            ("transition", _("Transition")),
-            ("monitor", _("Monitoring")),
-            ("crisis", _("Crisis")),
-        ],
-    )
+    stage = models.CharField(_("stage"), max_length=20, choices=list(STAGE_LABELS.items()))
+    kind = models.CharField(_("kind"), max_length=20, choices=list(KIND_LABELS.items()))
     entry = models.BooleanField(_("families start here"), default=False)
     title = models.CharField(_("title"), max_length=300)
     text = models.TextField(_("what happens, for families"), blank=True)

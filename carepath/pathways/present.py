@@ -19,7 +19,7 @@ from .models import Invitation, PathwayVersion, Review
 
 
 def stage_names() -> dict[str, str]:
-    return {"to-care": _("To care"), "through-care": _("Through care"), "out-of-care": _("Out of care")}
+    return {code: describe.stage(code) for code in STAGES}
 
 
 def steps(plan: Pathway, language: str) -> list[dict[str, Any]]:
@@ -29,6 +29,7 @@ def steps(plan: Pathway, language: str) -> list[dict[str, Any]]:
         out.append(
             {
                 "step": step,
+                "kind": describe.kind(step.kind),
                 "title": step.title.get(language) or step.title.get("en"),
                 "text": step.text.get(language) or step.text.get("en", ""),
                 "ages": describe.ages(step),

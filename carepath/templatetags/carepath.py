@@ -7,7 +7,7 @@ from django.urls import translate_url
 from django.utils.dates import WEEKDAYS as NAMES
 from django.utils.translation import get_language, gettext, ngettext
 
-from carepath import links
+from carepath import i18n, links
 from carepath.directory import vocabulary
 
 register = template.Library()
@@ -39,6 +39,12 @@ def crumbs(*trail: Any) -> dict[str, Any]:
 def term_label(code: str) -> str:
     term = vocabulary.load().terms.get(code)
     return term.label(get_language() or "en") if term else code
+
+
+@register.filter
+def language_name(code: str) -> str:
+    """An ISO 639 code as the language's name in the page's language ("Arabic", "arabe")."""
+    return i18n.language_name(code)
 
 
 @register.filter

@@ -267,3 +267,14 @@ def test_the_table_names_and_describes_its_own_pathway(client, draft, facilitato
     following = services.start_draft(community=draft.pathway.community, actor=None, from_version=draft)
     assert following.title_en == "Lakeside early-years pathway"
     assert following.template_revision == documents.TEMPLATE_REVISION
+
+
+def test_the_next_step_is_chosen_by_title_and_twins_by_their_key_too(client, draft, facilitator):
+    client.login(username=facilitator.username, password=PASSWORD)
+    twin = {**STEP, "title_en": "Care coordination", "title_fr": "Coordination des soins"}
+    assert client.post(url(draft, "steps/add/"), twin).status_code == 302
+    form = client.get(url(draft, "steps/intake-navigation/transitions/add/")).context["form"]
+    labels = dict(form.fields["to"].choices)
+    assert labels["assessment"] == "Mental health and developmental assessment"
+    assert labels["care-coordination"] == "Care coordination (care-coordination)"
+    assert labels["peer-support"] == "Care coordination (peer-support)"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+from collections import Counter
 from collections.abc import Callable
 from typing import Any
 
@@ -336,10 +337,12 @@ def transition_form(
     if step is None:
         raise Http404(_("This step is not in the draft."))
     language = i18n.language()
-    choices = [
-        (k, f"{(t_fr if language == 'fr' else t_en) or t_en} ({k})")
+    titles = [
+        (k, (t_fr if language == "fr" else t_en) or t_en)
         for k, t_en, t_fr in version.steps.values_list("key", "title_en", "title_fr")
     ]
+    twice = {t for t, count in Counter(t for _k, t in titles).items() if count > 1}
+    choices = [(k, f"{t} ({k})" if t in twice else t) for k, t in titles]  # the key only to tell twins apart
     form = TransitionForm(
         request.POST or None,
         steps=choices,
