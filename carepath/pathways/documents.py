@@ -16,8 +16,11 @@ from . import graph
 SCHEMA_PATH = Path(__file__).parent / "schema" / "pathway.schema.json"
 TEMPLATES = Path(__file__).parent / "templates_data"
 ONTARIO_TEMPLATE = "ontario-early-years"
-# The template's revision: a community's pathway records the one it follows. Change it with the template.
+# The template's revision: a community's pathway records the one it follows. When the template changes, copy
+# the file as it was to REVISIONS/<name>/<its revision>.json first, then give it a new revision: tables then see
+# what changed since the revision they follow, and take each change (``services.drafts.take_template_step``).
 TEMPLATE_REVISION = "2026-12-08"
+REVISIONS = TEMPLATES / "revisions"
 
 
 @cache
@@ -60,4 +63,18 @@ def load(path: Path) -> tuple[dict[str, Any] | None, list[str]]:
 
 def template(name: str = ONTARIO_TEMPLATE) -> dict[str, Any]:
     document: dict[str, Any] = json.loads((TEMPLATES / f"{name}.json").read_text(encoding="utf-8"))
+    return document
+
+
+def template_at(revision: str, name: str = ONTARIO_TEMPLATE) -> dict[str, Any] | None:
+    """The template as it was at ``revision`` (the current one included), or None when that revision is not
+    kept."""
+    if revision == TEMPLATE_REVISION:
+        return template(name)
+    if not revision or "/" in revision or "\\" in revision or revision.startswith("."):
+        return None
+    path = REVISIONS / name / f"{revision}.json"
+    if not path.is_file():
+        return None
+    document: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
     return document

@@ -35,6 +35,9 @@ urlpatterns = [
     path("<slug:slug>/pathway/versions/<int:number>/edit/", editor.edit, name="edit"),
     path("<slug:slug>/pathway/versions/<int:number>/edit/problems/", editor.problems, name="problems"),
     path("<slug:slug>/pathway/versions/<int:number>/edit/details/", editor.details, name="details"),
+    path(
+        "<slug:slug>/pathway/versions/<int:number>/edit/template/", editor.template_changes, name="template"
+    ),
     path("<slug:slug>/pathway/versions/<int:number>/edit/steps/add/", editor.step_form, name="step-add"),
     path("<slug:slug>/pathway/versions/<int:number>/edit/steps/<slug:key>/", editor.step_form, name="step"),
     path(

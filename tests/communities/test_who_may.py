@@ -76,6 +76,7 @@ PAGES = [
     ("pathways:edit", {"slug": TABLE, "number": "{draft}"}, "get", LOGIN, NO, NO, IN),
     ("pathways:problems", {"slug": TABLE, "number": "{draft}"}, "get", LOGIN, NO, NO, IN),
     ("pathways:details", {"slug": TABLE, "number": "{draft}"}, "get", LOGIN, NO, NO, IN),
+    ("pathways:template", {"slug": TABLE, "number": "{draft}"}, "get", LOGIN, NO, NO, IN),
     ("pathways:step-add", {"slug": TABLE, "number": "{draft}"}, "get", LOGIN, NO, NO, IN),
     ("pathways:step", {"slug": TABLE, "number": "{draft}", "key": "{step}"}, "get", LOGIN, NO, NO, IN),
     (

@@ -32,40 +32,47 @@ Write = TypeVar("Write", bound=Callable[..., Any])
 
 def _write_steps(version: PathwayVersion, pathway: graph.Pathway) -> None:
     for position, item in enumerate(pathway.steps):
-        step = Step.objects.create(
-            version=version,
-            position=position,
-            key=item.key,
-            stage=item.stage,
-            kind=item.kind,
-            entry=item.entry,
-            title_en=item.title.get("en", ""),
-            title_fr=item.title.get("fr", ""),
-            text_en=item.text.get("en", ""),
-            text_fr=item.text.get("fr", ""),
-            service_types=item.service_types,
-            tiers=item.tiers,
-            concerns=item.concerns,
-            sectors=item.sectors,
-            age_min=item.age.min,
-            age_max=item.age.max,
-            target_days=item.target_days,
-            links=[{"url": link.url, "title": link.title, "kind": link.kind} for link in item.links],
-        )
-        Transition.objects.bulk_create(
-            [
-                Transition(
-                    step=step,
-                    position=index,
-                    to_key=t.to,
-                    otherwise=t.otherwise,
-                    criteria=t.criteria.to_dict(),
-                    label_en=t.label.get("en", ""),
-                    label_fr=t.label.get("fr", ""),
-                )
-                for index, t in enumerate(item.transitions)
-            ]
-        )
+        write_step(version, item, position)
+
+
+def write_step(version: PathwayVersion, item: graph.Step, position: int) -> Step:
+    """A step of the pathway document, with its transitions, written to the version (inside the caller's
+    transaction)."""
+    step = Step.objects.create(
+        version=version,
+        position=position,
+        key=item.key,
+        stage=item.stage,
+        kind=item.kind,
+        entry=item.entry,
+        title_en=item.title.get("en", ""),
+        title_fr=item.title.get("fr", ""),
+        text_en=item.text.get("en", ""),
+        text_fr=item.text.get("fr", ""),
+        service_types=item.service_types,
+        tiers=item.tiers,
+        concerns=item.concerns,
+        sectors=item.sectors,
+        age_min=item.age.min,
+        age_max=item.age.max,
+        target_days=item.target_days,
+        links=[{"url": link.url, "title": link.title, "kind": link.kind} for link in item.links],
+    )
+    Transition.objects.bulk_create(
+        [
+            Transition(
+                step=step,
+                position=index,
+                to_key=t.to,
+                otherwise=t.otherwise,
+                criteria=t.criteria.to_dict(),
+                label_en=t.label.get("en", ""),
+                label_fr=t.label.get("fr", ""),
+            )
+            for index, t in enumerate(item.transitions)
+        ]
+    )
+    return step
 
 
 class NotEditableError(ServiceError):

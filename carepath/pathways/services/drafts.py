@@ -16,9 +16,9 @@ from django.utils.translation import gettext_lazy
 from carepath import audit, concurrency
 from carepath.accounts.models import Actor
 
-from .. import models
+from .. import documents, graph, models
 from ..models import PathwayVersion, Step, Transition
-from . import DraftValueError, lock_version
+from . import DraftValueError, lock_version, write_step
 
 NOT_A_DRAFT = gettext_lazy(
     "This version is no longer a draft: it was sent for review or published while you were working. "
@@ -223,3 +223,53 @@ def remove_transition(*, version_id: int, transition_id: int, revision: int | No
     )
     _log(actor, "remove_transition", transition, version, step=transition.step.key, to=transition.to_key)
     transition.delete()
+
+
+# --- Following the Ontario template --------------------------------------------------------------------------
+
+
+@transaction.atomic
+def take_template_step(*, version_id: int, key: str, actor: Actor) -> None:
+    """Take the current template's step ``key`` into the draft, as the template has it now: a step the template
+    added comes in (last of its stage), one it changed replaces the draft's (with its transitions), one it
+    removed goes (with the transitions that led to it)."""
+    version = _lock_draft(version_id)
+    wanted = graph.Pathway.from_dict(documents.template()).step(key)
+    current = version.steps.filter(key=key).first()
+    if current is not None:
+        position = current.position
+        if wanted is None:
+            Transition.objects.filter(step__version=version, to_key=key).exclude(step=current).delete()
+        current.delete()
+    else:
+        position = (version.steps.aggregate(top=Max("position"))["top"] or 0) + 1
+    if wanted is not None:
+        write_step(version, wanted, position)
+    audit.record(
+        actor=actor,
+        action="pathways.take_template_step",
+        target=version,
+        community=version.pathway.community,
+        version=version.number,
+        step=key,
+        template_revision=documents.TEMPLATE_REVISION,
+        change="removed" if wanted is None else ("changed" if current is not None else "added"),
+    )
+
+
+@transaction.atomic
+def follow_template(*, version_id: int, actor: Actor) -> None:
+    """The draft follows the current revision of the template (its changes taken or left, knowingly)."""
+    version = _lock_draft(version_id)
+    before = version.template_revision
+    version.template_revision = documents.TEMPLATE_REVISION
+    version.save(update_fields=["template_revision"])
+    audit.record(
+        actor=actor,
+        action="pathways.follow_template",
+        target=version,
+        community=version.pathway.community,
+        version=version.number,
+        before=before,
+        after=version.template_revision,
+    )

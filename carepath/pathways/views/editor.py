@@ -22,7 +22,7 @@ from carepath.communities.models import Community
 from carepath.communities.queries import community_at
 from carepath.concurrency import RevisionForm, StaleEditError
 
-from .. import describe, present, queries, services
+from .. import changes, describe, diff, documents, graph, present, queries, services
 from ..forms import DetailsForm, StepForm, TransitionForm
 from ..graph import STAGES, Criteria
 from ..models import PathwayVersion, Step, Transition
@@ -188,10 +188,51 @@ def details(request: HttpRequest, community: Community, number: int) -> HttpResp
 
 
 @permission_required(PERMISSION, community_at)
+@require_http_methods(["GET", "POST"])
+def template_changes(request: HttpRequest, community: Community, number: int) -> HttpResponse:
+    """What the Ontario template changed since the revision the draft follows, each step's change to take."""
+    version = _draft(community, number, request)
+    if request.method == "POST":
+        try:
+            if "take" in request.POST:
+                drafts.take_template_step(
+                    version_id=version.pk, key=request.POST["take"][:80], actor=request.user
+                )
+                messages.success(request, _("The template's change was taken into the draft."))
+            elif "follow" in request.POST:
+                drafts.follow_template(version_id=version.pk, actor=request.user)
+                messages.success(request, _("The draft now follows the template's current revision."))
+                return redirect("pathways:edit", slug=community.slug, number=number)
+        except services.NotEditableError as refused:
+            messages.error(request, str(refused))
+            return redirect("pathways:version", slug=community.slug, number=number)
+        return redirect("pathways:template", slug=community.slug, number=number)
+    context: dict[str, Any] = {
+        "community": community,
+        "version": version,
+        "current": documents.TEMPLATE_REVISION,
+        "follows": version.template_revision,
+    }
+    old = documents.template_at(version.template_revision) if version.template_revision else None
+    if old is not None and version.template_revision != documents.TEMPLATE_REVISION:
+        before, after = graph.Pathway.from_dict(old), graph.Pathway.from_dict(documents.template())
+        found = diff.compare(before, after)
+        shown = changes.shown(found, before, after, i18n.language())
+        mine = queries.graph_of(version).by_key()
+        for item in shown["steps"]:  # a step the table changed itself: taking the template's replaces its own
+            ours, theirs = mine.get(item["key"]), before.step(item["key"])
+            item["local"] = ours is not None and (theirs is None or ours.to_dict() != theirs.to_dict())
+            item["present"] = ours is not None
+        context.update(shown, changed=bool(found))
+    return render(request, "pathways/template_changes.html", context)
+
+
+@permission_required(PERMISSION, community_at)
 def edit(request: HttpRequest, community: Community, number: int) -> HttpResponse:
     version = _draft(community, number)
     context = _steps_context(request, community, version)
     context["findings"] = _findings(version)
+    context["template_behind"] = version.template_revision not in ("", documents.TEMPLATE_REVISION)
     return render(request, "pathways/editor.html", context)
 
 
