@@ -263,25 +263,55 @@ class InviteeForm(forms.Form):
 
 
 class BaseInviteeFormSet(forms.BaseFormSet):
-    def clean(self) -> None:
-        """A version is published after its review once every named approver has approved it: a review with no
-        approver could only end in publishing without review."""
-        super().clean()
-        if not any(form.cleaned_data.get("role") == "approver" for form in self.forms if form.cleaned_data):
-            raise forms.ValidationError(
-                _("Name at least one approver: the version is published once every approver has approved it.")
-            )
+    """The people typed in (any number of rows: *More rows* adds three)."""
 
 
 InviteeFormSet = forms.formset_factory(
-    InviteeForm,
-    formset=BaseInviteeFormSet,
-    extra=3,
-    max_num=50,
-    validate_max=True,
-    min_num=1,
-    validate_min=True,
+    InviteeForm, formset=BaseInviteeFormSet, extra=3, max_num=200, validate_max=True, absolute_max=200
 )
+
+NOT_INVITED = ""
+
+
+class MemberInviteForm(forms.Form):
+    """The people at the table, each invited or not, as a commenter or an approver."""
+
+    def __init__(self, *args: Any, members: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.members = {f"member_{m.pk}": m for m in members}
+        for name, user in self.members.items():
+            self.fields[name] = forms.ChoiceField(
+                label=user.get_full_name() or user.username,
+                required=False,
+                choices=[
+                    (NOT_INVITED, _("Not invited")),
+                    ("commenter", _("Comments")),
+                    ("approver", _("Comments and approves")),
+                ],
+                help_text=user.email,
+            )
+
+    def invitees(self) -> list[dict[str, str]]:
+        return [
+            {
+                "name": user.get_full_name() or user.username,
+                "email": user.email,
+                "role": self.cleaned_data[name],
+            }
+            for name, user in self.members.items()
+            if self.cleaned_data.get(name)
+        ]
+
+
+def check_invitees(people: list[dict[str, str]]) -> str | None:
+    """What is wrong with the people invited, all told (at the table and typed in), or None."""
+    if not people:
+        return str(_("Invite at least one person: pick people at the table or type their names."))
+    if not any(person.get("role") == "approver" for person in people):
+        return str(
+            _("Name at least one approver: the version is published once every approver has approved it.")
+        )
+    return None
 
 
 class CommentForm(forms.Form):

@@ -368,3 +368,67 @@ def test_the_people_invited_to_a_review_take_the_same_queries_for_one_or_three(c
         assert html.split("People invited</caption>")[1].split("</tbody>")[0].count("<tr><td>") == invited
         counted.append(len(queries))
     assert counted[0] == counted[1]
+
+
+def open_form(draft, **extra):
+    tomorrow = (timezone.localdate() + datetime.timedelta(days=14)).isoformat()
+    return {
+        "deadline": tomorrow,
+        "message": "",
+        "invitees-TOTAL_FORMS": "3",
+        "invitees-INITIAL_FORMS": "0",
+        "invitees-MIN_NUM_FORMS": "0",
+        "invitees-MAX_NUM_FORMS": "200",
+        # as a browser sends them: each row's role select has a choice made
+        **{f"invitees-{i}-role": "commenter" for i in range(3)},
+        **extra,
+    }
+
+
+def test_people_at_the_table_are_invited_by_picking_them(client, draft, facilitator, member):
+    client.login(username=facilitator.username, password=PASSWORD)
+    address = f"/en/communities/lakeside/pathway/versions/{draft.number}/review/open/"
+    form = client.get(address).content.decode()
+    assert f'name="member_{member.pk}"' in form and "mo@example.org" in form
+    response = client.post(
+        address,
+        open_form(
+            draft,
+            **{
+                f"member_{member.pk}": "approver",
+                "invitees-0-name": "Sam (parent)",
+                "invitees-0-role": "commenter",
+            },
+        ),
+    )
+    assert response.status_code == 200
+    invited = {i.name: (i.email, i.role) for i in Invitation.objects.filter(review__version=draft)}
+    assert invited == {"mo": ("mo@example.org", "approver"), "Sam (parent)": ("", "commenter")}
+    page = response.content.decode()
+    assert set(shown_links(response)) == {"mo", "Sam (parent)"}
+    # Each link has a copy button, shown by the page's script (the field can be copied by hand without it).
+    assert page.count("data-copy=") == 2 and 'data-copied="Copied" hidden>' in page
+
+
+def test_a_review_needs_someone_and_an_approver_among_them(client, draft, facilitator, member):
+    client.login(username=facilitator.username, password=PASSWORD)
+    address = f"/en/communities/lakeside/pathway/versions/{draft.number}/review/open/"
+    nobody = client.post(address, open_form(draft))
+    assert nobody.status_code == 400
+    assert "Invite at least one person" in nobody.content.decode()
+    no_approver = client.post(address, open_form(draft, **{f"member_{member.pk}": "commenter"}))
+    assert no_approver.status_code == 400
+    assert "Name at least one approver" in no_approver.content.decode()
+    assert not Invitation.objects.filter(review__version=draft).exists()
+
+
+def test_more_rows_keeps_what_was_typed(client, draft, facilitator):
+    client.login(username=facilitator.username, password=PASSWORD)
+    address = f"/en/communities/lakeside/pathway/versions/{draft.number}/review/open/"
+    response = client.post(address, open_form(draft, more="1", **{"invitees-0-name": "Dr. Ada Lin"}))
+    assert response.status_code == 200
+    assert response.context["invitees"].total_form_count() == 4  # the one typed, and three more
+    page = response.content.decode()
+    assert 'value="Dr. Ada Lin"' in page and 'id="new-rows"' in page
+    assert "errorlist" not in page  # asking for rows is not a mistake
+    assert not Invitation.objects.filter(review__version=draft).exists()

@@ -19,7 +19,15 @@ from carepath.communities.models import Community
 from carepath.communities.queries import community_at
 
 from .. import present, services
-from ..forms import AnswerForm, ApprovalForm, CommentForm, InviteeFormSet, ReviewForm
+from ..forms import (
+    AnswerForm,
+    ApprovalForm,
+    CommentForm,
+    InviteeFormSet,
+    MemberInviteForm,
+    ReviewForm,
+    check_invitees,
+)
 from ..models import Comment, Invitation, PathwayVersion, Review
 
 
@@ -90,10 +98,33 @@ def open_review(request: HttpRequest, community: Community, number: int) -> Http
         return redirect("pathways:review", slug=community.slug, number=number)
     if version.status != PathwayVersion.Status.DRAFT:
         raise Http404(_("Only a draft can be sent for review."))
+    table = [m.user for m in community.memberships.select_related("user").order_by("user__username")]
+    if request.method == "POST" and "more" in request.POST:  # More rows: the form again, three rows longer
+        data = request.POST
+        total = data.get("invitees-TOTAL_FORMS", "")
+        typed = [
+            {key: data.get(f"invitees-{i}-{key}", "") for key in ("name", "email", "role")}
+            for i in range(min(int(total), 200) if total.isdigit() else 0)
+        ]
+        rows = [row for row in typed if row["name"].strip()]
+        return _open_form(
+            request,
+            community,
+            version,
+            ReviewForm(initial={"deadline": data.get("deadline"), "message": data.get("message")}),
+            MemberInviteForm(initial=data.dict(), members=table),
+            InviteeFormSet(initial=rows, prefix="invitees"),
+            focus=len(rows),
+        )
     form = ReviewForm(request.POST or None)
+    members = MemberInviteForm(request.POST or None, members=table)
     invitees = InviteeFormSet(request.POST or None, prefix="invitees")
-    if request.method == "POST" and form.is_valid() and invitees.is_valid():
-        people = [f.cleaned_data for f in invitees if f.cleaned_data]
+    valid = request.method == "POST" and all([form.is_valid(), members.is_valid(), invitees.is_valid()])
+    people = (members.invitees() + [f.cleaned_data for f in invitees if f.cleaned_data]) if valid else []
+    problem = check_invitees(people) if valid else None
+    if problem:
+        form.add_error(None, problem)
+    if valid and not problem:
         review = services.open_review(
             version=version,
             deadline=form.cleaned_data["deadline"],
@@ -111,11 +142,31 @@ def open_review(request: HttpRequest, community: Community, number: int) -> Http
             ),
         )
         return _review_page(request, community, version, review, links)
+    return _open_form(request, community, version, form, members, invitees)
+
+
+def _open_form(
+    request: HttpRequest,
+    community: Community,
+    version: PathwayVersion,
+    form: ReviewForm,
+    members: MemberInviteForm,
+    invitees: Any,
+    focus: int | None = None,
+) -> HttpResponse:
+    """The form that opens a review; ``focus``: the first of the rows just added (*More rows*)."""
     return render(
         request,
         "pathways/review_open.html",
-        {"community": community, "version": version, "form": form, "invitees": invitees},
-        status=400 if request.method == "POST" else 200,
+        {
+            "community": community,
+            "version": version,
+            "form": form,
+            "members": members,
+            "invitees": invitees,
+            "focus": focus,
+        },
+        status=400 if request.method == "POST" and focus is None else 200,
     )
 
 
