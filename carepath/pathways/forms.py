@@ -315,7 +315,8 @@ def check_invitees(people: list[dict[str, str]]) -> str | None:
 
 
 class CommentForm(forms.Form):
-    step = forms.SlugField(widget=forms.HiddenInput)
+    step = forms.SlugField(widget=forms.HiddenInput, required=False)  # blank: the pathway as a whole
+    about = forms.SlugField(required=False)  # a transition's next step: the comment is about the way on
     text = forms.CharField(label=_("Your comment"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3}))
 
 

@@ -238,7 +238,10 @@ class Invitation(models.Model):
 
 class Comment(models.Model):
     review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="comments")
-    step_key = models.SlugField(_("step"), max_length=80)
+    # The step commented on (blank: the pathway as a whole), and the transition out of it (its next step) when
+    # the comment is about the way on rather than the step.
+    step_key = models.SlugField(_("step"), max_length=80, blank=True)
+    to_key = models.SlugField(_("next step"), max_length=80, blank=True)
     invitation = models.ForeignKey(
         Invitation, null=True, blank=True, on_delete=models.SET_NULL, related_name="comments"
     )

@@ -93,9 +93,16 @@ def review_context(
     """A version's context for a page of its review: each step with its comments, and how many are open."""
     context = version_context(request, community, version)
     comments = list(review.comments.all())
+    titles = {
+        step.key: step.title.get(i18n.language()) or step.title.get("en") or step.key
+        for step in context["plan"].steps
+    }
+    for c in comments:  # a comment on the way on from a step names the next step
+        c.about_title = titles.get(c.to_key, c.to_key) if c.to_key else ""
     for _stage, _name, steps in context["stages"]:
         for item in steps:
             item["comments"] = [c for c in comments if c.step_key == item["step"].key]
+    context["general"] = {"comments": [c for c in comments if not c.step_key]}
     context["review"] = review
     context["open_comments"] = sum(1 for c in comments if c.resolved_at is None)
     return context

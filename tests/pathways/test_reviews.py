@@ -432,3 +432,32 @@ def test_more_rows_keeps_what_was_typed(client, draft, facilitator):
     assert 'value="Dr. Ada Lin"' in page and 'id="new-rows"' in page
     assert "errorlist" not in page  # asking for rows is not a mistake
     assert not Invitation.objects.filter(review__version=draft).exists()
+
+
+def test_comments_on_the_whole_pathway_and_on_a_way_on_from_a_step(client, draft, facilitator):
+    links = open_review(client, draft, facilitator)
+    link = links["Sam (parent)"]
+    page = client.get(link).content.decode()
+    assert 'id="comment-general"' in page
+    assert (
+        '<option value="assessment">The way on to “Mental health and developmental assessment”</option>'
+        in html.unescape(page)
+    )
+    assert (
+        client.post(link, {"step": "", "text": "Please say more about culturally safe care."}).status_code
+        == 302
+    )
+    client.post(
+        link, {"step": "wait-support", "about": "assessment", "text": "Who decides who is assessed?"}
+    )
+    refused = client.post(link, {"step": "intake-navigation", "about": "nowhere", "text": "?"}, follow=True)
+    assert "The comment was not saved" in html.unescape(refused.content.decode())
+    saved = {(c.step_key, c.to_key, c.text[:12]) for c in Comment.objects.filter(review__version=draft)}
+    assert saved == {("", "", "Please say m"), ("wait-support", "assessment", "Who decides ")}
+    # The table reads them: the whole-pathway comment first, the other under its step, naming the way on.
+    client.login(username=facilitator.username, password=PASSWORD)
+    review = html.unescape(client.get(review_page(draft)).content.decode())
+    assert review.index("Please say more about culturally safe care.") < review.index(
+        "Who decides who is assessed?"
+    )
+    assert "About the way on to “Mental health and developmental assessment”" in review

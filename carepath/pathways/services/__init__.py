@@ -337,11 +337,13 @@ def purge_ended_links(*, actor: Actor = None) -> int:
 @transaction.atomic
 @_locking(PathwayVersion.Status.IN_REVIEW, refused=CLOSED, version_id=lambda kw: kw["review"].version_id)
 def comment(
-    *, review: Review, invitation: Invitation | None, author: str, step_key: str, text: str
+    *, review: Review, invitation: Invitation | None, author: str, step_key: str, text: str, to_key: str = ""
 ) -> Comment:
+    """A reviewer's comment on a step (``step_key``), on the way from it to ``to_key``, or on the whole pathway
+    (both blank)."""
     _accepting(review)
     made = Comment.objects.create(
-        review=review, invitation=invitation, author_name=author, step_key=step_key, text=text
+        review=review, invitation=invitation, author_name=author, step_key=step_key, to_key=to_key, text=text
     )
     audit.record(
         actor=None,

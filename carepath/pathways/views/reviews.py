@@ -18,7 +18,7 @@ from carepath.accounts.access import permission_required, require
 from carepath.communities.models import Community
 from carepath.communities.queries import community_at
 
-from .. import present, services
+from .. import present, queries, services
 from ..forms import (
     AnswerForm,
     ApprovalForm,
@@ -250,6 +250,18 @@ def _ended(request: HttpRequest, invitation: Invitation | None) -> HttpResponse:
     return response
 
 
+def _commentable(plan: Any, data: dict[str, str]) -> bool:
+    """A comment on the pathway as a whole, on one of its steps, or on a transition out of that step."""
+    if not data["step"]:
+        return not data["about"]
+    step = plan.step(data["step"])
+    return step is not None and (not data["about"] or any(t.to == data["about"] for t in step.transitions))
+
+
+def _anchor(step_key: str) -> str:
+    return f"step-{step_key}" if step_key else "general-comments"
+
+
 @require_http_methods(["GET", "POST"])
 def review_public(request: HttpRequest, token: str) -> HttpResponse:
     invitation = (
@@ -271,11 +283,11 @@ def review_public(request: HttpRequest, token: str) -> HttpResponse:
         )
         return redirect(request.path)
     if request.method == "POST":
-        plan_keys = set(version.steps.values_list("key", flat=True))
+        plan = queries.graph_of(version)
         if (
             "text" in request.POST
             and comment_form.is_valid()
-            and comment_form.cleaned_data["step"] in plan_keys
+            and _commentable(plan, comment_form.cleaned_data)
         ):
             try:
                 services.comment(
@@ -283,6 +295,7 @@ def review_public(request: HttpRequest, token: str) -> HttpResponse:
                     invitation=invitation,
                     author=invitation.name,
                     step_key=comment_form.cleaned_data["step"],
+                    to_key=comment_form.cleaned_data["about"],
                     text=comment_form.cleaned_data["text"],
                 )
             # The deadline passed, or the review closed, just now.
@@ -290,7 +303,14 @@ def review_public(request: HttpRequest, token: str) -> HttpResponse:
                 messages.error(request, str(refused))
                 return redirect(request.path)
             messages.success(request, _("Thank you: your comment was saved."))
-            return redirect(f"{request.path}#step-{comment_form.cleaned_data['step']}")
+            return redirect(f"{request.path}#{_anchor(comment_form.cleaned_data['step'])}")
+        if "text" in request.POST:  # an empty comment, or one about what the draft does not have
+            messages.error(
+                request,
+                _(
+                    "The comment was not saved: write it in the box, about a step or a way on that the draft has."
+                ),
+            )
         if "approve" in request.POST and approval_form.is_valid():
             try:
                 services.approve(invitation=invitation, note=approval_form.cleaned_data["note"])
