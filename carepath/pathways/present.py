@@ -3,8 +3,12 @@ Shared by the version, review and editor pages (``views/``)."""
 
 from __future__ import annotations
 
+import functools
+import hashlib
+import json
 from typing import Any
 
+from django.core.cache import cache
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
@@ -75,11 +79,28 @@ def version_context(request: HttpRequest, community: Community, version: Pathway
         "stages": [
             (stage, stage_names()[stage], [s for s in shown if s["step"].stage == stage]) for stage in STAGES
         ],
-        "svg": diagram.svg(plan, language, title=title, description=summary, stage_names=stage_names()),
+        # Drawn only by the pages that show it (a template calls it), and once per content and language.
+        "svg": functools.partial(drawing, plan, language, title=title, description=summary),
         "is_member": request.user.has_perm("communities.view_unpublished", community),
         "can_edit": request.user.has_perm("pathways.change_pathway", community),
         "can_publish": request.user.has_perm("pathways.publish_pathway", community),
     }
+
+
+DRAWING_SECONDS = 24 * 3600
+
+
+def drawing(plan: Pathway, language: str, *, title: str, description: str) -> str:
+    """The pathway's SVG diagram, from the cache when the same content was drawn before in this language (the
+    drawing is a function of what it is given: a 60-step pathway takes about 0.1 s to lay out)."""
+    names = stage_names()
+    given = json.dumps([plan.to_dict(), language, title, description, names], sort_keys=True)
+    key = "pathway-svg:" + hashlib.sha256(given.encode()).hexdigest()
+    drawn = cache.get(key)
+    if drawn is None:
+        drawn = diagram.svg(plan, language, title=title, description=description, stage_names=names)
+        cache.set(key, drawn, DRAWING_SECONDS)
+    return str(drawn)
 
 
 def findings(plan: Pathway) -> list[dict[str, Any]]:

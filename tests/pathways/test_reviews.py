@@ -447,9 +447,7 @@ def test_comments_on_the_whole_pathway_and_on_a_way_on_from_a_step(client, draft
         client.post(link, {"step": "", "text": "Please say more about culturally safe care."}).status_code
         == 302
     )
-    client.post(
-        link, {"step": "wait-support", "about": "assessment", "text": "Who decides who is assessed?"}
-    )
+    client.post(link, {"step": "wait-support", "about": "assessment", "text": "Who decides who is assessed?"})
     refused = client.post(link, {"step": "intake-navigation", "about": "nowhere", "text": "?"}, follow=True)
     assert "The comment was not saved" in html.unescape(refused.content.decode())
     saved = {(c.step_key, c.to_key, c.text[:12]) for c in Comment.objects.filter(review__version=draft)}

@@ -7,7 +7,9 @@ from typing import Any
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.cache import patch_cache_control
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -18,6 +20,7 @@ from carepath.communities.queries import community_at, published_services
 from carepath.directory.queries import service_facts
 
 from .. import changes, diff, exports, gaps, present, queries, services
+from ..graph import Step
 from ..models import PathwayVersion
 
 
@@ -109,6 +112,7 @@ def gap_report(request: HttpRequest, community: Community, number: int | None = 
         "waits-over-target": _("Waits longer than the target"),
         "place-without-service": _("A place with no service"),
     }
+    can_add = request.user.has_perm("communities.change_inventory", community)
     return render(
         request,
         "pathways/gaps.html",
@@ -122,14 +126,24 @@ def gap_report(request: HttpRequest, community: Community, number: int | None = 
                     "title": step.title.get(language) or step.title.get("en"),
                     "gaps": g,
                     "flags": [flags[f] for f in g.flags],
+                    "services_url": _services_of(community, step),
                 }
                 for step, g in rows
             ],
+            "add_url": reverse("communities:service-add", args=[community.slug]) if can_add else None,
             "bands": [f"{low}-{high}" for low, high in gaps.AGE_BANDS],
             "other_languages": inventory.other_languages,
             "places": inventory.places,
         },
     )
+
+
+def _services_of(community: Community, step: Step) -> str:
+    """The community's inventory filtered to the step's kinds of service: the closest list its filters can
+    make of the services behind a flag (they cannot ask for an age range, a tier or no tier, a missing
+    language, Indigenous-led services, waits or places)."""
+    query = urlencode([("term", f"service-type/{code}") for code in step.service_types])
+    return reverse("communities:detail", args=[community.slug]) + (f"?{query}" if query else "")
 
 
 def _gaps_csv(
