@@ -134,7 +134,7 @@ def test_a_facilitator_signs_in_and_starts_a_draft_from_the_template(desktop, li
     check_accessibility(page, "pathway-en")
     page.get_by_role("button", name="Start a new draft from the Ontario template").click()
     page.get_by_role("link", name="Edit this draft").click()
-    assert page.get_by_role("link", name="Add a step").count() == 1
+    assert page.get_by_role("link", name="Add a step", exact=True).count() == 1
     check_accessibility(page, "editor-en")
 
 
@@ -142,7 +142,7 @@ def test_a_new_step_shows_it_cannot_be_reached(browser, live_server):
     draft, fay = a_draft()
     context, page = signed_in(browser, live_server, fay)
     page.goto(f"/en/communities/lakeside/pathway/versions/{draft.number}/edit/")
-    page.get_by_role("link", name="Add a step").click()
+    page.get_by_role("link", name="Add a step", exact=True).click()
     page.get_by_label("Key").fill("peer-support")
     page.get_by_label("Title (English)").fill("Peer support for parents")
     page.get_by_label("Title (French)").fill("Soutien par les pairs pour les parents")
@@ -150,7 +150,10 @@ def test_a_new_step_shows_it_cannot_be_reached(browser, live_server):
     page.get_by_label("Kind").select_option("wait-support")
     page.get_by_role("button", name="Save the step").click()
     problems = page.locator("#problems")
-    assert "Step peer-support cannot be reached from a way in" in problems.inner_text()
+    assert (
+        "Step “Peer support for parents” (peer-support) cannot be reached from a way in"
+        in problems.inner_text()
+    )
     check_accessibility(page, "step-en")
     context.close()
 

@@ -106,8 +106,9 @@ def test_saved_plans_keep_only_answers_expired_plans_are_purged_by_command_and_o
     kept = services.save_plan(community=demo, answers=KEPT)[1]
     SavedPlan.objects.filter(pk=old.pk).update(expires_at=timezone.now() - datetime.timedelta(seconds=1))
     call_command("purge-expired")
+    # The demo's pathway went through a review with three people invited: it closed when the version was published.
     assert capsys.readouterr().out == (
-        "Removed 1 expired saved plan, 0 links of reviews that have ended and 0 rate limit counts of idle clients.\n"
+        "Removed 1 expired saved plan, 3 links of reviews that have ended and 0 rate limit counts of idle clients.\n"
     )
     assert list(SavedPlan.objects.values_list("pk", flat=True)) == [kept.pk]
     [entry] = AuditEntry.objects.filter(action="navigator.purge_expired")
