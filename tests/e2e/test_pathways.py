@@ -220,6 +220,15 @@ def test_a_member_comments_in_french_and_the_approver_approves_through_their_lin
         "button", name="Envoyer le commentaire sur Soutien par les pairs pour les parents"
     ).click()
     assert "Merci" in reviewer.get_by_role("status").first.inner_text()
+    # A comment on the pathway as a whole, then shown at the top of the page.
+    reviewer.get_by_label("Votre commentaire sur l’ensemble du parcours").fill(
+        "Le parcours parle peu des familles qui arrivent au Canada."
+    )
+    reviewer.get_by_role("button", name="Envoyer le commentaire", exact=True).click()
+    assert "Merci" in reviewer.get_by_role("status").first.inner_text()
+    general = reviewer.get_by_role("region", name="L’ensemble du parcours")
+    assert "Le parcours parle peu des familles qui arrivent au Canada." in general.inner_text()
+    check_accessibility(reviewer, "review-link-general-comment-fr")
     reviewer.goto(links["Dr. Ada Lin"])
     reviewer.get_by_role("button", name="Approve this version").click()
     assert "your approval was recorded" in reviewer.get_by_role("status").first.inner_text()
