@@ -314,6 +314,7 @@ CAREPATH_PASSWORD_RESET_CLIENT_RATE = envrate("CAREPATH_PASSWORD_RESET_CLIENT_RA
 CAREPATH_LOGIN_CLIENT_RATE = envrate("CAREPATH_LOGIN_CLIENT_RATE", "60/hour")
 # Reports of a problem with a service's listing ("Report a problem with this listing"): per client address.
 CAREPATH_REPORT_RATE = envrate("CAREPATH_REPORT_RATE", "10/hour")
+CAREPATH_FEEDBACK_RATE = envrate("CAREPATH_FEEDBACK_RATE", "10/hour")
 # The proxies in front of Carepath, whose X-Forwarded-For header says who the client is: a number of proxies
 # (each appends the address it saw), or their addresses and networks (comma-separated). Empty: no proxy, the
 # header is ignored and the client is the address connecting.

@@ -132,6 +132,7 @@ def test_the_errors_of_every_app_are_found():
         "DraftValueError",
         "LastFacilitatorError",
         "NoSuchAccountError",
+        "NoSuchFeedbackError",
         "NoSuchReportError",
         "NotAtTableError",
         "NotEditableError",

@@ -346,3 +346,33 @@ class PublishWithoutReviewForm(forms.Form):
             "date."
         ),
     )
+
+
+class FeedbackForm(forms.Form):
+    """A reader's feedback on the published pathway: about the whole or one step."""
+
+    step = forms.ChoiceField(label=_("About"), required=False)
+    text = forms.CharField(
+        label=_("Your feedback"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("What is missing, wrong or unclear, and what would help. Do not write about a child."),
+    )
+    reply_email = forms.EmailField(
+        label=_("Your e-mail, if you would like an answer"),
+        required=False,
+        help_text=_("Only the table's facilitators see it."),
+    )
+
+    def __init__(self, *args: Any, steps: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["step"].choices = [("", _("The pathway as a whole")), *steps]
+
+
+class CloseFeedbackForm(forms.Form):
+    note = forms.CharField(
+        label=_("What the table did"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )

@@ -261,3 +261,43 @@ class Comment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.author_name} on {self.step_key}"
+
+
+class FeedbackQuerySet(models.QuerySet["Feedback"]):
+    def open(self) -> FeedbackQuerySet:
+        return self.filter(resolved_at__isnull=True)
+
+    def resolved(self) -> FeedbackQuerySet:
+        return self.filter(resolved_at__isnull=False)
+
+
+class Feedback(models.Model):
+    """What a reader (a provider, a family) says about the published pathway or one of its steps, with no
+    account; the table's facilitators read it and say what they did."""
+
+    TEXT_MAX = 2000
+
+    pathway = models.ForeignKey(Pathway, on_delete=models.CASCADE, related_name="feedback")
+    version_number = models.PositiveIntegerField(_("version"))
+    step_key = models.SlugField(_("step"), max_length=80, blank=True)  # blank: the pathway as a whole
+    step_title = models.CharField(_("step title"), max_length=300, blank=True)  # as the reader saw it
+    text = models.TextField(_("feedback"), max_length=TEXT_MAX)
+    reply_email = models.EmailField(_("e-mail for an answer"), blank=True)
+    language = models.CharField(_("language"), max_length=8)
+    created_at = models.DateTimeField(auto_now_add=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    note = models.TextField(_("what the table did"), blank=True, max_length=TEXT_MAX)
+
+    objects = FeedbackQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("pathway feedback")
+        verbose_name_plural = _("pathway feedback")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["pathway", "resolved_at"], name="feedback_open")]
+
+    def __str__(self) -> str:
+        return f"{self.pathway}: {self.step_key or 'pathway'} ({self.created_at:%Y-%m-%d})"

@@ -13,3 +13,5 @@ from carepath.accounts.rules import edits_pathway, is_facilitator, is_site_admin
 rules.add_perm("pathways.change_pathway", is_site_admin | is_facilitator | edits_pathway)
 rules.add_perm("pathways.publish_pathway", is_site_admin | is_facilitator)
 rules.add_perm("pathways.publish_without_review", is_site_admin | is_facilitator)
+# Readers' feedback on the published pathway: its facilitators read it and say what they did.
+rules.add_perm("pathways.read_feedback", is_site_admin | is_facilitator)

@@ -1,12 +1,20 @@
 from django.urls import path
 
-from .views import editor, publishing, reviews, versions
+from .views import editor, feedback, publishing, reviews, versions
 
 app_name = "pathways"
 urlpatterns = [
     path("<slug:slug>/pathway/", versions.pathway_detail, name="detail"),
     path("<slug:slug>/pathway/print/", versions.pathway_print, name="print"),
     path("<slug:slug>/pathway/gaps/", versions.gap_report, name="gaps"),
+    path("<slug:slug>/pathway/feedback/", feedback.feedback, name="feedback"),
+    path("<slug:slug>/pathway/feedback/thanks/", feedback.feedback_thanks, name="feedback-thanks"),
+    path("<slug:slug>/pathway/feedback/received/", feedback.feedback_list, name="feedback-list"),
+    path(
+        "<slug:slug>/pathway/feedback/received/<int:feedback_id>/close/",
+        feedback.feedback_close,
+        name="feedback-close",
+    ),
     path("<slug:slug>/pathway/drafts/", versions.start_draft, name="start-draft"),
     path("<slug:slug>/pathway/versions/<int:number>/", versions.pathway_detail, name="version"),
     path("<slug:slug>/pathway/versions/<int:number>/print/", versions.pathway_print, name="version-print"),

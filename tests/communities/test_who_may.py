@@ -15,6 +15,7 @@ from carepath.accounts.services import set_membership
 from carepath.communities import jobs
 from carepath.communities.services import report_listing
 from carepath.pathways import services as pathways
+from carepath.pathways.services.feedback import send_feedback
 from tests.conftest import PASSWORD
 from tests.factories import service, uid
 from tests.who_may import HIDDEN, IN, LOGIN, NO, differences, url_names
@@ -65,6 +66,10 @@ PAGES = [
     ("pathways:detail", {"slug": TABLE}, "get", *EVERYONE),
     ("pathways:print", {"slug": TABLE}, "get", *EVERYONE),
     ("pathways:gaps", {"slug": TABLE}, "get", LOGIN, NO, IN, IN),
+    ("pathways:feedback", {"slug": TABLE}, "get", *EVERYONE),
+    ("pathways:feedback-thanks", {"slug": TABLE}, "get", *EVERYONE),
+    ("pathways:feedback-list", {"slug": TABLE}, "get", LOGIN, NO, NO, IN),
+    ("pathways:feedback-close", {"slug": TABLE, "feedback_id": "{feedback}"}, "post", LOGIN, NO, NO, IN),
     ("pathways:version", {"slug": TABLE, "number": "{draft}"}, "get", HIDDEN, HIDDEN, IN, IN),
     ("pathways:version-print", {"slug": TABLE, "number": "{draft}"}, "get", HIDDEN, HIDDEN, IN, IN),
     ("pathways:version-gaps", {"slug": TABLE, "number": "{draft}"}, "get", LOGIN, NO, IN, IN),
@@ -173,7 +178,16 @@ def made(community, import_file):
     guest = set_membership(
         user=User.objects.create_user(username="gus", password=PASSWORD), community=community, role="member"
     )
+    feedback = send_feedback(
+        version=published,
+        step_key="",
+        step_title="",
+        text="Say more about waits.",
+        reply_email="",
+        language="en",
+    )
     return {
+        "feedback": feedback.pk,
         "membership": guest.pk,
         "report": report.pk,
         "job": job.pk,

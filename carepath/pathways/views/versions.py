@@ -21,7 +21,7 @@ from carepath.directory.queries import service_facts
 
 from .. import changes, diff, exports, gaps, present, queries, services
 from ..graph import Step
-from ..models import PathwayVersion
+from ..models import Feedback, PathwayVersion
 
 
 def _version(community: Community, number: int | None, user: Any) -> PathwayVersion:
@@ -48,6 +48,10 @@ def pathway_detail(request: HttpRequest, community: Community, number: int | Non
         context["publication"] = present.publication(
             version, queries.approvals([version]).get(version.pk, [])
         )
+    # Readers send feedback on the published version; its facilitators see how much is waiting.
+    context["feedback_open"] = version.status == PathwayVersion.Status.PUBLISHED
+    if context["feedback_open"] and context["can_publish"]:
+        context["feedback_waiting"] = Feedback.objects.filter(pathway=version.pathway).open().count()
     if context["is_member"]:
         context["findings"] = present.findings(context["plan"])
         context["versions"] = list(
