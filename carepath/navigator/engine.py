@@ -189,9 +189,7 @@ class PlanStep:
 
 
 def _fits(step: Step, situation: Situation) -> bool:
-    return step.age.contains(situation.age_months) and (
-        step.kind != "crisis" or situation.urgency == "crisis"
-    )
+    return step.age.contains(situation.age_months) and (not step.crisis_only or situation.urgency == "crisis")
 
 
 def _targets(

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from . import describe, present
 from .diff import CONDITIONS, Diff, FieldChange, StepChange, TransitionChange
-from .graph import STEP_BRANCHES, AgeRange, Criteria, Link, Pathway, Step, Text, Transition
+from .graph import STEP_BRANCHES, AgeRange, Criteria, Link, Pathway, Step, Transition, in_language
 from .models import Step as StepRecord
 
 
@@ -158,10 +158,6 @@ def _one_side(name: str, value: str, *, added: bool, lang: str = "") -> dict[str
     }
 
 
-def _title(text: Text, language: str, fallback: str) -> str:
-    return text.get(language) or text.get("en") or fallback
-
-
 def when(transition: Transition) -> list[str]:
     """When a transition is taken, in the words of the pathway pages."""
     if transition.otherwise:
@@ -185,7 +181,7 @@ def _transition(change: TransitionChange, steps: dict[str, Step], language: str)
         rows.append(_one_side(_("When it applies"), " ".join(when(transition)), added=added))
     return {
         "to": change.to,
-        "to_title": _title(target.title, language, change.to) if target else change.to,
+        "to_title": in_language(target.title, language, change.to) if target else change.to,
         "change": change.change,
         "rows": rows,
     }
@@ -196,7 +192,7 @@ def _step(change: StepChange, steps: dict[str, Step], language: str) -> dict[str
     assert step is not None  # a step change has the step on one side at least
     return {
         "key": change.key,
-        "title": _title(step.title, language, change.key),
+        "title": in_language(step.title, language, change.key),
         "change": change.change,
         "rows": [_row(f, language) for f in change.fields],
         "transitions": [_transition(t, steps, language) for t in change.transitions],

@@ -11,7 +11,7 @@ from carepath import i18n
 from carepath.directory import vocabulary
 
 from . import checks, describe, situations
-from .graph import Pathway
+from .graph import AgeRange, Pathway, in_language
 
 
 class Words(checks.Words):
@@ -25,7 +25,7 @@ class Words(checks.Words):
 
     def step(self, key: str) -> str:
         title = self.titles.get(key) or {}
-        name = title.get(i18n.language()) or title.get("en") or title.get("fr")
+        name = in_language(title, i18n.language())
         if not name or name == key:
             return gettext("“%(key)s”") % {"key": key}
         return gettext("“%(title)s” (%(key)s)") % {"title": name, "key": key}
@@ -43,14 +43,14 @@ class Words(checks.Words):
         ages = ", ".join(
             ngettext("%(months)s month", "%(months)s months", low) % {"months": low}
             if low == high
-            else gettext("%(min)s to %(max)s months") % {"min": low, "max": high}
+            else describe.age_range(AgeRange(low, high))
             for low, high in group.ages
         )
         urgency = (
             gettext("any urgency")
             if group.urgencies is None
             else gettext("urgency: %(list)s")
-            % {"list": _either(describe.urgency(u) for u in group.urgencies)}
+            % {"list": describe.one_of([describe.urgency(u) for u in group.urgencies])}
         )
         if group.screens is None:
             screening = gettext("any screening result")
@@ -59,22 +59,15 @@ class Words(checks.Words):
                 gettext("not screened yet")
                 if screen is None
                 else gettext("%(tool)s %(result)s")
-                % {"tool": describe.TOOLS.get(screen[0], screen[0]), "result": describe.result(screen[1])}
+                % {"tool": describe.tool(screen[0]), "result": describe.result(screen[1])}
                 for screen in group.screens[:4]
             ]
-            screening = _either(said) + (gettext(", and others") if len(group.screens) > 4 else "")
+            screening = describe.one_of(said) + (gettext(", and others") if len(group.screens) > 4 else "")
         return gettext("%(ages)s (%(urgency)s; %(screening)s)") % {
             "ages": ages,
             "urgency": urgency,
             "screening": screening,
         }
-
-
-def _either(items: Any) -> str:
-    items = list(items)
-    if len(items) < 2:
-        return "".join(items)
-    return gettext("%(list)s or %(last)s") % {"list": ", ".join(items[:-1]), "last": items[-1]}
 
 
 def listed(pathway: Pathway) -> list[checks.Finding]:

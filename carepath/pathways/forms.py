@@ -15,7 +15,7 @@ from carepath.directory import vocabulary
 
 from . import describe
 from .graph import MAX_MONTHS, SCREENING_TOOLS, URGENCIES, AgeRange, Criteria
-from .models import PUBLISH_REASON_MAX, STEP_FIELDS, PathwayVersion, Step
+from .models import PUBLISH_REASON_MAX, STEP_FIELDS, VERSION_FIELDS, PathwayVersion, Step
 
 key_validator = RegexValidator(
     r"^[a-z0-9]+(?:-[a-z0-9]+)*$", _("Use lowercase letters, digits and single hyphens.")
@@ -38,12 +38,7 @@ class DetailsForm(RevisionFormMixin, forms.ModelForm):
 
     class Meta:
         model = PathwayVersion
-        fields = [
-            "title_en",
-            "title_fr",
-            "description_en",
-            "description_fr",
-        ]  # what drafts.save_details writes
+        fields = list(VERSION_FIELDS)  # what drafts.save_details writes
         labels = {
             "title_en": _("Name (English)"),
             "title_fr": _("Name (French)"),

@@ -43,6 +43,11 @@ STEP_BRANCHES = {"service_types": "service-type", "tiers": "tier", "concerns": "
 Text = dict[str, str]
 
 
+def in_language(text: Mapping[str, str], language: str, fallback: str = "") -> str:
+    """A bilingual text in ``language``, else in English, else in French, else ``fallback``."""
+    return text.get(language) or text.get("en") or text.get("fr") or fallback
+
+
 @dataclass(frozen=True)
 class AgeRange:
     min: int = 0
@@ -221,6 +226,12 @@ class Step:
     @property
     def final(self) -> bool:
         return not self.transitions
+
+    @property
+    def crisis_only(self) -> bool:
+        """A crisis step takes families in a crisis only, at every age it is for (the navigator and the
+        checks both read it so)."""
+        return self.kind == "crisis"
 
     def to_dict(self) -> dict[str, Any]:
         return {

@@ -154,8 +154,9 @@ class Transition(models.Model):
         return f"{self.step.key} → {self.to_key}"
 
 
-# What the editor changes of a step and of a transition: their forms and drafts.save_step and
-# save_transition write these fields, and no others.
+# What the editor changes of a draft itself, of a step and of a transition: their forms and drafts.save_details,
+# save_step and save_transition write these fields, and no others.
+VERSION_FIELDS = ("title_en", "title_fr", "description_en", "description_fr")
 STEP_FIELDS = (
     "key",
     "stage",

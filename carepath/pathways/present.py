@@ -18,7 +18,7 @@ from carepath.concurrency import moment
 
 from . import describe, diagram, queries, signoff
 from .findings import said
-from .graph import STAGES, Pathway
+from .graph import STAGES, Pathway, in_language
 from .models import Invitation, PathwayVersion, Review
 
 
@@ -114,10 +114,7 @@ def review_context(
     """A version's context for a page of its review: each step with its comments, and how many are open."""
     context = version_context(request, community, version)
     comments = list(review.comments.all())
-    titles = {
-        step.key: step.title.get(i18n.language()) or step.title.get("en") or step.key
-        for step in context["plan"].steps
-    }
+    titles = {step.key: in_language(step.title, i18n.language(), step.key) for step in context["plan"].steps}
     for c in comments:  # a comment on the way on from a step names the next step
         c.about_title = titles.get(c.to_key, c.to_key) if c.to_key else ""
     for _stage, _name, steps in context["stages"]:

@@ -149,7 +149,7 @@ def _ranges(bits: int) -> tuple[tuple[int, int], ...]:
 def accepts(step: Step) -> int:
     """The situations a step takes: its ages, and for a crisis step only a crisis (as the navigator does)."""
     mask = ages(step.age.min, step.age.max)
-    if step.kind == "crisis":
+    if step.crisis_only:
         mask &= blocks([URGENCIES.index("crisis")], range(len(SCREENS)))
     return mask
 

@@ -32,12 +32,9 @@ TRANSITION_CHANGED = gettext_lazy(
 TRANSITION_REMOVED = gettext_lazy(
     "Someone else removed this transition since you opened it: %(who)s, %(when)s."
 )
-
-
 DETAILS_CHANGED = gettext_lazy(
     "Someone else changed the pathway's name or description since you opened it: %(who)s, %(when)s."
 )
-DETAILS = ("title_en", "title_fr", "description_en", "description_fr")
 
 
 @transaction.atomic
@@ -47,18 +44,16 @@ def save_details(
     """The draft's name and description in both languages (what families read at the top of the pathway)."""
     version = _lock_draft(version_id)
     concurrency.lock(PathwayVersion.objects.all(), version.pk, revision, changed=DETAILS_CHANGED)
-    for name in DETAILS:
+    for name in models.VERSION_FIELDS:
         setattr(version, name, data[name])
-    version.save(update_fields=list(DETAILS))
-    audit.record(
-        actor=actor,
-        action="pathways.save_details",
-        target=version,
-        community=version.pathway.community,
-        version=version.number,
-        revision=concurrency.bump(version),
-    )
+    version.save(update_fields=list(models.VERSION_FIELDS))
+    _log(actor, "save_details", version, version, revision=concurrency.bump(version))
     return version
+
+
+def _after_last(items: Any) -> int:
+    """The position after the last of ``items`` (a draft's steps, a step's transitions)."""
+    return int(items.aggregate(top=Max("position"))["top"] or 0) + 1
 
 
 def _lock_draft(version_id: int) -> PathwayVersion:
@@ -71,7 +66,13 @@ def _lock_step(version: PathwayVersion, step_id: int, revision: int | None) -> S
     )
 
 
-def _log(actor: Actor, action: str, target: Step | Transition, version: PathwayVersion, **data: Any) -> None:
+def _log(
+    actor: Actor,
+    action: str,
+    target: PathwayVersion | Step | Transition,
+    version: PathwayVersion,
+    **data: Any,
+) -> None:
     audit.record(
         actor=actor,
         action=f"pathways.{action}",
@@ -102,7 +103,7 @@ def save_step(
             version.steps.filter(position__gt=after.position).update(position=F("position") + 1)
             position = after.position + 1
         else:
-            position = (version.steps.aggregate(top=Max("position"))["top"] or 0) + 1
+            position = _after_last(version.steps)
         step = Step(version=version, position=position)
         old_key = None
     else:
@@ -180,9 +181,7 @@ def save_transition(
     version = _lock_draft(version_id)
     step = _lock_step(version, step_id, None)
     if transition_id is None:
-        transition = Transition(
-            step=step, position=(step.transitions.aggregate(top=Max("position"))["top"] or 0) + 1
-        )
+        transition = Transition(step=step, position=_after_last(step.transitions))
     else:
         transition = concurrency.lock(
             Transition.objects.filter(step=step),
@@ -242,15 +241,14 @@ def take_template_step(*, version_id: int, key: str, actor: Actor) -> None:
             Transition.objects.filter(step__version=version, to_key=key).exclude(step=current).delete()
         current.delete()
     else:
-        position = (version.steps.aggregate(top=Max("position"))["top"] or 0) + 1
+        position = _after_last(version.steps)
     if wanted is not None:
         write_step(version, wanted, position)
-    audit.record(
-        actor=actor,
-        action="pathways.take_template_step",
-        target=version,
-        community=version.pathway.community,
-        version=version.number,
+    _log(
+        actor,
+        "take_template_step",
+        version,
+        version,
         step=key,
         template_revision=documents.TEMPLATE_REVISION,
         change="removed" if wanted is None else ("changed" if current is not None else "added"),
@@ -264,12 +262,4 @@ def follow_template(*, version_id: int, actor: Actor) -> None:
     before = version.template_revision
     version.template_revision = documents.TEMPLATE_REVISION
     version.save(update_fields=["template_revision"])
-    audit.record(
-        actor=actor,
-        action="pathways.follow_template",
-        target=version,
-        community=version.pathway.community,
-        version=version.number,
-        before=before,
-        after=version.template_revision,
-    )
+    _log(actor, "follow_template", version, version, before=before, after=version.template_revision)

@@ -4,7 +4,7 @@ page, and the page where the table's facilitators read it and say what they did.
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -16,9 +16,9 @@ from carepath.communities.queries import community_at
 
 from .. import queries
 from ..forms import CloseFeedbackForm, FeedbackForm
+from ..graph import in_language
 from ..models import Feedback
 from ..services import feedback as services
-from .versions import _version
 
 SHOWN_CLOSED = 20
 
@@ -27,10 +27,12 @@ SHOWN_CLOSED = 20
 @limits.limit("pathway-feedback", "CAREPATH_FEEDBACK_RATE")
 @permission_required("communities.view_community", community_at)
 def feedback(request: HttpRequest, community: Community) -> HttpResponse:
-    version = _version(community, None, request.user)  # the published version (404 when there is none)
+    version = queries.visible_versions(request.user, community).published().select_related("pathway").first()
+    if version is None:
+        raise Http404(_("This community has no published pathway yet."))
     plan = queries.graph_of(version)
     language = i18n.language()
-    titles = {s.key: s.title.get(language) or s.title.get("en") or s.key for s in plan.steps}
+    titles = {s.key: in_language(s.title, language, s.key) for s in plan.steps}
     form = FeedbackForm(
         request.POST if request.method == "POST" else None,
         initial={"step": request.GET.get("step", "")},
