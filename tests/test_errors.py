@@ -134,6 +134,7 @@ def test_the_errors_of_every_app_are_found():
         "NoSuchAccountError",
         "NoSuchFeedbackError",
         "NoSuchReportError",
+        "NotATemplateChangeError",
         "NotAtTableError",
         "NotEditableError",
         "NotFacilitatorError",

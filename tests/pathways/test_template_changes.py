@@ -124,3 +124,26 @@ def test_a_version_in_review_cannot_take_changes(client, facilitator, following_
     response = client.post(url(following_old, "template/"), {"take": "assessment"})
     assert response.status_code == 302
     assert following_old.steps.get(key="assessment").title_en == "Assessment"
+
+
+def test_a_step_of_the_table_s_own_or_one_the_template_left_alone_cannot_be_taken(
+    client, facilitator, following_old
+):
+    drafts.save_step(
+        version_id=following_old.pk,
+        step_id=None,
+        data={
+            "key": "peer-support",
+            "stage": "through-care",
+            "kind": "wait-support",
+            "title_en": "Peer support",
+        },
+        revision=None,
+        actor=None,
+    )
+    client.login(username=facilitator.username, password=PASSWORD)
+    before = sorted(following_old.steps.values_list("key", flat=True))
+    for key in ("peer-support", "intake-navigation", "../../etc"):  # the table's own; unchanged; nonsense
+        refused = client.post(url(following_old, "template/"), {"take": key}, follow=True)
+        assert "This step is not one the template changed" in html.unescape(refused.content.decode())
+    assert sorted(following_old.steps.values_list("key", flat=True)) == before

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 
 from carepath import audit, concurrency
 from carepath.accounts.models import Actor
+from carepath.errors import ServiceError
 
 from .. import documents, graph, models
 from ..models import PathwayVersion, Step, Transition
@@ -227,13 +228,31 @@ def remove_transition(*, version_id: int, transition_id: int, revision: int | No
 # --- Following the Ontario template --------------------------------------------------------------------------
 
 
+class NotATemplateChangeError(ServiceError):
+    def __init__(self) -> None:
+        super().__init__(
+            _(
+                "This step is not one the template changed since the revision the draft follows: nothing was changed."
+            )
+        )
+
+
 @transaction.atomic
 def take_template_step(*, version_id: int, key: str, actor: Actor) -> None:
     """Take the current template's step ``key`` into the draft, as the template has it now: a step the template
     added comes in (last of its stage), one it changed replaces the draft's (with its transitions), one it
     removed goes (with the transitions that led to it)."""
     version = _lock_draft(version_id)
+    followed = documents.template_at(version.template_revision) if version.template_revision else None
+    was = graph.Pathway.from_dict(followed).step(key) if followed is not None else None
     wanted = graph.Pathway.from_dict(documents.template()).step(key)
+    # Only what the template changed since the revision the draft follows: never a step of the table's own.
+    if (
+        followed is None
+        or (was is None and wanted is None)
+        or (was and wanted and was.to_dict() == wanted.to_dict())
+    ):
+        raise NotATemplateChangeError
     current = version.steps.filter(key=key).first()
     if current is not None:
         position = current.position

@@ -206,6 +206,8 @@ def template_changes(request: HttpRequest, community: Community, number: int) ->
         except services.NotEditableError as refused:
             messages.error(request, str(refused))
             return redirect("pathways:version", slug=community.slug, number=number)
+        except drafts.NotATemplateChangeError as refused:
+            messages.error(request, str(refused))
         return redirect("pathways:template", slug=community.slug, number=number)
     context: dict[str, Any] = {
         "community": community,
